@@ -1,0 +1,3 @@
+from tocsin.cli import app
+
+app(prog_name="tocsin")

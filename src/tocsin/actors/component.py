@@ -1,0 +1,80 @@
+"""The `actors` component: mentions -> resolved actors, with anaphors attached."""
+
+from __future__ import annotations
+
+from tocsin.actors.kb import KnowledgeBase, get_kb
+from tocsin.actors.match import ActorMention, find_mentions, resolve
+from tocsin.actors.normalize import slug
+from tocsin.model import Actor, Span
+from tocsin.pipeline import Component, State, register
+from tocsin.time.resolve import dateline_place_span
+
+ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
+                       "government", "media"})
+
+
+def _actor_for(m: ActorMention, kb: KnowledgeBase) -> Actor | None:
+    if m.actor_id:
+        kb_actor = kb.get(m.actor_id)
+        if kb_actor is None:
+            return None
+        return Actor(kb_actor.id, kb_actor.name, kb_actor.type, kb_actor.country, True)
+    if m.new_actor:
+        name, typ, country = m.new_actor
+        prefix = "generic" if m.kind == "generic" else "x"
+        return Actor(f"{prefix}:{slug(name)}", name, typ, country, False)
+    return None
+
+
+def _resolve_anaphors(mentions: list[ActorMention], actors: dict[str, Actor]) -> None:
+    """'the group' -> the nearest organisation named before it (else later in its sentence)."""
+    for i, m in enumerate(mentions):
+        if m.kind != "anaphor":
+            continue
+        before = [p for p in mentions[:i] if p.actor_id and _is_org(actors.get(p.actor_id))]
+        if before:
+            m.actor_id = before[-1].actor_id
+            continue
+        after = [p for p in mentions[i + 1:] if p.actor_id and _is_org(actors.get(p.actor_id))]
+        if after and after[0].start - m.end < 200:
+            m.actor_id = after[0].actor_id
+
+
+def _is_org(actor: Actor | None) -> bool:
+    return actor is not None and actor.type in ORG_TYPES
+
+
+@register
+class ActorsComponent(Component):
+    name = "actors"
+    requires = ("doc",)
+    assigns = ("actor_mentions", "actors", "token_actor")
+
+    def __call__(self, state: State) -> None:
+        assert state.doc is not None
+        kb = get_kb()
+        mentions = find_mentions(state.doc, kb)
+        dateline = dateline_place_span(state.document.text)
+        if dateline is not None:
+            mentions = [m for m in mentions if m.start >= dateline[1]]
+        resolve(mentions, kb)
+        actors: dict[str, Actor] = {}
+        for m in mentions:
+            if m.kind == "anaphor":
+                continue
+            actor = _actor_for(m, kb)
+            if actor is None:
+                continue
+            m.actor_id = actor.id
+            actors.setdefault(actor.id, actor)
+        _resolve_anaphors(mentions, actors)
+        kept: list[ActorMention] = []
+        for m in mentions:
+            if m.actor_id is None or m.actor_id not in actors:
+                continue
+            actors[m.actor_id].mentions.append(Span(m.text, m.start, m.end))
+            for t in range(m.tok_start, m.tok_end):
+                state.token_actor[t] = m.actor_id
+            kept.append(m)
+        state.actor_mentions = kept
+        state.actors = actors

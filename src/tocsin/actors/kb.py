@@ -1,0 +1,215 @@
+"""The knowledge base: shipped YAML files of actors, plus every country from pycountry.
+
+Knowledge is data (``data/kb/*.yaml``); this module only loads, validates and indexes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tocsin.actors.normalize import name_key, skeleton
+from tocsin.model import ACTOR_TYPES
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ROLE_TYPES = frozenset(
+    {"leader_of", "deputy_of", "member_of", "spokesperson_of", "founded", "commander_of"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    type: str
+    object: str
+    start: str | None = None
+    end: str | None = None
+
+    def holds_on(self, day: str | None) -> bool:
+        """Whether the role held on an ISO date (unknown bounds count as open)."""
+        if day is None:
+            return True
+        if self.start and day < self.start:
+            return False
+        return not (self.end and day > self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Designation:
+    authority: str
+    programme: str | None
+    date: str | None
+
+
+@dataclass(slots=True)
+class KBActor:
+    id: str
+    name: str
+    type: str
+    country: str | None
+    aliases: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    allies: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    designations: tuple[Designation, ...] = ()
+    sources: tuple[str, ...] = ()
+    description: str | None = None
+    origin: str = "kb"
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases, *self.ambiguous_aliases]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasHit:
+    actor_id: str
+    alias: str
+    ambiguous: bool
+    kind: str  # "name" | "alias" | "demonym" | "metonym" | "force"
+
+
+class KBError(ValueError):
+    """A knowledge-base file that does not follow the declared format."""
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    actors: dict[str, KBActor] = field(default_factory=dict)
+    by_key: dict[str, list[AliasHit]] = field(default_factory=dict)
+    by_skeleton: dict[str, list[AliasHit]] = field(default_factory=dict)
+    first_words: set[str] = field(default_factory=set)
+    max_words: int = 1
+
+    def add(self, actor: KBActor, index: bool = True) -> None:
+        if actor.id in self.actors:
+            raise KBError(f"duplicate actor id {actor.id!r}")
+        self.actors[actor.id] = actor
+        if not index:
+            return
+        for alias in [actor.name, *actor.aliases]:
+            self.index(alias, AliasHit(actor.id, alias, False, "alias"))
+        for alias in actor.ambiguous_aliases:
+            self.index(alias, AliasHit(actor.id, alias, True, "alias"))
+
+    def index(self, alias: str, hit: AliasHit) -> None:
+        key = name_key(alias)
+        if not key:
+            return
+        hits = self.by_key.setdefault(key, [])
+        if all(h.actor_id != hit.actor_id for h in hits):
+            hits.append(hit)
+        words = key.split()
+        self.first_words.add(words[0])
+        self.max_words = max(self.max_words, len(words))
+        # Skeletons only for long KB names (country forms are spelled consistently, and
+        # "Haiti forces" must not meet "Houthi forces").
+        if hit.kind == "alias" and len(key.replace(" ", "")) >= 7:
+            sk = self.by_skeleton.setdefault(skeleton(alias), [])
+            if all(h.actor_id != hit.actor_id for h in sk):
+                sk.append(hit)
+
+    def lookup(self, text: str) -> list[AliasHit]:
+        hits = self.by_key.get(name_key(text))
+        if hits:
+            return hits
+        key = name_key(text)
+        if len(key.replace(" ", "")) < 7:
+            return []
+        # A consonant skeleton only counts when every word starts with the same letter
+        # (Hezbollah ~ Hizbullah, but not Nasrallah ~ Ansarallah).
+        firsts = [w[0] for w in key.split()]
+        return [h for h in self.by_skeleton.get(skeleton(text), [])
+                if [w[0] for w in name_key(h.alias).split()] == firsts]
+
+    def get(self, actor_id: str) -> KBActor | None:
+        return self.actors.get(actor_id)
+
+
+def _str_tuple(entry: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = entry.get(key) or []
+    if not isinstance(value, list):
+        raise KBError(f"{entry.get('id')}: {key} must be a list")
+    return tuple(str(v) for v in value)
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def parse_entry(entry: dict[str, Any], origin: str) -> KBActor:
+    """One YAML entry -> KBActor, with the checks that do not need the other entries."""
+    actor_id = str(entry.get("id", ""))
+    if not ID_RE.match(actor_id):
+        raise KBError(f"{origin}: bad id {actor_id!r}")
+    if entry.get("type") not in ACTOR_TYPES:
+        raise KBError(f"{origin}: {actor_id}: bad type {entry.get('type')!r}")
+    if not entry.get("name"):
+        raise KBError(f"{origin}: {actor_id}: missing name")
+    roles = tuple(
+        Role(str(r["type"]), str(r["object"]), _date(r.get("start")), _date(r.get("end")))
+        for r in entry.get("roles") or []
+    )
+    for r in roles:
+        if r.type not in ROLE_TYPES:
+            raise KBError(f"{origin}: {actor_id}: bad role type {r.type!r}")
+    designations = tuple(
+        Designation(str(d["authority"]), d.get("programme"), _date(d.get("date")))
+        for d in entry.get("designations") or []
+    )
+    return KBActor(
+        id=actor_id, name=str(entry["name"]), type=str(entry["type"]),
+        country=entry.get("country"), aliases=_str_tuple(entry, "aliases"),
+        ambiguous_aliases=_str_tuple(entry, "ambiguous_aliases"),
+        parents=_str_tuple(entry, "parents"), allies=_str_tuple(entry, "allies"),
+        roles=roles, designations=designations, sources=_str_tuple(entry, "sources"),
+        description=entry.get("description"), origin=origin,
+    )
+
+
+def _kb_files() -> list[Path]:
+    folder = resources.files("tocsin") / "data" / "kb"
+    return sorted(
+        Path(str(p)) for p in folder.iterdir()
+        if p.name.endswith(".yaml") and p.name != "countries.yaml"
+    )
+
+
+def _add_countries(kb: KnowledgeBase) -> None:
+    from tocsin.actors.countries import countries, country_surface_forms
+
+    for info in countries().values():
+        # Country names are indexed by kind below, so that syntax can tell the state
+        # acting ("Iraq condemned") from the place ("in Iraq").
+        kb.add(KBActor(id=info.iso3.lower(), name=info.name, type="state",
+                       country=info.iso3, origin="countries"), index=False)
+    for form, iso3, kind in country_surface_forms():
+        kb.index(form, AliasHit(iso3.lower(), form, False, kind))
+
+
+def load_kb(extra: list[Path] | None = None, strict: bool = True) -> KnowledgeBase:
+    """Countries, then every shipped KB file, then user files; validates references."""
+    kb = KnowledgeBase()
+    _add_countries(kb)
+    for path in [*_kb_files(), *(extra or [])]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise KBError(f"{path.name}: expected a list of entries")
+        for entry in data:
+            kb.add(parse_entry(entry, path.name))
+    for actor in kb.actors.values():
+        for ref in (*actor.parents, *actor.allies, *(r.object for r in actor.roles)):
+            if ref not in kb.actors and strict:
+                raise KBError(f"{actor.origin}: {actor.id}: unknown reference {ref!r}")
+    return kb
+
+
+@lru_cache(maxsize=1)
+def get_kb() -> KnowledgeBase:
+    """The process-wide knowledge base, loaded on first use."""
+    return load_kb()

@@ -1,0 +1,301 @@
+"""Find actor mentions in a parsed document.
+
+Order of precedence, because the small spaCy model mislabels militia names:
+1. knowledge-base names and aliases (longest match, transliteration-aware keys);
+2. country names, demonyms and metonyms in actor position (not "in Iraq");
+3. spaCy ORG/PERSON entities, fuzzy-matched to the KB or kept as new actors;
+4. generic groups ("gunmen", "protesters") and anaphors ("the group") last.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span, Token
+
+from tocsin.actors.kb import AliasHit, KnowledgeBase
+from tocsin.actors.normalize import name_key, slug
+
+SUBJECT_OBJECT_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "poss", "compound", "ROOT",
+     "attr", "agent", "dative", "npadvmod", "oprd"}
+)
+
+
+@dataclass(slots=True)
+class ActorMention:
+    start: int  # char offsets
+    end: int
+    tok_start: int
+    tok_end: int
+    text: str
+    kind: str  # kb | country | ner | generic | anaphor
+    candidates: list[AliasHit] = field(default_factory=list)
+    actor_id: str | None = None
+    # For actors outside the KB: (name, type, country).
+    new_actor: tuple[str, str, str | None] | None = None
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ActorNouns:
+    generic: dict[str, str]  # lemma -> actor type
+    state_nouns: frozenset[str]
+    org_anaphors: frozenset[str]
+    person_anaphors: frozenset[str]
+    locative_preps: frozenset[str]
+    place_nouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def actor_nouns() -> ActorNouns:
+    path = resources.files("tocsin") / "data" / "lexicon" / "actor_nouns.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    generic = {w: t for t, words in data["generic"].items() for w in words}
+    return ActorNouns(
+        generic=generic,
+        state_nouns=frozenset(data["state_nouns"]),
+        org_anaphors=frozenset(data["anaphors"]["organization"]),
+        person_anaphors=frozenset(data["anaphors"]["person"]),
+        locative_preps=frozenset(data["locative_preps"]),
+        place_nouns=frozenset(data["place_nouns"]),
+    )
+
+
+def _capitalised(span: Span) -> bool:
+    return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span if t.is_alpha
+               or t.like_num)
+
+
+def _locative(span: Span, nouns: ActorNouns) -> bool:
+    """A country or capital name used as a place: the object of a locative preposition."""
+    root = span.root
+    return (root.dep_ == "pobj" and root.head.lower_ in nouns.locative_preps) or (
+        root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.ent_type_ == "GPE"
+    )
+
+
+def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns) -> list[ActorMention]:
+    found: list[ActorMention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        first = name_key(tok.text)
+        starts_here = bool(first) and first.split()[0] in kb.first_words
+        if not (starts_here or tok.lower_ in {"al", "el"}) or tok.is_punct:
+            i += 1
+            continue
+        best: ActorMention | None = None
+        sent_end = tok.sent.end if doc.has_annotation("SENT_START") else n
+        for length in range(min(kb.max_words * 2 + 1, sent_end - i), 0, -1):
+            span = doc[i : i + length]
+            if span[-1].is_punct or not _capitalised(span):
+                continue
+            hits = kb.lookup(span.text)
+            if hits:
+                best = ActorMention(span.start_char, span.end_char, span.start, span.end,
+                                    span.text, "kb", list(hits))
+                break
+        if best is None:
+            i += 1
+            continue
+        if all(h.ambiguous for h in best.candidates if h.kind == "alias") and _locative(
+                doc[best.tok_start : best.tok_end], nouns):
+            i = best.tok_end  # "in Baghdad": a place, whatever else the name can stand for
+            continue
+        if all(h.kind != "alias" for h in best.candidates):
+            best.kind = "country"
+            if not _country_as_actor(doc[best.tok_start : best.tok_end], best, nouns):
+                i = best.tok_end
+                continue
+        found.append(best)
+        i = best.tok_end
+    return found
+
+
+def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
+    kinds = {h.kind for h in m.candidates}
+    if kinds & {"force"}:
+        return True
+    if _locative(span, nouns):
+        return False
+    root = span.root
+    if kinds <= {"demonym"}:
+        # "Americans" acts; "American" before "troops" stands for the state; "Iraqi city"
+        # does not name an actor at all.
+        if root.tag_ in {"NNPS", "NNS"} or root.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            return root.pos_ in {"NOUN", "PROPN"}
+        return root.head.lemma_.lower() in nouns.state_nouns
+    if root.dep_ == "compound" and root.head.lemma_.lower() not in nouns.state_nouns:
+        # "US embassy" names the US; "Baghdad airport" names no actor.
+        return bool(kinds & {"name"}) and root.head.lemma_.lower() in {"embassy", "consulate"}
+    return root.dep_ in SUBJECT_OBJECT_DEPS or root.dep_ == "pobj"
+
+
+def _fuzzy_kb(text: str, kb: KnowledgeBase) -> tuple[list[AliasHit], float]:
+    key = name_key(text)
+    if len(key) < 6:
+        return [], 0.0
+    choices = _key_list(id(kb), kb)
+    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=90)
+    if best is None:
+        return [], 0.0
+    return list(kb.by_key[best[0]]), best[1] / 100.0
+
+
+_KEY_CACHE: dict[int, list[str]] = {}
+
+
+def _key_list(kb_id: int, kb: KnowledgeBase) -> list[str]:
+    if kb_id not in _KEY_CACHE:
+        _KEY_CACHE.clear()
+        _KEY_CACHE[kb_id] = [k for k, hits in kb.by_key.items()
+                             if any(h.kind == "alias" for h in hits)]
+    return _KEY_CACHE[kb_id]
+
+
+def _overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a0 < b1 and b0 < a1 for b0, b1 in spans)
+
+
+def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
+                   nouns: ActorNouns) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in {"ORG", "PERSON"} or _overlaps(ent.start, ent.end, taken):
+            continue
+        span = ent
+        while len(span) and (span[0].lower_ == "the" or span[0].is_punct):
+            span = span[1:]
+        while len(span) and span[-1].is_punct or len(span) and span[-1].tag_ == "POS":
+            span = span[:-1]
+        if not len(span) or not _capitalised(span):
+            continue
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in nouns.place_nouns:
+            continue  # "Abha airport": a place the small model took for a person
+        hits, score = _fuzzy_kb(span.text, kb)
+        m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
+                         "ner", hits, score=score or 0.6)
+        if not hits:
+            typ = "person" if ent.label_ == "PERSON" else "organization"
+            m.new_actor = (span.text, typ, None)
+        out.append(m)
+    return out
+
+
+def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
+             countries: dict[int, str]) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        typ = nouns.generic.get(lemma)
+        if typ is None or tok.pos_ != "NOUN" or _overlaps(tok.i, tok.i + 1, taken):
+            continue
+        if tok.dep_ == "compound":
+            continue
+        modifier = next((c for c in tok.children if c.i in countries), None)
+        country = countries[modifier.i] if modifier is not None else None
+        label = lemma + ("s" if not lemma.endswith("s") and lemma != "people" else "")
+        name = f"{country} {label}" if country else label
+        # The span takes in its country modifier ("US contractor"), which is then no place.
+        first = modifier if modifier is not None and modifier.i < tok.i else tok
+        if _overlaps(first.i, tok.i + 1, taken):
+            first = tok
+        out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
+                                doc[first.i : tok.i + 1].text, "generic",
+                                new_actor=(name, typ, country), score=0.5))
+    return out
+
+
+def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
+              ) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if lemma not in nouns.org_anaphors or tok.pos_ != "NOUN":
+            continue
+        if _overlaps(tok.i, tok.i + 1, taken) or tok.tag_ not in {"NN", "NNS"}:
+            continue
+        det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
+        if not det or any(c.dep_ in {"compound", "amod"} and c.pos_ == "PROPN"
+                          for c in tok.children):
+            continue
+        start = det[0]
+        out.append(ActorMention(start.idx, tok.idx + len(tok.text), start.i, tok.i + 1,
+                                doc[start.i : tok.i + 1].text, "anaphor", score=0.6))
+    return out
+
+
+def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[ActorMention]:
+    """All actor mentions, non-overlapping, in text order (ids resolved by `resolve`)."""
+    nouns = actor_nouns()
+    mentions = _scan_kb(doc, kb, nouns)
+    taken = [(m.tok_start, m.tok_end) for m in mentions]
+    ner = _from_entities(doc, kb, taken, nouns)
+    mentions += ner
+    taken += [(m.tok_start, m.tok_end) for m in ner]
+    demonyms = {
+        t.i: h.actor_id.upper()
+        for t in doc
+        for h in kb.by_key.get(name_key(t.text), [])
+        if (h.kind == "demonym" and t.dep_ == "amod") or (h.kind == "name" and
+                                                           t.dep_ == "compound")
+    }
+    gen = _generic(doc, nouns, taken, demonyms)
+    mentions += gen
+    taken += [(m.tok_start, m.tok_end) for m in gen]
+    mentions += _anaphors(doc, nouns, taken)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
+    """Countries the unambiguous mentions point at: the document's context."""
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        if len(m.candidates) == 1 and not m.candidates[0].ambiguous:
+            actor = kb.get(m.candidates[0].actor_id)
+            if actor and actor.country:
+                counts[actor.country] += 1
+    return counts
+
+
+def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
+    """Pick one actor per KB mention; ambiguous aliases go to the context's country."""
+    context = dominant_countries(mentions, kb)
+    co_mentioned = {m.candidates[0].actor_id for m in mentions if len(m.candidates) == 1}
+    for m in mentions:
+        if not m.candidates:
+            continue
+        if len(m.candidates) == 1:
+            m.actor_id = m.candidates[0].actor_id
+            if m.candidates[0].ambiguous:
+                m.score = min(m.score, 0.7)
+            continue
+
+        def rank(hit: AliasHit) -> tuple[float, ...]:
+            actor = kb.get(hit.actor_id)
+            country = actor.country if actor else None
+            related = 0.0
+            if actor:
+                linked = {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
+                related = float(len(linked & co_mentioned))
+            return (
+                # A KB entry named like a country form ("Syrian Arab Army") is the entry.
+                1.0 if hit.kind == "alias" else 0.0,
+                0.0 if hit.ambiguous else 1.0,
+                float(context.get(country or "", 0)),
+                related,
+                0.0 if actor and actor.type == "person" else 0.5,
+            )
+
+        best = max(m.candidates, key=rank)
+        m.actor_id = best.actor_id
+        m.score = min(m.score, 0.8)

@@ -1,0 +1,70 @@
+"""The `tocsin` command: a thin layer over tocsin.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from tocsin.model import Extraction, InputError, error_json
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Conflict reporting in, evidence-linked event data out.")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from None
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str] | None, typer.Argument(help="files, or - for stdin")] = None,
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="json or jsonl")] = None,
+    include_text: Annotated[bool, typer.Option("--include-text")] = False,
+    model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
+) -> None:
+    """Print the contract's JSON for each document (see CONTRACT.md)."""
+    from tocsin.api import extract_paths
+
+    pub = _date(published)
+    if fmt not in (None, "json", "jsonl"):
+        raise typer.BadParameter("--format must be json or jsonl")
+    results = list(extract_paths(paths or ["-"], pub, model))
+    failed = False
+    lines = []
+    for r in results:
+        if isinstance(r, InputError):
+            failed = True
+            lines.append(error_json(r))
+        elif isinstance(r, Extraction):
+            lines.append(r.to_json(include_text=include_text))
+    as_lines = fmt == "jsonl" or (fmt is None and len(lines) != 1)
+    for obj in lines:
+        if as_lines:
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(
+    limit: Annotated[int | None, typer.Option(help="only the first N articles")] = None,
+) -> None:
+    """Run the pipeline on the bundled demo corpus and print a readable summary."""
+    from tocsin.demo import run_demo
+
+    run_demo(limit=limit)
+
+
+def main() -> None:  # pragma: no cover
+    app()

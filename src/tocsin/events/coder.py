@@ -1,0 +1,160 @@
+"""The event coder: one PLOVER event per reported act, with roles, modality and evidence.
+
+Policy (as ACLED and PLOVER do): an act is coded where the text reports it — a verb
+trigger in a main or reported clause, or an act noun under a light verb ("carried out an
+attack") or standing as a headline. Background in relative clauses ("the group, which
+fought ISIS, ...") is not a new event. An act that is only announced, threatened or
+possible ("will strike", "could retaliate", "warned that X would target Y") is coded as
+THREATEN with `modality.future`, never as the act itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from tocsin.events.lexicon import Lexicon
+from tocsin.events.modality import Frame, cues, read_modality
+from tocsin.events.roles import ActorIndex, Roles, noun_roles, verb_roles
+from tocsin.events.triggers import Candidate, find_candidates
+
+# Acts that, when only threatened, become THREATEN with this mode.
+THREAT_MODE = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
+               "MOBILIZE": "violence"}
+THREAT_CAMEO = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "MOBILIZE": "138"}
+COERCE_TO_THREAT = {"arrest": "arrest", "ban": "ban", "deport": "expel", "restrict": "restrict",
+                    "curfew": "restrict", "seize": "territory"}
+
+
+@dataclass(slots=True)
+class CodedAct:
+    """An act found in a sentence, before dates, places and ids are attached."""
+
+    token: Token
+    type: str
+    mode: str | None
+    cameo: str
+    roles: Roles
+    frame: Frame
+    attached: list[Token]
+    nominal: bool
+    threat_from: Token | None = None  # the verb the threat was made with ("warned")
+
+
+def _clause_lemmas(tok: Token, extra: list[Token]) -> tuple[set[str], str]:
+    words: list[Token] = []
+    for root in [tok, *extra]:
+        stack = [root]
+        while stack:
+            t = stack.pop()
+            words.append(t)
+            stack.extend(c for c in t.children
+                         if c.dep_ not in {"ccomp", "advcl", "relcl", "parataxis", "conj"})
+    if tok.dep_ in {"compound", "amod", "nmod"}:
+        words.append(tok.head)
+    words.sort(key=lambda t: t.i)
+    lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
+    return lemmas, " ".join(t.lower_ for t in words)
+
+
+def _in_background(tok: Token) -> bool:
+    """Relative clauses and participial modifiers describe, they do not report."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ in {"relcl", "acl"} and cur.tag_ in {"VBD", "VBN", "VBG"}:
+            return not any(ch.ent_type_ in {"DATE", "TIME"} for ch in cur.subtree)
+        if cur.dep_ not in {"conj", "xcomp"}:
+            return False
+        cur = cur.head
+    return False
+
+
+def _roles(cand: Candidate, index: ActorIndex) -> Roles:
+    roles = noun_roles(cand.token, index) if cand.nominal else verb_roles(cand.token, index)
+    if cand.trigger.target_subject and not cand.nominal:
+        # "the convoy came under fire": the subject is what was attacked.
+        roles = Roles([], roles.source + [t for t in roles.target if t not in roles.source],
+                      roles.target_phrases)
+    for tok in cand.attached:
+        if tok.pos_ in {"VERB", "AUX"}:
+            extra = verb_roles(tok, index)
+            roles.target += [t for t in extra.target if t not in roles.target]
+            roles.target_phrases += extra.target_phrases
+            continue
+        extra = noun_roles(tok, index)
+        if not roles.source:
+            roles.source = [s for s in extra.source if s not in roles.target]
+        roles.target_phrases += extra.target_phrases
+    return roles
+
+
+def _as_threat(act: CodedAct) -> None:
+    """Turn an announced or possible material act into the threat it is."""
+    base = act.type
+    act.type = "THREATEN"
+    act.mode = COERCE_TO_THREAT.get(act.mode or "", THREAT_MODE[base]) if base == "COERCE" \
+        else THREAT_MODE[base]
+    act.cameo = THREAT_CAMEO[base]
+    act.frame.modality.future = True
+
+
+def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon) -> list[CodedAct]:
+    acts: list[CodedAct] = []
+    for cand in find_candidates(sent, lex):
+        if _in_background(cand.token):
+            continue
+        frame = read_modality(cand.token)
+        trig = cand.trigger
+        lemmas, text = _clause_lemmas(cand.token, cand.attached)
+        mode = trig.mode or lex.mode_for(trig.type, lemmas, text)
+        act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
+                       cand.attached, cand.nominal)
+        m = frame.modality
+        if trig.attribution:
+            if m.negated:
+                continue  # "no group claimed responsibility" reports no act
+            m.claimed = True
+        if trig.type in THREAT_MODE and (m.future or m.hypothetical) and not m.negated:
+            _as_threat(act)
+            act.threat_from = frame.intent
+        acts.append(act)
+    # A threat or speech verb whose complement became the THREATEN event is that event.
+    governing = {a.threat_from.i for a in acts if a.threat_from is not None}
+    governing |= {a.frame.speaker.head.i for a in acts
+                  if a.type == "THREATEN" and a.frame.speaker is not None}
+    acts = [a for a in acts if not (a.type == "THREATEN" and a.token.i in governing)]
+    acts += _threat_statements(sent, index, acts)
+    return acts
+
+
+def _threat_statements(sent: Span, index: ActorIndex, acts: list[CodedAct]) -> list[CodedAct]:
+    """'X said the response will come', 'the countdown has begun': threats without an act."""
+    c = cues()
+    out: list[CodedAct] = []
+    covered = {a.token.i for a in acts} | {t.i for a in acts for t in a.attached}
+    for tok in sent:
+        if tok.lemma_.lower() not in c.threat_nouns or tok.i in covered:
+            continue
+        if tok.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        verb = tok.head
+        frame = read_modality(verb)
+        countdown = tok.lemma_.lower() == "countdown"
+        if not (frame.modality.future or frame.modality.hypothetical or countdown):
+            continue
+        if frame.modality.negated:
+            continue
+        speaker = frame.speaker
+        source = index.phrase_actors(speaker) if speaker is not None else []
+        if not source and not countdown:
+            continue
+        frame.modality.future = True
+        roles = Roles(source, [], [])
+        for obj in [ch for ch in tok.children if ch.dep_ == "prep"]:
+            roles.target += [a for p in obj.children for a in index.phrase_actors(p)
+                             if a not in source]
+        out.append(CodedAct(tok, "THREATEN", "violence", "138", roles, frame, [], True))
+        covered.add(tok.i)
+    return out
+

@@ -1,0 +1,152 @@
+"""The `events` component: coded acts -> contract events with date, place and evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from spacy.tokens import Span, Token
+
+from tocsin.actors.kb import get_kb
+from tocsin.events.casualties import casualties
+from tocsin.events.coder import CodedAct, code_sentence
+from tocsin.events.lexicon import cameo_root, get_lexicon
+from tocsin.events.roles import ActorIndex, subject_of
+from tocsin.geo.resolve import event_place
+from tocsin.model import Actor, Event, Evidence, Place, Span as TextSpan, TimeValue, stable_id
+from tocsin.pipeline import Component, State, register
+from tocsin.time.resolve import resolve
+
+PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village", "admin1",
+                                   "admin2", "country"})
+
+
+def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -> TimeValue:
+    """The temporal expression tied to the act, else the narrative's, else publication."""
+    doc = sent.doc
+    spans = [(s, e) for s, e in state.time_spans if sent.start_char <= s < sent.end_char]
+    anchor_tok = act.threat_from or (act.frame.speaker.head if act.type == "THREATEN" and
+                                     act.frame.speaker is not None else act.token)
+    best: tuple[int, int, int] | None = None
+    for s, e in spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        # Distance along the parse from the expression to the act's verb.
+        hops = 0
+        cur: Token = span.root
+        while cur.i != anchor_tok.i and cur.head is not cur and hops < 6:
+            cur = cur.head
+            hops += 1
+        score = hops if cur.i == anchor_tok.i else 10 + abs(s - anchor_tok.idx) // 20
+        if best is None or score < best[0]:
+            best = (score, s, e)
+    if best is not None:
+        expr = doc.text[best[1]:best[2]]
+        future = act.frame.modality.future and act.type != "THREATEN"
+        value = resolve(expr, state.anchor, future=future)
+        if value is not None and value.precision != "unknown":
+            return value
+    if last is not None:
+        return TimeValue(last.start, last.end, last.precision, last.text, "narrative")
+    if state.anchor is not None:
+        if act.type == "THREATEN":
+            return TimeValue(state.anchor, state.anchor, "day", None, "publication-date")
+        return TimeValue(state.anchor - timedelta(days=6), state.anchor, "week", None,
+                         "publication-week")
+    return TimeValue(None, None, "unknown")
+
+
+def _place_country_target(act: CodedAct, state: State) -> list[str]:
+    """A strike on a base, an airport or a city is aimed at the country it lies in."""
+    kb = get_kb()
+    phrases = {t.i for p in act.roles.target_phrases for t in p.subtree}
+    for mention, place in state.place_links:
+        if place is None or not place.country or place.feature not in PLACE_TARGET_FEATURES:
+            continue
+        if any(i in phrases for i in range(mention.tok_start, mention.tok_end)):
+            actor_id = place.country.lower()
+            kb_actor = kb.get(actor_id)
+            if kb_actor is None:
+                continue
+            actor = state.actors.setdefault(
+                actor_id, Actor(actor_id, kb_actor.name, "state", place.country, True))
+            span = TextSpan(mention.text, mention.start, mention.end)
+            if span not in actor.mentions:
+                actor.mentions.append(span)
+            return [actor_id]
+    return []
+
+
+def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
+    score = 0.45 + (0.0 if act.nominal else 0.1)
+    score += 0.15 if act.roles.source else 0.0
+    score += 0.1 if act.roles.target else 0.0
+    score += 0.05 if place is not None else 0.0
+    score += 0.05 if dated else 0.0
+    if act.frame.modality.hypothetical:
+        score -= 0.1
+    return max(0.05, min(score, 0.95))
+
+
+@register
+class EventsComponent(Component):
+    name = "events"
+    requires = ("doc", "actors", "token_actor", "place_links", "time_spans")
+    assigns = ("events",)
+
+    def __call__(self, state: State) -> None:
+        assert state.doc is not None
+        lex = get_lexicon()
+        kinds: dict[int, tuple[str, str]] = {}
+        for m in state.actor_mentions:
+            for t in range(m.tok_start, m.tok_end):
+                if m.actor_id:
+                    kinds[t] = (m.actor_id, m.kind)
+        index = ActorIndex(kinds)
+        last: TimeValue | None = None
+        for sent in state.doc.sents:
+            acts = code_sentence(sent, index, lex)
+            dead, hurt = casualties(sent) if acts else (None, None)
+            first_assault = next((a for a in acts if a.type == "ASSAULT"), None)
+            for act in acts:
+                self._emit(state, sent, act, index, last, dead if act is first_assault else None,
+                           hurt if act is first_assault else None)
+            explicit = [e.date for e in state.events[-len(acts):] if acts
+                        and e.date.rule not in {"narrative", "publication-week",
+                                                "publication-date", None}]
+            if explicit:
+                last = explicit[-1]
+
+    def _emit(self, state: State, sent: Span, act: CodedAct, index: ActorIndex,
+              last: TimeValue | None, dead: int | None, hurt: int | None) -> None:
+        m = act.frame.modality
+        speaker_actors = (index.head_actors(act.frame.speaker)
+                          if act.frame.speaker is not None else [])
+        if speaker_actors:
+            m.claimant = speaker_actors[0]
+        source = list(act.roles.source)
+        subj, _ = subject_of(act.token) if not act.nominal else (None, False)
+        if not source and speaker_actors and (
+                act.type == "THREATEN" or (subj is not None and subj.tag_ == "PRP")):
+            # "X said it would ...": the pronoun is the speaker.
+            source = speaker_actors[:1]
+        target = [t for t in act.roles.target if t not in source]
+        if not target and act.type in {"ASSAULT", "THREATEN", "COERCE"}:
+            target = [t for t in _place_country_target(act, state) if t not in source]
+        when = _time_for(act, sent, state, last)
+        place = event_place(act.token, state.place_links)
+        if place is not None and place.id not in state.places:
+            place = None
+        trigger = TextSpan(act.token.text, act.token.idx, act.token.idx + len(act.token.text))
+        event = Event(
+            id=stable_id(state.document.id, act.type, trigger.start, trigger.end),
+            type=act.type, mode=act.mode, cameo_root=cameo_root(act.cameo),
+            source=source, target=target, date=when,
+            place=place.id if place else None, fatalities=dead, injuries=hurt,
+            modality=m,
+            evidence=Evidence(sent.text, sent.start_char, sent.end_char),
+            confidence=_confidence(act, place, when.rule not in {None, "publication-week",
+                                                                "narrative"}),
+            trigger=trigger,
+        )
+        state.events.append(event)

@@ -1,0 +1,130 @@
+"""Modality of a reported act, read off the dependency parse around its trigger.
+
+Negated ("did not attack"), hypothetical ("could retaliate", "if ..."), future or
+announced ("will respond", "vowed to strike"), denied ("denied that their forces attacked")
+and reported-by ("..., the coalition said"): the cues are data (lexicon/modality.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Token
+
+from tocsin.model import Modality
+
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp"})
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityCues:
+    negation: frozenset[str]
+    denial_verbs: frozenset[str]
+    hypothetical_modals: frozenset[str]
+    conditional_marks: frozenset[str]
+    future_aux: frozenset[str]
+    intent_verbs: frozenset[str]
+    threat_nouns: frozenset[str]
+    claim_phrases: tuple[str, ...]
+    fatality_lemmas: frozenset[str]
+    injury_lemmas: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> ModalityCues:
+    path = resources.files("tocsin") / "data" / "lexicon" / "modality.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sets = {k: frozenset(str(w).lower() for w in v) for k, v in data.items()
+            if k != "claim_phrases"}
+    return ModalityCues(claim_phrases=tuple(data["claim_phrases"]), **sets)
+
+
+def speech_verbs() -> frozenset[str]:
+    from tocsin.events.lexicon import get_lexicon
+
+    return get_lexicon().speech_verbs
+
+
+def _negated_subject(verb: Token) -> bool:
+    return any(d.dep_ == "det" and d.lower_ in {"no", "neither"}
+               for subj in verb.children if subj.dep_ in {"nsubj", "nsubjpass"}
+               for d in subj.children)
+
+
+def _own_children(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ not in CLAUSE_DEPS]
+
+
+def governor(tok: Token) -> Token | None:
+    """The verb whose clause contains `tok`'s clause (None at the root)."""
+    if tok.dep_ in CLAUSE_DEPS and tok.head is not tok:
+        return tok.head
+    return None
+
+
+@dataclass(slots=True)
+class Frame:
+    """What the clauses above a trigger say about it."""
+
+    modality: Modality
+    speaker: Token | None = None  # subject of the verb of saying that reports the act
+    intent: Token | None = None  # the threatening/intending verb ("vowed", "warned")
+
+
+def read_modality(trigger: Token) -> Frame:
+    c = cues()
+    m = Modality()
+    frame = Frame(m)
+    verb = trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head
+    for child in _own_children(verb):
+        low = child.lower_
+        if child.dep_ == "neg" or (child.dep_ == "advmod" and low in c.negation):
+            m.negated = True
+        if child.dep_ == "aux":
+            if low in c.future_aux or child.lemma_.lower() in c.future_aux:
+                m.future = True
+            elif low in c.hypothetical_modals:
+                m.hypothetical = True
+        if child.dep_ == "mark" and low in c.conditional_marks:
+            m.hypothetical = True
+    if _negated_subject(verb):
+        m.negated = True  # "no group claimed responsibility"
+    if trigger is not verb and any(ch.dep_ == "neg" or ch.lower_ == "no"
+                                   for ch in trigger.children):
+        m.negated = True
+    # "going to attack": future by construction.
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and any(
+            ch.dep_ == "aux" and ch.lower_ == "to" for ch in verb.children):
+        m.future = True
+    # Walk up the clauses: intent, denial and reporting verbs govern the act.
+    cur: Token = verb
+    for _ in range(4):
+        gov = governor(cur)
+        if gov is None:
+            break
+        lemma = gov.lemma_.lower()
+        gov_neg = any(ch.dep_ == "neg" for ch in gov.children)
+        if cur.dep_ in {"xcomp", "ccomp"} and lemma in c.intent_verbs:
+            if cur.dep_ == "xcomp" or m.hypothetical or m.future:
+                m.future = True
+                frame.intent = frame.intent or gov
+        if cur.dep_ == "ccomp" and lemma in c.denial_verbs:
+            m.denied = True
+            m.negated = True
+        if lemma in speech_verbs() and cur.dep_ == "ccomp" and frame.speaker is None:
+            subj = [ch for ch in gov.children if ch.dep_ in {"nsubj", "nsubjpass"}]
+            if subj:
+                frame.speaker = subj[0]
+            if lemma in {"claim", "allege"} and not gov_neg and not _negated_subject(gov):
+                m.claimed = True
+        if cur.dep_ == "advcl" and any(ch.dep_ == "mark" and ch.lower_ in c.conditional_marks
+                                       for ch in cur.children):
+            m.hypothetical = True
+        if gov_neg and cur.dep_ == "xcomp":
+            m.negated = True
+        cur = gov
+    return frame

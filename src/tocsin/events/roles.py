@@ -1,0 +1,188 @@
+"""Who did it and to whom: source and target actors from the dependency parse.
+
+Active ("X struck Y"), passive ("Y was killed by X"), instruments as subjects ("two rockets
+struck the base": unknown source), compounds and possessives ("a US drone strike",
+"Iran's attack"), prepositional targets ("fired a drone at the airport", "attack on the
+embassy") and coordination ("killed A and B").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+# Mention kinds, best first: a named KB actor beats a country, a new name, a generic noun.
+KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
+TARGET_PREPS = frozenset({"at", "on", "against", "toward", "towards", "upon", "into", "near"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    """Token index -> (actor id, mention kind) for one document."""
+
+    by_token: dict[int, tuple[str, str]]
+
+    def in_subtree(self, tok: Token, *, stop_at_clauses: bool = True) -> list[str]:
+        """Actor ids mentioned in `tok`'s phrase, best kind first, no duplicates."""
+        found: list[tuple[int, int, str]] = []
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            hit = self.by_token.get(t.i)
+            if hit:
+                found.append((KIND_RANK.get(hit[1], 9), t.i, hit[0]))
+            for ch in t.children:
+                if stop_at_clauses and ch.dep_ in CLAUSE_DEPS:
+                    continue
+                stack.append(ch)
+        found.sort()
+        best_rank = found[0][0] if found else 9
+        out: list[str] = []
+        for rank, _, actor in found:
+            # Generic nouns only count when nothing better names the phrase's actor.
+            if rank >= 4 and best_rank < 4:
+                continue
+            if actor not in out:
+                out.append(actor)
+        return out
+
+    def head_actors(self, tok: Token) -> list[str]:
+        """The actor a noun phrase names: its head's own mention when that is a name
+        ("AAH leader Qais al-Khazali" -> Khazali, not AAH), else the best in the phrase
+        ("Ansar Allah fighters" -> Ansar Allah rather than generic fighters)."""
+        hit = self.by_token.get(tok.i)
+        if hit and KIND_RANK.get(hit[1], 9) < 4:
+            return [hit[0]]
+        return self.in_subtree(tok)
+
+    def phrase_actors(self, tok: Token) -> list[str]:
+        """Actors of a noun phrase and its coordinated conjuncts ("A and B")."""
+        out = self.head_actors(tok)
+        for conj in tok.conjuncts:
+            for a in self.head_actors(conj):
+                if a not in out:
+                    out.append(a)
+        return out
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of `verb` (inherited through xcomp/conj), and whether it is passive."""
+    cur: Token | None = verb
+    for _ in range(4):
+        if cur is None:
+            break
+        subj = _children(cur, "nsubj", "csubj")
+        if subj:
+            if subj[0].lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
+                return cur.head, False  # "the group, which attacked ...": the antecedent
+            return subj[0], False
+        passive = _children(cur, "nsubjpass")
+        if passive:
+            return passive[0], True
+        if cur.dep_ in {"xcomp", "conj"}:
+            cur = cur.head
+            continue
+        break
+    return None, False
+
+
+def _agent(verb: Token) -> Token | None:
+    for ch in verb.children:
+        if ch.dep_ == "agent":
+            pobj = _children(ch, "pobj")
+            return pobj[0] if pobj else None
+    return None
+
+
+def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
+    out = []
+    for ch in tok.children:
+        if ch.dep_ == "prep" and ch.lower_ in preps:
+            out.extend(_children(ch, "pobj"))
+    return out
+
+
+@dataclass(slots=True)
+class Roles:
+    source: list[str]
+    target: list[str]
+    target_phrases: list[Token]  # noun phrases the act was aimed at (for places too)
+
+
+def verb_roles(verb: Token, index: ActorIndex) -> Roles:
+    subj, passive = subject_of(verb)
+    source: list[str] = []
+    target: list[str] = []
+    phrases: list[Token] = []
+    if passive:
+        agent = _agent(verb)
+        if agent is not None:
+            source = index.phrase_actors(agent)
+        if subj is not None:
+            target = index.phrase_actors(subj)
+            phrases.append(subj)
+    else:
+        if subj is not None:
+            source = index.phrase_actors(subj)
+        for obj in _children(verb, "dobj", "dative"):
+            phrases.append(obj)
+            target += [a for a in index.phrase_actors(obj) if a not in target]
+            # "fired a drone at the airport": the aim is the object's prepositional phrase.
+            phrases += _prep_objects(obj, TARGET_PREPS)
+    for pobj in _prep_objects(verb, TARGET_PREPS):
+        phrases.append(pobj)
+        if not target:
+            target = index.phrase_actors(pobj)
+    for ph in list(phrases):
+        if not target:
+            target = [a for p in _prep_objects(ph, TARGET_PREPS)
+                      for a in index.phrase_actors(p)]
+    return Roles(source, [t for t in target if t not in source], phrases)
+
+
+def target_light_verbs() -> frozenset[str]:
+    from tocsin.events.lexicon import get_lexicon
+
+    return get_lexicon().target_light_verbs
+
+
+def noun_roles(noun: Token, index: ActorIndex) -> Roles:
+    """Roles of a nominal trigger: "a US strike on X", "Iran's attack", or its light verb."""
+    source: list[str] = []
+    for ch in noun.children:
+        if ch.dep_ in {"poss", "compound", "amod", "nmod"}:
+            source += [a for a in index.in_subtree(ch) if a not in source]
+    for pobj in _prep_objects(noun, frozenset({"by", "from"})):
+        source += [a for a in index.phrase_actors(pobj) if a not in source]
+    targets: list[str] = []
+    phrases = _prep_objects(noun, TARGET_PREPS | frozenset({"in"}))
+    for pobj in _prep_objects(noun, TARGET_PREPS):
+        targets += [a for a in index.phrase_actors(pobj) if a not in targets]
+    head = noun.head
+    light = head.head if noun.dep_ == "pobj" else head
+    if noun.dep_ in {"dobj", "pobj"} and light.lemma_.lower() in target_light_verbs():
+        # "the base came under attack", "Iran faces new sanctions": the subject is the target.
+        subj, _ = subject_of(light)
+        if subj is not None and not targets:
+            targets = index.phrase_actors(subj)
+            phrases.append(subj)
+    elif noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+        # "carried out an attack on X": the light verb's subject is the source.
+        hv = verb_roles(head, index)
+        if not source:
+            source = hv.source if noun.dep_ == "dobj" else []
+        if not targets:
+            targets = [t for t in hv.target if t not in index.in_subtree(noun)]
+        phrases += hv.target_phrases
+    elif noun.dep_ in {"nsubj"} and head.pos_ in {"VERB", "AUX"}:
+        # "a drone strike killed two commanders": the victims are the verb's object.
+        hv = verb_roles(head, index)
+        targets = targets or [t for t in hv.target if t not in source]
+        phrases += hv.target_phrases
+    return Roles(source, [t for t in targets if t not in source], phrases)

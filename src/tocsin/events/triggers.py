@@ -1,0 +1,144 @@
+"""Finding event triggers in a sentence: lexicon lookups with sense restrictions.
+
+A verb or noun is a trigger when the lexicon lists its lemma for that part of speech and
+its restrictions hold ("fire" only with a projectile as object; "strike" the noun is an
+attack unless workers go on it). Nominal triggers either attach to a verb trigger (they
+then refine its mode: "killed in an airstrike") or stand on their own under a light verb
+("carried out an attack") or as a headline's root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from tocsin.events.lexicon import Lexicon, Trigger
+
+
+
+@dataclass(slots=True)
+class Candidate:
+    token: Token
+    trigger: Trigger
+    nominal: bool
+    attached: list[Token] = field(default_factory=list)  # nouns merged into this act
+
+
+def _phrase_lemmas(tok: Token) -> set[str]:
+    """A phrase head's lemma, plus "compound head" for two-word entries ("tear gas")."""
+    out = {tok.lemma_.lower()}
+    for c in tok.children:
+        if c.dep_ in {"compound", "amod"}:
+            out.add(c.lemma_.lower())
+            out.add(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
+    return out
+
+
+def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool]:
+    """(objects, subjects, modifiers, has_complement) of a verb or noun trigger."""
+    objects: set[str] = set()
+    subjects: set[str] = set()
+    modifiers: set[str] = set()
+    complement = False
+    for ch in tok.children:
+        if ch.dep_ in {"dobj", "attr", "oprd", "dative", "nsubjpass"}:
+            objects |= _phrase_lemmas(ch)
+        elif ch.dep_ in {"nsubj", "csubj"}:
+            subjects |= _phrase_lemmas(ch)
+        elif ch.dep_ == "prep":
+            for p in ch.children:
+                if p.dep_ == "pobj":
+                    objects |= _phrase_lemmas(p)
+        elif ch.dep_ in {"compound", "amod", "nmod", "poss"}:
+            modifiers.add(ch.lemma_.lower())
+        elif ch.dep_ in {"xcomp", "ccomp"}:
+            complement = True
+    if tok.pos_ not in {"VERB", "AUX"} and tok.head is not tok:
+        # A noun's verb: "came under fire" (subject), "went on strike" (subject, verb).
+        head = tok.head if tok.dep_ != "pobj" else tok.head.head
+        subjects |= {c.lemma_.lower() for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}}
+    if tok.dep_ == "xcomp" or (tok.dep_ == "conj" and not subjects):
+        subjects |= {c.lemma_.lower() for c in tok.head.children if c.dep_ == "nsubj"}
+    return objects, subjects, modifiers, complement
+
+
+def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
+    pos = "VERB" if tok.pos_ in {"VERB", "AUX"} else tok.pos_
+    if pos not in {"VERB", "NOUN", "PROPN"}:
+        return None
+    options = sorted(lex.triggers_for(tok.lemma_.lower(), pos),
+                     key=lambda t: (-len(t.words), t.objects is None and t.subjects is None))
+    if not options and pos == "VERB" and tok.lower_ != tok.lemma_.lower():
+        options = sorted(lex.triggers_for(tok.lower_, pos), key=lambda t: -len(t.words))
+    if not options:
+        return None
+    following = [t.lemma_.lower() for t in tok.doc[tok.i + 1: tok.i + 8]]
+    slots = _slots(tok)
+    for trig in options:
+        if trig.is_phrase and not trig.phrase_in(following):
+            continue
+        if trig.predicative and tok.dep_ in {"amod", "compound"}:
+            continue
+        if trig.accepts(objects=slots[0], subjects=slots[1], modifiers=slots[2],
+                        clause_lemmas=clause, has_complement=slots[3]):
+            return trig
+    return None
+
+
+def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
+    """Verb triggers, and nominal triggers that report an act of their own."""
+    light = lex.light_verbs | lex.target_light_verbs
+    verbs: dict[int, Candidate] = {}
+    nouns: list[Candidate] = []
+    clause = {t.lemma_.lower() for t in sent}
+    for tok in sent:
+        trig = match_trigger(tok, lex, clause)
+        if trig is None:
+            continue
+        cand = Candidate(tok, trig, nominal=tok.pos_ not in {"VERB", "AUX"})
+        if cand.nominal:
+            nouns.append(cand)
+        else:
+            verbs[tok.i] = cand
+    if any(not k.trigger.weak for k in [*verbs.values(), *nouns]):
+        # Weak senses only code a sentence that has nothing better.
+        verbs = {i: k for i, k in verbs.items() if not k.trigger.weak}
+        nouns = [k for k in nouns if not k.trigger.weak]
+    for i, cand in list(verbs.items()):
+        host = verbs.get(cand.token.head.i)
+        if (cand.token.dep_ == "advcl" and cand.token.tag_ == "VBG" and host is not None
+                and host is not cand and host.trigger.type == cand.trigger.type):
+            # "Rockets hit the base, killing a contractor": one act, its consequence.
+            host.attached.append(cand.token)
+            del verbs[i]
+    out = list(verbs.values())
+    for cand in nouns:
+        host = _host_verb(cand.token, verbs)
+        if host is not None:
+            host.attached.append(cand.token)
+            continue
+        head = cand.token.head
+        if cand.token.dep_ == "ROOT" or (
+            head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in light
+            and cand.token.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj", "attr"}
+        ) or (cand.token.dep_ == "pobj" and head.head.lemma_.lower() in light):
+            out.append(cand)
+    out.sort(key=lambda k: k.token.i)
+    return out
+
+
+def _host_verb(noun: Token, verbs: dict[int, Candidate]) -> Candidate | None:
+    """The verb trigger a nominal trigger belongs to ("killed in an airstrike")."""
+    cur = noun
+    for _ in range(3):
+        head = cur.head
+        if head is cur:
+            return None
+        if head.i in verbs:
+            return verbs[head.i]
+        if head.pos_ in {"VERB", "AUX"} and cur.dep_ not in {"prep", "pobj", "dobj",
+                                                             "nsubj", "nsubjpass", "agent"}:
+            return None
+        cur = head
+    return None

@@ -1,0 +1,36 @@
+"""The `places` component: find and resolve toponyms not already claimed by actors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from tocsin.geo.finder import find_place_mentions
+from tocsin.geo.resolve import resolve_mentions
+from tocsin.model import Span
+from tocsin.pipeline import Component, State, register
+
+
+@register
+class PlacesComponent(Component):
+    name = "places"
+    requires = ("doc", "actor_mentions")
+    assigns = ("place_links", "places")
+
+    def __call__(self, state: State) -> None:
+        assert state.doc is not None
+        # Country actors give the resolver its context; their spans are not toponyms here.
+        taken = [(m.start, m.end) for m in state.actor_mentions]
+        countries: Counter[str] = Counter(
+            a.country for a in state.actors.values() if a.country and a.in_kb
+        )
+        hint = countries.most_common(1)[0][0] if countries else None
+        mentions = find_place_mentions(state.doc, taken)
+        links = resolve_mentions(mentions, state.doc, country_hint=hint)
+        state.place_links = links
+        for mention, place in links:
+            if place is None:
+                continue
+            if place.id not in state.places:
+                state.places[place.id] = replace(place, mentions=[])
+            state.places[place.id].mentions.append(Span(mention.text, mention.start, mention.end))

@@ -1,0 +1,191 @@
+"""Find place mentions in a parsed document.
+
+Three sources, merged longest-first: curated site names (the small spaCy model misses
+"K-1 base" and tags "Abha" as PERSON), spaCy GPE/LOC/FAC entities, and proper-noun runs
+after a locative preposition or before a place cue ("in Jurf al-Sakhar", "Abha airport")
+that the gazetteer knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    text: str
+    start: int  # char offsets in doc.text
+    end: int
+    tok_start: int  # token offsets
+    tok_end: int
+    hint: str | None  # cue word: "province", "district", "city", "base", "airport" ...
+    name: str = ""  # the place name proper, without cue words ("Nineveh" in "Nineveh province")
+
+
+LOCATIVE = frozenset(
+    ["in", "at", "near", "outside", "into", "from", "on", "inside", "across", "around", "towards", "toward", "to", "through", "over", "within", "between", "off", "beyond"]
+)
+# Cue words after a name -> hint. Admin/settlement cues are not part of the name.
+_AFTER_CUES = {
+    "province": "province", "governorate": "province", "provinces": "province",
+    "state": "province", "region": "region", "district": "district", "subdistrict":
+    "district", "county": "district", "city": "city", "town": "city", "village": "village",
+    "camp": "base", "neighbourhood": "district", "neighborhood": "district", "area": "district",
+}
+_FACILITY_CUES = {
+    "base": "base", "airbase": "base", "garrison": "base", "airfield": "base",
+    "airport": "airport", "port": "site", "crossing": "site", "refinery": "site",
+}
+_TWO_WORD_CUES = {("air", "base"): "base", ("military", "base"): "base",
+                  ("border", "crossing"): "site", ("oil", "field"): "site",
+                  ("gas", "field"): "site", ("international", "airport"): "airport"}
+_BEFORE_CUES = {"province": "province", "governorate": "province", "city": "city",
+                "town": "city", "village": "village", "district": "district"}
+_CONNECTORS = frozenset(["-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-"])
+_MAX_SITE_TOKENS = 7
+# "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
+_NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
+                             "PERCENT"})
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _propn_run(doc: Doc, i: int) -> int:
+    """End (exclusive) of the proper-noun run starting at token i, or i if none."""
+    j = i
+    while j < len(doc):
+        t = doc[j]
+        if t.pos_ == "PROPN" or (t.is_title and not t.is_sent_start and t.is_alpha) or (t.lower_ in _CONNECTORS and j > i and j + 1 < len(doc)
+              and (doc[j + 1].pos_ == "PROPN" or doc[j + 1].is_title
+                   or doc[j + 1].lower_ in _CONNECTORS)):
+            j += 1
+        else:
+            break
+    while j > i and doc[j - 1].lower_ in _CONNECTORS:
+        j -= 1
+    return j
+
+
+def _extend(doc: Doc, s: int, e: int) -> tuple[int, int, str | None, int, int]:
+    """Widen [s, e) over cue words; returns (start, end, hint, name_start, name_end)."""
+    hint = None
+    ns, ne = s, e
+    if e + 1 < len(doc) and (doc[e].lower_, doc[e + 1].lower_) in _TWO_WORD_CUES:
+        hint = _TWO_WORD_CUES[(doc[e].lower_, doc[e + 1].lower_)]
+        e += 2
+    elif e < len(doc) and doc[e].lower_ in _FACILITY_CUES:
+        hint = _FACILITY_CUES[doc[e].lower_]
+        e += 1
+    elif e < len(doc) and doc[e].lower_ in _AFTER_CUES and doc[e].pos_ != "VERB":
+        hint = _AFTER_CUES[doc[e].lower_]
+        e += 1
+    elif s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in _BEFORE_CUES:
+        hint = _BEFORE_CUES[doc[s - 2].lower_]
+        s -= 2
+    if hint is None and doc[e - 1].lower_ in _FACILITY_CUES:  # a site name ("K-1 base")
+        hint = _FACILITY_CUES[doc[e - 1].lower_]
+    return s, e, hint, ns, ne
+
+
+def _strip_the(doc: Doc, s: int, e: int) -> int:
+    while s < e - 1 and doc[s].lower_ in ("the", "a", "an"):
+        s += 1
+    return s
+
+
+def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Place mentions in ``doc``, skipping char spans already claimed in ``taken``."""
+    gaz = get_gazetteer()
+    sites = site_keys()
+    cands: list[tuple[int, int, int]] = []  # (tok_start, tok_end, priority: lower wins)
+    n = len(doc)
+
+    # 1. curated sites: longest normalised n-gram that is a site name or alias
+    i = 0
+    while i < n:
+        hit = 0
+        if not (doc[i].is_stop or doc[i].is_punct or doc[i].is_space):
+            for k in range(min(_MAX_SITE_TOKENS, n - i), 0, -1):
+                span = doc[i:i + k]
+                if span[-1].is_punct or not any(
+                        t.is_title or t.is_upper or t.like_num for t in span):
+                    continue
+                if normalize_place(span.text) in sites:
+                    hit = k
+                    break
+        if hit:
+            cands.append((i, i + hit, 0))
+            i += hit
+        else:
+            i += 1
+
+    # 2. spaCy entities
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            cands.append((_strip_the(doc, ent.start, ent.end), ent.end, 1))
+
+    # 3. proper-noun runs after a locative preposition or before a cue word
+    for t in doc:
+        starts = []
+        if t.lower_ in LOCATIVE and t.i + 1 < n:
+            j = t.i + 1
+            while j < n and doc[j].lower_ in ("the", "a"):
+                j += 1
+            starts.append(j)
+        if t.pos_ == "PROPN" and (t.i == 0 or doc[t.i - 1].pos_ != "PROPN"):
+            starts.append(t.i)
+        for s in starts:
+            if s >= n or doc[s].ent_type_ in _NOT_PLACE_ENTS:
+                continue
+            e = _propn_run(doc, s)
+            after = doc[e].lower_ if e < n else ""
+            cue = after in _AFTER_CUES or after in _FACILITY_CUES
+            prev = doc[s - 1].lower_ if s > 0 else ""
+            if e == s or (s != t.i + 1 and not cue and prev not in LOCATIVE
+                          and prev not in ("the", "a")):
+                continue
+            # shrink from the right ("in Baghdad Thursday"), never cutting inside a
+            # connected name ("Jurf | al-Sakhar")
+            full = e
+            while e > s and ((e < full and doc[e].lower_ in _CONNECTORS)
+                             or not gaz.lookup(doc[s:e].text)):
+                e -= 1
+            if e > s:
+                cands.append((s, e, 2))
+
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    chosen: list[PlaceMention] = []
+    used: list[tuple[int, int]] = []
+    for s0, e0, _p in cands:
+        s, e, hint, ns, ne = _extend(doc, s0, e0)
+        span: Span = doc[s:e]
+        chars = (span.start_char, span.end_char)
+        if any(_overlaps(chars, t) for t in taken) or any(_overlaps((s, e), u) for u in used):
+            continue
+        used.append((s, e))
+        chosen.append(PlaceMention(span.text, chars[0], chars[1], s, e, hint,
+                                   doc[ns:ne].text))
+    # One sense per discourse: a name found as a place once is a place everywhere in the
+    # document, even where the tagger called it a PERSON or it follows a verb.
+    names = {tuple(t.text for t in doc[m.tok_start:m.tok_end]) for m in chosen}
+    for toks in sorted(names, key=len, reverse=True):
+        k = len(toks)
+        for i in range(n - k + 1):
+            if doc[i].text != toks[0] or tuple(t.text for t in doc[i:i + k]) != toks:
+                continue
+            rep = doc[i:i + k]
+            chars = (rep.start_char, rep.end_char)
+            if any(_overlaps(chars, t) for t in taken) or any(
+                    _overlaps((i, i + k), u) for u in used):
+                continue
+            used.append((i, i + k))
+            chosen.append(PlaceMention(rep.text, chars[0], chars[1], i, i + k, None,
+                                       rep.text))
+    chosen.sort(key=lambda m: m.start)
+    return chosen

@@ -1,0 +1,203 @@
+"""Resolve place mentions to gazetteer entries, and tie events to places by syntax."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from tocsin.geo.finder import LOCATIVE, PlaceMention
+from tocsin.geo.gazetteer import GazEntry, get_gazetteer, normalize_place
+from tocsin.model import Place, Span
+
+_SITE_FEATURES = frozenset({"site", "airport", "base"})
+_ADMIN_HINTS = frozenset({"province", "district", "region"})
+_SETTLEMENT_HINTS = frozenset({"city", "village"})
+# How specific a feature is: an event is tied to the most specific linked place.
+SPECIFICITY = {"site": 6, "airport": 6, "base": 6, "village": 5, "city": 5, "admin2": 4,
+               "other": 3, "admin1": 3, "region": 2, "country": 1}
+
+
+@dataclass(slots=True)
+class _Cand:
+    entry: GazEntry
+    full: bool  # matched the whole mention text (cue words included)
+
+
+def _candidates(m: PlaceMention) -> list[_Cand]:
+    gaz = get_gazetteer()
+    out: dict[str, _Cand] = {}
+    for e in gaz.lookup(m.text):
+        out[e.id] = _Cand(e, True)
+    if m.name and m.name != m.text:
+        for e in gaz.lookup(m.name):
+            out.setdefault(e.id, _Cand(e, False))
+    return list(out.values())
+
+
+def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
+           container: GazEntry | None) -> float:
+    e = c.entry
+    s = 0.3 * math.log10(e.population + 1)
+    if e.id.startswith("site:"):
+        s += 3.0
+    if c.full and m.name and m.name != m.text:
+        s += 1.0
+    if normalize_place(e.name) == key:
+        s += 0.6
+    s += {"country": 2.5, "city": 0.5, "admin1": -0.8, "region": 0.3}.get(e.feature, 0.0)
+    if m.hint in _ADMIN_HINTS:
+        s += 3.5 if e.feature in ("admin1", "admin2", "region") else 0.0
+    elif m.hint in _SETTLEMENT_HINTS:
+        s += 1.5 if e.feature in ("city", "village") else -1.0
+    elif m.hint in ("base", "airport", "site") and e.feature in _SITE_FEATURES:
+        s += 1.5
+    if e.country:
+        s += 2.0 * share.get(e.country, 0.0)
+    if container is not None:
+        if container.feature == "country":
+            s += 3.0 if e.country == container.country else -1.0
+        elif container.feature == "admin1":
+            same = e.admin1 and normalize_place(e.admin1) == normalize_place(container.name)
+            s += 3.0 if same else (0.5 if e.country == container.country else -1.0)
+    return s
+
+
+def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
+    """mention index -> index of the mention right after ", " ("in Tripoli, Lebanon")."""
+    out = {}
+    for i in range(len(mentions) - 1):
+        gap = doc.text[mentions[i].end:mentions[i + 1].start]
+        if gap.strip() == ",":
+            out[i] = i + 1
+    return out
+
+
+def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float],
+          container: GazEntry | None) -> tuple[GazEntry | None, float]:
+    if not cands:
+        return None, 0.0
+    scored = sorted(((_score(c, m, key, share, container), c.entry) for c in cands),
+                    key=lambda x: -x[0])
+    if len(scored) == 1:
+        return scored[0][1], 0.95 if scored[0][1].id.startswith("site:") else 0.9
+    margin = scored[0][0] - scored[1][0]
+    return scored[0][1], 0.35 + 0.6 * math.tanh(margin)
+
+
+def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
+                     country_hint: str | None = None
+                     ) -> list[tuple[PlaceMention, Place | None]]:
+    """Each mention with its Place (or None). Mentions of one place share one Place object
+    whose ``mentions`` lists them all; the same string resolves the same way in a doc."""
+    keys = [normalize_place(m.name or m.text) for m in mentions]
+    cands = [_candidates(m) for m in mentions]
+    conts = _containers(mentions, doc)
+
+    # Pass 1: no context, to learn the document's dominant countries.
+    votes: dict[str, float] = defaultdict(float)
+    if country_hint:
+        votes[country_hint] += 3.0
+    first: list[GazEntry | None] = []
+    for m, k, cs in zip(mentions, keys, cands, strict=True):
+        best, conf = _pick(cs, m, k, {}, None)
+        first.append(best)
+        if best is not None and best.country:
+            votes[best.country] += 2.0 if best.feature == "country" else conf
+    total = sum(votes.values()) or 1.0
+    share = {c: v / total for c, v in votes.items()}
+
+    # Pass 2: with country shares and "X, Y" containment; one decision per key.
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        by_key[k].append(i)
+    chosen: dict[str, tuple[GazEntry | None, float]] = {}
+    for k, idxs in by_key.items():
+        i0 = next((i for i in idxs if i in conts), idxs[0])
+        # prefer the mention with the most context (a cue word or a container)
+        i0 = next((i for i in idxs if mentions[i].hint), i0)
+        cont = first[conts[i0]] if i0 in conts else None
+        if cont is not None and cont.feature not in ("country", "admin1"):
+            cont = None
+        chosen[k] = _pick(cands[i0], mentions[i0], k, share, cont)
+
+    places: dict[str, Place] = {}
+    out: list[tuple[PlaceMention, Place | None]] = []
+    for m, k in zip(mentions, keys, strict=True):
+        entry, conf = chosen[k]
+        if entry is None:
+            out.append((m, None))
+            continue
+        p = places.get(entry.id)
+        if p is None:
+            p = Place(entry.id, entry.name, entry.lat, entry.lon, entry.country, entry.admin1,
+                      entry.feature, [], round(max(0.05, min(conf, 0.99)), 3))
+            places[entry.id] = p
+        p.mentions.append(Span(m.text, m.start, m.end))
+        out.append((m, p))
+    return out
+
+
+def _mention_at(tok: Token, resolved: list[tuple[PlaceMention, Place | None]]
+                ) -> Place | None:
+    for m, p in resolved:
+        if p is not None and m.tok_start <= tok.i < m.tok_end:
+            return p
+    return None
+
+
+def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]
+                ) -> Place | None:
+    """The place syntactically tied to the event whose trigger is ``trigger``.
+
+    Looks at locative prepositional attachments of the trigger (and of its head when the
+    trigger is a noun or complement), then at place modifiers of the trigger ("a Baghdad
+    attack"); among linked places the most specific wins, ties to the shallowest. Falls
+    back to the most specific place of the trigger's sentence nearest to it."""
+    linked: list[tuple[int, int, Place]] = []  # (depth, order, place)
+    heads = [trigger]
+    if trigger.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "attr", "xcomp", "ccomp",
+                        "conj", "advcl") and trigger.head is not trigger:
+        heads.append(trigger.head)
+        if trigger.dep_ == "pobj" and trigger.head.head is not trigger.head:
+            heads.append(trigger.head.head)
+    seen: set[int] = set()
+    for h_depth, h in enumerate(heads):
+        for child in h.children:
+            # "a Baghdad attack", "struck Abha airport", "the base was hit"
+            if h is trigger and child.dep_ in ("compound", "nmod", "amod", "npadvmod",
+                                               "dobj", "nsubjpass"):
+                p = _mention_at(child, resolved)
+                if p is not None:
+                    linked.append((h_depth, len(linked), p))
+            if child.dep_ != "prep" or child.lower_ not in LOCATIVE:
+                continue
+            stack = [(o, h_depth + 1) for o in child.children if o.dep_ == "pobj"]
+            while stack:
+                tok, depth = stack.pop(0)
+                if tok.i in seen or depth > 4:
+                    continue
+                seen.add(tok.i)
+                p = _mention_at(tok, resolved)
+                if p is not None:
+                    linked.append((depth, len(linked), p))
+                    # conjuncts ("in Kirkuk and Mosul") are co-equal places
+                    stack.extend((c, depth) for c in tok.children if c.dep_ == "conj")
+                    continue
+                for c in tok.children:  # "at a checkpoint near Kirkuk", "the town of X"
+                    if c.dep_ == "prep":
+                        stack.extend((o, depth + 1) for o in c.children if o.dep_ == "pobj")
+                    elif c.dep_ in ("compound", "appos", "conj", "nmod"):
+                        stack.append((c, depth))
+    if linked:
+        return max(linked, key=lambda x: (SPECIFICITY.get(x[2].feature, 0), -x[0], -x[1]))[2]
+    sent = trigger.sent
+    same: list[tuple[int, int, Place]] = []
+    for m, p in resolved:
+        if p is not None and sent.start <= m.tok_start < sent.end:
+            same.append((SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
+    if same:
+        return max(same, key=lambda x: (x[0], x[1]))[2]
+    return None

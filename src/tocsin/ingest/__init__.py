@@ -1,0 +1,101 @@
+"""Readers: every input format yields `Document`s, or `InputError`s for bad items.
+
+Readers know nothing of the pipeline. A bad item never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tocsin.ingest.decode import BadInput, check_text, decode
+from tocsin.ingest.html import looks_like_html, read_html
+from tocsin.model import Document, InputError
+
+Item = Document | InputError
+
+
+def parse_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def from_record(rec: dict[str, Any], name: str, published: date | None) -> Document:
+    """A JSONL/JSON record {id, text|html, title, published, source, url} -> Document."""
+    if not isinstance(rec, dict):
+        raise BadInput(f"{name}: expected a JSON object, got {type(rec).__name__}")
+    pub = parse_date(rec.get("published") or rec.get("date")) or published
+    if isinstance(rec.get("html"), str) and rec["html"].strip():
+        doc = read_html(rec["html"], name, pub, rec.get("url"))
+    elif isinstance(rec.get("text"), str):
+        check_text(rec["text"], name)
+        doc = Document(text=rec["text"], published=pub)
+    else:
+        raise BadInput(f"{name}: record has neither a 'text' nor an 'html' string")
+    doc.id = str(rec["id"]) if rec.get("id") not in (None, "") else doc.id
+    doc.title = rec.get("title") or doc.title
+    doc.source = rec.get("source") or doc.source
+    doc.url = rec.get("url") or doc.url
+    doc.author = rec.get("author") or doc.author
+    doc.language = rec.get("language") or doc.language
+    return doc
+
+
+def read_jsonl(text: str, name: str, published: date | None) -> Iterator[Item]:
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{n}"
+        try:
+            rec = json.loads(line)
+            yield from_record(rec, where, published)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+        except BadInput as exc:
+            rid = rec.get("id") if isinstance(rec, dict) else None
+            yield InputError(str(exc), id=None if rid is None else str(rid))
+
+
+def read_bytes(data: bytes, name: str, published: date | None = None,
+               kind: str | None = None) -> Iterator[Item]:
+    """One input's bytes -> documents. `kind` is text|html|jsonl, guessed when None."""
+    try:
+        if kind is None:
+            lower = name.lower()
+            if lower.endswith((".jsonl", ".ndjson")):
+                kind = "jsonl"
+            elif lower.endswith((".html", ".htm")) or looks_like_html(data):
+                kind = "html"
+            else:
+                kind = "text"
+        text = decode(data, name)
+        if kind == "jsonl":
+            yield from read_jsonl(text, name, published)
+        elif kind == "html":
+            yield read_html(text, name, published)
+        else:
+            yield Document(text=text, published=published)
+    except BadInput as exc:
+        yield InputError(str(exc))
+
+
+def read_path(path: str, published: date | None = None) -> Iterator[Item]:
+    """A file path, or '-' for standard input."""
+    if path == "-":
+        yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", published)
+        return
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+        return
+    yield from read_bytes(data, path, published)

@@ -1,0 +1,142 @@
+"""The pipeline: named components over one parsed document, each declaring what it needs.
+
+Like spaCy's factories, every component states ``requires`` and ``assigns``; `Pipeline`
+checks the order when it is built, so a misordered pipeline fails at load time instead of
+producing silently empty output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tocsin import PIPELINE_VERSION
+from tocsin.model import Actor, Document, Event, Extraction, InputError, Place, Relation
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@dataclass(slots=True)
+class State:
+    """What the components know about one document so far."""
+
+    document: Document
+    doc: Doc | None = None
+    anchor: date | None = None  # the date relative expressions resolve against
+    actor_mentions: list[Any] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    token_actor: dict[int, str] = field(default_factory=dict)  # token index -> actor id
+    place_links: list[tuple[Any, Place | None]] = field(default_factory=list)
+    places: dict[str, Place] = field(default_factory=dict)
+    time_spans: list[tuple[int, int]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    done: set[str] = field(default_factory=set)
+
+
+class Component:
+    """A named pipeline stage. Subclasses set the class attributes and `__call__`."""
+
+    name: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __call__(self, state: State) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, Callable[[], Component]] = {}
+DEFAULT_COMPONENTS = ("actors", "places", "time", "events", "relations")
+
+
+def register(cls: type[Component]) -> type[Component]:
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+class PipelineError(RuntimeError):
+    pass
+
+
+def _load_components() -> None:
+    # Imported here so that `import tocsin` stays cheap (nothing happens at import).
+    from tocsin.actors import component as _a  # noqa: F401
+    from tocsin.events import component as _e  # noqa: F401
+    from tocsin.geo import component as _g  # noqa: F401
+    from tocsin.relations import component as _r  # noqa: F401
+    from tocsin.time import component as _t  # noqa: F401
+
+
+class Pipeline:
+    """spaCy parse, then the named components, producing one `Extraction` per document."""
+
+    def __init__(self, nlp: Language, components: Iterable[str] = DEFAULT_COMPONENTS):
+        _load_components()
+        self.nlp = nlp
+        self.components: list[Component] = []
+        available = {"doc", "document", "anchor"}
+        for name in components:
+            if name not in REGISTRY:
+                raise PipelineError(f"unknown component {name!r}; known: {sorted(REGISTRY)}")
+            comp = REGISTRY[name]()
+            missing = [r for r in comp.requires if r not in available]
+            if missing:
+                raise PipelineError(f"component {name!r} requires {missing}, which no "
+                                    "earlier component assigns")
+            available.update(comp.assigns)
+            self.components.append(comp)
+        self.version = PIPELINE_VERSION
+
+    @classmethod
+    def load(cls, model: str | None = None) -> Pipeline:
+        from tocsin.nlp import load_model
+
+        return cls(load_model(model))
+
+    def analyze(self) -> list[dict[str, Any]]:
+        """What each component needs and adds (like spaCy's analyze_pipes)."""
+        return [{"name": c.name, "requires": list(c.requires), "assigns": list(c.assigns)}
+                for c in self.components]
+
+    def _run(self, document: Document, doc: Doc) -> Extraction:
+        state = State(document=document, doc=doc, anchor=document.published)
+        for comp in self.components:
+            comp(state)
+            state.done.add(comp.name)
+        return Extraction(
+            doc=document, pipeline=self.version, actors=list(state.actors.values()),
+            places=list(state.places.values()), events=state.events,
+            relations=state.relations,
+        )
+
+    def process(self, document: Document) -> Extraction:
+        return self._run(document, self.nlp(document.text))
+
+    def pipe(self, items: Iterable[Document | InputError], batch_size: int = 16
+             ) -> Iterator[Extraction | InputError]:
+        """Process a stream; errors pass through in order, as values."""
+        buffer: list[Document | InputError] = []
+        for item in items:
+            buffer.append(item)
+            if len(buffer) >= batch_size:
+                yield from self._flush(buffer)
+                buffer = []
+        yield from self._flush(buffer)
+
+    def _flush(self, buffer: list[Document | InputError]) -> Iterator[Extraction | InputError]:
+        docs = [b for b in buffer if isinstance(b, Document)]
+        parsed = iter(self.nlp.pipe([d.text for d in docs]))
+        for item in buffer:
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                yield self._run(item, next(parsed))
+            except Exception as exc:  # one bad document must not stop the batch
+                yield InputError(f"pipeline failed: {type(exc).__name__}: {exc}",
+                                 id=item.id, title=item.title, source=item.source,
+                                 url=item.url)

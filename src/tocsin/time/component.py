@@ -1,0 +1,21 @@
+"""The `time` component: the document's anchor date and its temporal expressions."""
+
+from __future__ import annotations
+
+from tocsin.pipeline import Component, State, register
+from tocsin.time.expressions import find_time_expressions
+from tocsin.time.resolve import parse_dateline
+
+
+@register
+class TimeComponent(Component):
+    name = "time"
+    requires = ("doc",)
+    assigns = ("time_spans",)
+
+    def __call__(self, state: State) -> None:
+        text = state.document.text
+        if state.anchor is None:
+            # A dateline ("BAGHDAD, Jan. 5 (Reuters) -") stands in for a missing date.
+            state.anchor = parse_dateline(text)
+        state.time_spans = find_time_expressions(text)

@@ -1,0 +1,197 @@
+"""Geoparsing: the gazetteer index, the mention finder, the resolver and event places.
+
+Runs against the real spaCy model and the real index (built once per cache directory;
+conftest points TOCSIN_CACHE at a test cache, and the first run builds it in ~15 s).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tocsin.geo.build import ensure_index
+from tocsin.geo.finder import find_place_mentions
+from tocsin.geo.gazetteer import (
+    Gazetteer,
+    get_gazetteer,
+    load_sites_file,
+    normalize_place,
+    reset_gazetteer,
+)
+from tocsin.geo.resolve import event_place, resolve_mentions
+from tocsin.model import Place
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    reset_gazetteer()  # pick up the session's TOCSIN_CACHE
+    return get_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def geo(gaz: Gazetteer, nlp: Any) -> Any:
+    """Parse ``text`` and return (doc, [(mention, place)])."""
+
+    def run(text: str, country_hint: str | None = None,
+            taken: list[tuple[int, int]] | None = None) -> tuple[Any, list[Any]]:
+        doc = nlp(text)
+        mentions = find_place_mentions(doc, taken or [])
+        return doc, resolve_mentions(mentions, doc, country_hint)
+
+    return run
+
+
+def _place(resolved: list[Any], text: str) -> Place | None:
+    for m, p in resolved:
+        if text in m.text:
+            return p
+    raise AssertionError(f"no mention containing {text!r}: {[m.text for m, _ in resolved]}")
+
+
+# --- normalisation ---------------------------------------------------------------------
+
+def test_normalize_folds_transliteration_variants() -> None:
+    assert normalize_place("Ayn al-Assad") == normalize_place("Ain al Asad")
+    assert normalize_place("Ain al-Asad Air Base") == normalize_place("ain al-Assad airbase")
+    assert normalize_place("Baghdad International Airport") == normalize_place(
+        "Baghdad airport")
+    assert normalize_place("the Ḩasakah") == normalize_place("Hasakah")
+    assert normalize_place("Jisr ash-Shughur") == normalize_place("Jisr al-Shughur")
+    # q/k stay distinct: folding them would merge unrelated places
+    assert normalize_place("Qom") != normalize_place("Kom")
+
+
+# --- index -------------------------------------------------------------------------------
+
+def test_index_is_built_once_and_versioned(gaz: Gazetteer) -> None:
+    cache = Path(os.environ["TOCSIN_CACHE"])
+    assert ensure_index(cache) == gaz.path  # current: no rebuild
+    meta = gaz.meta()
+    assert gaz.path.name == f"gazetteer-{meta['build_hash']}.sqlite"
+    assert int(meta["entries"]) > 230_000
+
+
+def test_lookup_returns_all_homonyms(gaz: Gazetteer) -> None:
+    tripolis = {(e.country, e.feature) for e in gaz.lookup("Tripoli")}
+    assert ("LBN", "city") in tripolis and ("LBY", "city") in tripolis
+    baghdad = [e for e in gaz.lookup("Baghdad") if e.feature == "city"]
+    assert max(baghdad, key=lambda e: e.population).country == "IRQ"
+
+
+def test_countries_and_admin1_are_indexed(gaz: Gazetteer) -> None:
+    iraq = [e for e in gaz.lookup("Iraq") if e.feature == "country"]
+    assert iraq and iraq[0].country == "IRQ" and iraq[0].id.startswith("geonames:")
+    assert any(e.feature == "country" and e.country == "USA" for e in gaz.lookup("U.S."))
+    nineveh = [e for e in gaz.lookup("Nineveh") if e.feature == "admin1"]
+    assert nineveh[0].country == "IRQ" and nineveh[0].id == "adm1:IQ-NI"
+    mosul = [e for e in gaz.lookup("Mosul") if e.country == "IRQ"][0]
+    assert mosul.admin1 == "Nineveh"
+
+
+def test_sites_file_is_sourced_and_merged(gaz: Gazetteer) -> None:
+    sites = load_sites_file()["sites"]
+    assert len(sites) >= 80
+    assert all(s["source"].startswith("https://") for s in sites)
+    ids = [s["id"] for s in sites]
+    assert len(ids) == len(set(ids))
+    for s in sites:
+        assert s["feature"] in ("airport", "base", "site", "region")
+        assert any(e.id == f"site:{s['id']}" for e in gaz.lookup(s["name"])), s["name"]
+
+
+# --- finder + resolver -------------------------------------------------------------------
+
+def test_ain_al_asad_spellings_resolve_to_one_site(geo: Any) -> None:
+    _, res = geo("Iranian ballistic missiles struck Ayn al-Assad in western Iraq overnight. "
+                 "Damage at the Ain al-Asad air base was limited, officials said.")
+    a, b = _place(res, "Ayn al-Assad"), _place(res, "Ain al-Asad")
+    assert a is not None and b is not None
+    assert a.id == b.id == "site:ain-al-asad"
+    assert a.feature == "base" and a.country == "IRQ"
+
+
+def test_k1_base_near_kirkuk(geo: Any) -> None:
+    doc, res = geo("Thirty rockets landed at the K-1 base near Kirkuk on Friday, "
+                   "killing an American contractor.")
+    k1, kirkuk = _place(res, "K-1"), _place(res, "Kirkuk")
+    assert k1 is not None and k1.id == "site:k1-air-base"
+    assert kirkuk is not None and kirkuk.feature == "city" and kirkuk.country == "IRQ"
+    trigger = next(t for t in doc if t.lemma_ == "land")
+    assert event_place(trigger, res) is k1  # the pobj's place, not the "near" modifier
+
+
+def test_abha_airport(geo: Any) -> None:
+    doc, res = geo("Houthi drones attacked Abha airport in southern Saudi Arabia, "
+                   "wounding eight civilians.")
+    p = _place(res, "Abha")
+    assert p is not None and p.feature == "airport" and p.country == "SAU"
+    trigger = next(t for t in doc if t.lemma_ == "attack")
+    assert event_place(trigger, res) is p
+
+
+def test_baghdad_is_the_iraqi_capital(geo: Any) -> None:
+    _, res = geo("A car bomb exploded near a busy market in Baghdad on Monday.")
+    p = _place(res, "Baghdad")
+    assert p is not None and p.id == "geonames:98182" and p.country == "IRQ"
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Heavy clashes erupted in Tripoli on Sunday between gunmen from Bab al-Tabbaneh and "
+     "Jabal Mohsen, the Lebanese army said, as Lebanon braced for more unrest.", "LBN"),
+    ("Armed groups loyal to the Government of National Unity clashed in Tripoli, and "
+     "flights at Mitiga were suspended as Libya's capital came under rocket fire.", "LBY"),
+])
+def test_tripoli_follows_the_documents_country(geo: Any, text: str, country: str) -> None:
+    _, res = geo(text)
+    p = _place(res, "Tripoli")
+    assert p is not None and p.country == country
+
+
+def test_country_hint_disambiguates(geo: Any) -> None:
+    _, res = geo("Gunmen attacked a checkpoint in Tripoli overnight.", country_hint="LBN")
+    p = _place(res, "Tripoli")
+    assert p is not None and p.country == "LBN"
+
+
+def test_province_cue_selects_admin1(geo: Any) -> None:
+    _, res = geo("Security forces launched a sweep in Nineveh province after an attack "
+                 "on a checkpoint west of Mosul.")
+    m, p = next((m, p) for m, p in res if "Nineveh" in m.text)
+    assert m.text == "Nineveh province" and m.hint == "province"
+    assert p is not None and p.feature == "admin1" and p.country == "IRQ"
+
+
+def test_jurf_al_sakhar_found(geo: Any) -> None:
+    _, res = geo("Kataib Hezbollah keeps weapons depots in Jurf al-Sakhar, south of Baghdad.")
+    p = _place(res, "Jurf al-Sakhar")
+    assert p is not None and p.country == "IRQ"
+
+
+def test_taken_spans_are_skipped(geo: Any) -> None:
+    text = "The Baghdad Operations Command said rockets hit the Green Zone."
+    _, res = geo(text, taken=[(4, 33)])
+    assert all(not (m.start < 33 and m.end > 4) for m, _ in res)
+    assert _place(res, "Green Zone") is not None
+
+
+def test_same_string_resolves_once_per_document(geo: Any) -> None:
+    _, res = geo("Drones targeted Erbil on Tuesday. Later, a second drone was downed "
+                 "over Erbil, Kurdish officials said.")
+    places = [p for m, p in res if m.text == "Erbil"]
+    assert len(places) == 2 and places[0] is places[1]
+    assert len(places[0].mentions) == 2
+
+
+def test_no_places_in_time_words(geo: Any) -> None:
+    _, res = geo("On Tuesday, the minister said talks would continue in March.")
+    assert res == []
+
+
+def test_event_place_falls_back_to_sentence(geo: Any) -> None:
+    doc, res = geo("In Deir ez-Zor, US forces said they had killed an ISIS commander.")
+    trigger = next(t for t in doc if t.lemma_ == "kill")
+    p = event_place(trigger, res)
+    assert p is not None and p.country == "SYR"
