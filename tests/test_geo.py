@@ -195,3 +195,22 @@ def test_event_place_falls_back_to_sentence(geo: Any) -> None:
     trigger = next(t for t in doc if t.lemma_ == "kill")
     p = event_place(trigger, res)
     assert p is not None and p.country == "SYR"
+
+
+def test_dateline_and_sites_in_a_wire_story(geo: Any) -> None:
+    _, res = geo("BAGHDAD (Reuters) - A rocket landed near the U.S. embassy in the Green Zone "
+                 "on Sunday, while drones targeted the Conoco field in eastern Syria.")
+    dateline = _place(res, "BAGHDAD")
+    assert dateline is not None and dateline.country == "IRQ" and dateline.feature == "city"
+    green, conoco = _place(res, "Green Zone"), _place(res, "Conoco")
+    assert green is not None and green.id == "site:green-zone"
+    assert conoco is not None and conoco.country == "SYR"
+
+
+def test_site_name_outranks_an_actor_claim_inside_it(geo: Any) -> None:
+    text = "Iran fired missiles at the Ain al-Asad air base in Anbar province."
+    inner = text.index("al-Asad")
+    _, res = geo(text, taken=[(0, 4), (inner, inner + len("al-Asad"))])
+    p = _place(res, "Ain al-Asad")
+    assert p is not None and p.id == "site:ain-al-asad"
+    assert all(m.start >= 4 for m, _ in res)  # "Iran" stays the actor's

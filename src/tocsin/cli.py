@@ -66,5 +66,6 @@ def demo(
     run_demo(limit=limit)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+# Command groups that live with their concern (each module registers its commands).
+# --- register: evaluate ---
+# --- register: store ---

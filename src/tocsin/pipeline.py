@@ -33,6 +33,7 @@ class State:
     place_links: list[tuple[Any, Place | None]] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
     time_spans: list[tuple[int, int]] = field(default_factory=list)
+    dateline_end: int = 0  # char offset where an opening dateline ends (0: none)
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     done: set[str] = field(default_factory=set)

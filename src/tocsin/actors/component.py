@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from tocsin.actors.kb import KnowledgeBase, get_kb
-from tocsin.actors.match import ActorMention, find_mentions, resolve
+from tocsin.actors.match import ActorMention, find_mentions, link_short_forms, resolve
 from tocsin.actors.normalize import slug
+from tocsin.geo.finder import site_spans
 from tocsin.model import Actor, Span
 from tocsin.pipeline import Component, State, register
 from tocsin.time.resolve import dateline_place_span
 
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
                        "government", "media"})
+GROUP_TYPES = frozenset({"militia", "rebel", "organization", "party"})
 
 
 def _actor_for(m: ActorMention, kb: KnowledgeBase) -> Actor | None:
@@ -27,21 +29,27 @@ def _actor_for(m: ActorMention, kb: KnowledgeBase) -> Actor | None:
 
 
 def _resolve_anaphors(mentions: list[ActorMention], actors: dict[str, Actor]) -> None:
-    """'the group' -> the nearest organisation named before it (else later in its sentence)."""
+    """'the group' -> the nearest organisation named before it (else later in its sentence).
+    Armed groups are preferred for "the group"/"the militia": a TV channel or a state named
+    in between is rarely what "the group" means."""
     for i, m in enumerate(mentions):
         if m.kind != "anaphor":
             continue
-        before = [p for p in mentions[:i] if p.actor_id and _is_org(actors.get(p.actor_id))]
-        if before:
-            m.actor_id = before[-1].actor_id
-            continue
-        after = [p for p in mentions[i + 1:] if p.actor_id and _is_org(actors.get(p.actor_id))]
-        if after and after[0].start - m.end < 200:
-            m.actor_id = after[0].actor_id
+        for types in (GROUP_TYPES, ORG_TYPES):
+            before = [p for p in mentions[:i] if p.kind != "anaphor" and p.actor_id
+                      and _is_org(actors.get(p.actor_id), types)]
+            if before:
+                m.actor_id = before[-1].actor_id
+                break
+            after = [p for p in mentions[i + 1:] if p.kind != "anaphor" and p.actor_id
+                     and _is_org(actors.get(p.actor_id), types)]
+            if after and after[0].start - m.end < 200:
+                m.actor_id = after[0].actor_id
+                break
 
 
-def _is_org(actor: Actor | None) -> bool:
-    return actor is not None and actor.type in ORG_TYPES
+def _is_org(actor: Actor | None, types: frozenset[str]) -> bool:
+    return actor is not None and actor.type in types
 
 
 @register
@@ -53,11 +61,14 @@ class ActorsComponent(Component):
     def __call__(self, state: State) -> None:
         assert state.doc is not None
         kb = get_kb()
-        mentions = find_mentions(state.doc, kb)
+        # Curated site names ("Ain al-Asad air base") and the dateline's city are places.
+        blocked = site_spans(state.doc)
         dateline = dateline_place_span(state.document.text)
         if dateline is not None:
-            mentions = [m for m in mentions if m.start >= dateline[1]]
+            blocked.append(dateline)
+        mentions = find_mentions(state.doc, kb, blocked)
         resolve(mentions, kb)
+        link_short_forms(mentions, kb)
         actors: dict[str, Actor] = {}
         for m in mentions:
             if m.kind == "anaphor":

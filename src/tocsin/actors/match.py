@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from tocsin.actors.kb import AliasHit, KnowledgeBase
-from tocsin.actors.normalize import name_key, slug
+from tocsin.actors.normalize import name_key
 
 SUBJECT_OBJECT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "poss", "compound", "ROOT",
@@ -76,6 +76,8 @@ def _capitalised(span: Span) -> bool:
 def _locative(span: Span, nouns: ActorNouns) -> bool:
     """A country or capital name used as a place: the object of a locative preposition."""
     root = span.root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head  # "in Iraq and Syria"
     return (root.dep_ == "pobj" and root.head.lower_ in nouns.locative_preps) or (
         root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.ent_type_ == "GPE"
     )
@@ -233,11 +235,49 @@ def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
     return out
 
 
-def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[ActorMention]:
-    """All actor mentions, non-overlapping, in text order (ids resolved by `resolve`)."""
+def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
+               context: Counter[str], co_mentioned: set[str]) -> bool:
+    """Whether a KB hit names an actor here, or is a place, a stranger or a coincidence."""
+    span = doc[m.tok_start : m.tok_end]
+    if len(span) == 1 and span.end < len(doc) and (
+            doc[span.end].lemma_.lower() in nouns.place_nouns):
+        return False  # "Tahrir Square", "Abha airport"
+    if len(span) == 1 and any(e.label_ == "PERSON" and e.start <= span.start and
+                              span.end <= e.end and len(e) > 1 for e in doc.ents):
+        return False  # "Abbas" inside "Abbas Mousavi" is not Mahmoud Abbas
+    aliases = [h for h in m.candidates if h.kind == "alias"]
+    if not aliases or not all(h.ambiguous for h in aliases):
+        return True
+    # An ambiguous alias needs support: its country in the document, or a related actor.
+    root = span.root
+    if root.dep_ in {"poss", "compound"} and root.head.lemma_.lower() not in nouns.state_nouns:
+        return False
+    for h in aliases:
+        actor = kb.get(h.actor_id)
+        if actor is None:
+            continue
+        linked = {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
+        if context.get(actor.country or "", 0) or linked & co_mentioned:
+            return True
+    return False
+
+
+def find_mentions(doc: Doc, kb: KnowledgeBase,
+                  blocked: list[tuple[int, int]] | None = None) -> list[ActorMention]:
+    """All actor mentions, non-overlapping, in text order (ids resolved by `resolve`).
+    `blocked` char spans (curated site names) are never actors."""
     nouns = actor_nouns()
-    mentions = _scan_kb(doc, kb, nouns)
+    mentions = [m for m in _scan_kb(doc, kb, nouns)
+                if not _overlaps(m.start, m.end, blocked or [])]
+    context = dominant_countries(mentions, kb)
+    co_mentioned = {m.candidates[0].actor_id for m in mentions
+                    if len(m.candidates) == 1 and not m.candidates[0].ambiguous}
+    mentions = [m for m in mentions if _plausible(m, doc, kb, nouns, context, co_mentioned)]
     taken = [(m.tok_start, m.tok_end) for m in mentions]
+    for a, b in blocked or []:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            taken.append((span.start, span.end))
     ner = _from_entities(doc, kb, taken, nouns)
     mentions += ner
     taken += [(m.tok_start, m.tok_end) for m in ner]
@@ -299,3 +339,23 @@ def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
         best = max(m.candidates, key=rank)
         m.actor_id = best.actor_id
         m.score = min(m.score, 0.8)
+
+
+def _is_person(m: ActorMention, kb: KnowledgeBase) -> bool:
+    if m.new_actor is not None:
+        return m.new_actor[1] == "person"
+    actor = kb.get(m.actor_id or "")
+    return actor is not None and actor.type == "person"
+
+
+def link_short_forms(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
+    """A surname after the full name is that person ("Turki al-Maliki ... Maliki said"),
+    whichever other Maliki the knowledge base knows."""
+    full: dict[str, ActorMention] = {}
+    for m in mentions:
+        words = name_key(m.text).split()
+        if len(words) >= 2 and _is_person(m, kb):
+            full[words[-1]] = m
+        elif len(words) == 1 and words[0] in full and m.kind in {"kb", "ner"}:
+            src = full[words[0]]
+            m.actor_id, m.new_actor, m.candidates = src.actor_id, src.new_actor, src.candidates

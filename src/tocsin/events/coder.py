@@ -59,14 +59,34 @@ def _clause_lemmas(tok: Token, extra: list[Token]) -> tuple[set[str], str]:
 
 
 def _in_background(tok: Token) -> bool:
-    """Relative clauses and participial modifiers describe, they do not report."""
+    """Relative clauses and participial modifiers describe, they do not report, unless
+    they carry their own date ("the base, which was hit on Friday, ...")."""
     cur = tok
     for _ in range(3):
-        if cur.dep_ in {"relcl", "acl"} and cur.tag_ in {"VBD", "VBN", "VBG"}:
+        if cur.dep_ in {"relcl", "acl"}:
             return not any(ch.ent_type_ in {"DATE", "TIME"} for ch in cur.subtree)
         if cur.dep_ not in {"conj", "xcomp"}:
             return False
         cur = cur.head
+    return False
+
+
+def _threat_content(verb: Token, lex: Lexicon) -> bool:
+    """A threat verb threatens when it has no clausal complement ("threatened US forces")
+    or its complement names a hostile act or a threat noun ("warned it would strike")."""
+    comps = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"}]
+    if not comps or verb.lemma_.lower() not in lex.threat_verbs:
+        return True
+    c = cues()
+    for comp in comps:
+        for t in comp.subtree:
+            lemma = t.lemma_.lower()
+            if lemma in c.threat_nouns:
+                return True
+            pos = "VERB" if t.pos_ in {"VERB", "AUX"} else "NOUN"
+            if any(tr.type in THREAT_MODE or tr.type == "THREATEN"
+                   for tr in lex.triggers_for(lemma, pos)):
+                return True
     return False
 
 
@@ -79,7 +99,10 @@ def _roles(cand: Candidate, index: ActorIndex) -> Roles:
     for tok in cand.attached:
         if tok.pos_ in {"VERB", "AUX"}:
             extra = verb_roles(tok, index)
-            roles.target += [t for t in extra.target if t not in roles.target]
+            if not roles.source:
+                roles.source = [s for s in extra.source if s not in roles.target]
+            roles.target += [t for t in extra.target
+                             if t not in roles.target and t not in roles.source]
             roles.target_phrases += extra.target_phrases
             continue
         extra = noun_roles(tok, index)
@@ -111,6 +134,9 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon) -> list[CodedAct]
         act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
                        cand.attached, cand.nominal)
         m = frame.modality
+        if trig.type == "THREATEN" and not cand.nominal and not _threat_content(cand.token,
+                                                                               lex):
+            continue  # "vowed not to leave", "warned they might be unable to ...": no threat
         if trig.attribution:
             if m.negated:
                 continue  # "no group claimed responsibility" reports no act

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -12,7 +13,8 @@ from tocsin.events.coder import CodedAct, code_sentence
 from tocsin.events.lexicon import cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.resolve import event_place
-from tocsin.model import Actor, Event, Evidence, Place, Span as TextSpan, TimeValue, stable_id
+from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
+from tocsin.model import Span as TextSpan
 from tocsin.pipeline import Component, State, register
 from tocsin.time.resolve import resolve
 
@@ -23,7 +25,8 @@ PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village",
 def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -> TimeValue:
     """The temporal expression tied to the act, else the narrative's, else publication."""
     doc = sent.doc
-    spans = [(s, e) for s, e in state.time_spans if sent.start_char <= s < sent.end_char]
+    spans = [(s, e) for s, e in state.time_spans
+             if sent.start_char <= s < sent.end_char and s >= state.dateline_end]
     anchor_tok = act.threat_from or (act.frame.speaker.head if act.type == "THREATEN" and
                                      act.frame.speaker is not None else act.token)
     best: tuple[int, int, int] | None = None
@@ -91,7 +94,7 @@ def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
 @register
 class EventsComponent(Component):
     name = "events"
-    requires = ("doc", "actors", "token_actor", "place_links", "time_spans")
+    requires = ("doc", "actors", "token_actor", "place_links", "time_spans", "dateline_end")
     assigns = ("events",)
 
     def __call__(self, state: State) -> None:
@@ -117,9 +120,18 @@ class EventsComponent(Component):
             if explicit:
                 last = explicit[-1]
 
+    @staticmethod
+    def _links(state: State) -> list[tuple[Any, Place | None]]:
+        """Place mentions an event may take: not the dateline's city, which says where the
+        report was filed, unless the sentence names no other place."""
+        end = state.dateline_end
+        return [(m, p) for m, p in state.place_links if m.start >= end] or state.place_links
+
     def _emit(self, state: State, sent: Span, act: CodedAct, index: ActorIndex,
               last: TimeValue | None, dead: int | None, hurt: int | None) -> None:
         m = act.frame.modality
+        if act.type == "THREATEN":
+            m.future = True  # what a threat announces has not happened (CONTRACT.md)
         speaker_actors = (index.head_actors(act.frame.speaker)
                           if act.frame.speaker is not None else [])
         if speaker_actors:
@@ -134,7 +146,7 @@ class EventsComponent(Component):
         if not target and act.type in {"ASSAULT", "THREATEN", "COERCE"}:
             target = [t for t in _place_country_target(act, state) if t not in source]
         when = _time_for(act, sent, state, last)
-        place = event_place(act.token, state.place_links)
+        place = event_place(act.token, self._links(state))
         if place is not None and place.id not in state.places:
             place = None
         trigger = TextSpan(act.token.text, act.token.idx, act.token.idx + len(act.token.text))

@@ -108,10 +108,10 @@ def read_modality(trigger: Token) -> Frame:
             break
         lemma = gov.lemma_.lower()
         gov_neg = any(ch.dep_ == "neg" for ch in gov.children)
-        if cur.dep_ in {"xcomp", "ccomp"} and lemma in c.intent_verbs:
-            if cur.dep_ == "xcomp" or m.hypothetical or m.future:
-                m.future = True
-                frame.intent = frame.intent or gov
+        if cur.dep_ in {"xcomp", "ccomp"} and lemma in c.intent_verbs and (
+                cur.dep_ == "xcomp" or m.hypothetical or m.future):
+            m.future = True
+            frame.intent = frame.intent or gov
         if cur.dep_ == "ccomp" and lemma in c.denial_verbs:
             m.denied = True
             m.negated = True

@@ -15,6 +15,8 @@ from spacy.tokens import Token
 # Mention kinds, best first: a named KB actor beats a country, a new name, a generic noun.
 KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
 TARGET_PREPS = frozenset({"at", "on", "against", "toward", "towards", "upon", "into", "near"})
+# "a detention centre run by the Houthis": the owner of an attacked site is the target.
+OWNER_VERBS = frozenset({"run", "operate", "control", "hold", "own", "belong", "use", "man"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
 
 
@@ -34,7 +36,8 @@ class ActorIndex:
             if hit:
                 found.append((KIND_RANK.get(hit[1], 9), t.i, hit[0]))
             for ch in t.children:
-                if stop_at_clauses and ch.dep_ in CLAUSE_DEPS:
+                if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (
+                        ch.dep_ == "acl" and ch.lemma_.lower() in OWNER_VERBS):
                     continue
                 stack.append(ch)
         found.sort()
@@ -77,7 +80,8 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
     for _ in range(4):
         if cur is None:
             break
-        subj = _children(cur, "nsubj", "csubj")
+        # Of two subjects (a misparsed dateline "BAGHDAD, Jan. 8 - Iran fired"), the nearer.
+        subj = sorted(_children(cur, "nsubj", "csubj"), key=lambda t: abs(cur.i - t.i))  # type: ignore[union-attr]
         if subj:
             if subj[0].lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
                 return cur.head, False  # "the group, which attacked ...": the antecedent

@@ -16,7 +16,6 @@ from spacy.tokens import Span, Token
 from tocsin.events.lexicon import Lexicon, Trigger
 
 
-
 @dataclass(slots=True)
 class Candidate:
     token: Token
@@ -107,9 +106,10 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
         nouns = [k for k in nouns if not k.trigger.weak]
     for i, cand in list(verbs.items()):
         host = verbs.get(cand.token.head.i)
-        if (cand.token.dep_ == "advcl" and cand.token.tag_ == "VBG" and host is not None
-                and host is not cand and host.trigger.type == cand.trigger.type):
-            # "Rockets hit the base, killing a contractor": one act, its consequence.
+        if (cand.token.dep_ == "advcl" and host is not None and host is not cand
+                and host.trigger.type == cand.trigger.type):
+            # "Rockets hit the base, killing a contractor", "a resident was killed when
+            # rebels attacked the airport": one act told twice.
             host.attached.append(cand.token)
             del verbs[i]
     out = list(verbs.values())

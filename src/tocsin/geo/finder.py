@@ -26,9 +26,10 @@ class PlaceMention:
     name: str = ""  # the place name proper, without cue words ("Nineveh" in "Nineveh province")
 
 
-LOCATIVE = frozenset(
-    ["in", "at", "near", "outside", "into", "from", "on", "inside", "across", "around", "towards", "toward", "to", "through", "over", "within", "between", "off", "beyond"]
-)
+LOCATIVE = frozenset({
+    "in", "at", "near", "outside", "into", "from", "on", "inside", "across", "around",
+    "towards", "toward", "to", "through", "over", "within", "between", "off", "beyond",
+})
 # Cue words after a name -> hint. Admin/settlement cues are not part of the name.
 _AFTER_CUES = {
     "province": "province", "governorate": "province", "provinces": "province",
@@ -45,7 +46,7 @@ _TWO_WORD_CUES = {("air", "base"): "base", ("military", "base"): "base",
                   ("gas", "field"): "site", ("international", "airport"): "airport"}
 _BEFORE_CUES = {"province": "province", "governorate": "province", "city": "city",
                 "town": "city", "village": "village", "district": "district"}
-_CONNECTORS = frozenset(["-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-"])
+_CONNECTORS = frozenset({"-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-"})
 _MAX_SITE_TOKENS = 7
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
@@ -61,9 +62,11 @@ def _propn_run(doc: Doc, i: int) -> int:
     j = i
     while j < len(doc):
         t = doc[j]
-        if t.pos_ == "PROPN" or (t.is_title and not t.is_sent_start and t.is_alpha) or (t.lower_ in _CONNECTORS and j > i and j + 1 < len(doc)
-              and (doc[j + 1].pos_ == "PROPN" or doc[j + 1].is_title
-                   or doc[j + 1].lower_ in _CONNECTORS)):
+        name_tok = t.pos_ == "PROPN" or (t.is_title and not t.is_sent_start and t.is_alpha)
+        joins = (t.lower_ in _CONNECTORS and j > i and j + 1 < len(doc)
+                 and (doc[j + 1].pos_ == "PROPN" or doc[j + 1].is_title
+                      or doc[j + 1].lower_ in _CONNECTORS))
+        if name_tok or joins:
             j += 1
         else:
             break
@@ -99,31 +102,45 @@ def _strip_the(doc: Doc, s: int, e: int) -> int:
     return s
 
 
-def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMention]:
-    """Place mentions in ``doc``, skipping char spans already claimed in ``taken``."""
-    gaz = get_gazetteer()
+def _site_token_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans whose text normalises to a curated site name or alias, longest first."""
     sites = site_keys()
-    cands: list[tuple[int, int, int]] = []  # (tok_start, tok_end, priority: lower wins)
+    out: list[tuple[int, int]] = []
     n = len(doc)
-
-    # 1. curated sites: longest normalised n-gram that is a site name or alias
     i = 0
     while i < n:
         hit = 0
         if not (doc[i].is_stop or doc[i].is_punct or doc[i].is_space):
             for k in range(min(_MAX_SITE_TOKENS, n - i), 0, -1):
-                span = doc[i:i + k]
-                if span[-1].is_punct or not any(
-                        t.is_title or t.is_upper or t.like_num for t in span):
+                gram = doc[i:i + k]
+                if gram[-1].is_punct or not any(
+                        t.is_title or t.is_upper or t.like_num for t in gram):
                     continue
-                if normalize_place(span.text) in sites:
+                if normalize_place(gram.text) in sites:
                     hit = k
                     break
         if hit:
-            cands.append((i, i + hit, 0))
+            out.append((i, i + hit))
             i += hit
         else:
             i += 1
+    return out
+
+
+def site_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Char spans of curated site names ("Ain al-Asad air base"), for earlier stages that
+    should not claim part of a site name as an actor ("al-Asad")."""
+    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in _site_token_spans(doc)]
+
+
+def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Place mentions in ``doc``, skipping char spans already claimed in ``taken``."""
+    gaz = get_gazetteer()
+    cands: list[tuple[int, int, int]] = []  # (tok_start, tok_end, priority: lower wins)
+    n = len(doc)
+
+    # 1. curated sites: longest normalised n-gram that is a site name or alias
+    cands.extend((a, b, 0) for a, b in _site_token_spans(doc))
 
     # 2. spaCy entities
     for ent in doc.ents:
@@ -159,14 +176,30 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             if e > s:
                 cands.append((s, e, 2))
 
+    # 4. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
+    for t in doc:
+        if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws):
+            e = t.i
+            while e < n and doc[e].is_upper and doc[e].is_alpha:
+                e += 1
+            if e < n and doc[e].text in ("(", "-", "\u2014", "\u2013", ",") and gaz.lookup(
+                    doc[t.i:e].text):
+                cands.append((t.i, e, 2))
+
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[PlaceMention] = []
     used: list[tuple[int, int]] = []
-    for s0, e0, _p in cands:
+    for s0, e0, prio in cands:
         s, e, hint, ns, ne = _extend(doc, s0, e0)
         span: Span = doc[s:e]
         chars = (span.start_char, span.end_char)
-        if any(_overlaps(chars, t) for t in taken) or any(_overlaps((s, e), u) for u in used):
+        # A curated site name beats an actor claim strictly inside it ("al-Asad" in "Ain
+        # al-Asad air base"); any other overlap with a claimed span drops the candidate.
+        blocked = [t for t in taken if _overlaps(chars, t)]
+        if prio == 0:
+            blocked = [t for t in blocked if not (chars[0] <= t[0] and t[1] <= chars[1]
+                                                  and t[1] - t[0] < chars[1] - chars[0])]
+        if blocked or any(_overlaps((s, e), u) for u in used):
             continue
         used.append((s, e))
         chosen.append(PlaceMention(span.text, chars[0], chars[1], s, e, hint,

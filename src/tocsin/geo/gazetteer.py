@@ -22,9 +22,10 @@ import yaml
 SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
 
 # Arabic article forms as separate tokens after transliteration ("ash Sham", "an Najaf").
-_ARTICLES = frozenset(
-    ["al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ud", "ul", "ed", "er", "es", "et", "ez"]
-)
+_ARTICLES = frozenset({
+    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ud", "ul", "ed",
+    "er", "es", "et", "ez",
+})
 _LEADING_DROP = _ARTICLES | {"the"}
 # Token-level spelling variants that are the same Arabic word.
 _TOKEN_VARIANTS = {"ayn": "ain", "ein": "ain", "ayin": "ain", "jabal": "jebel", "jabel": "jebel"}

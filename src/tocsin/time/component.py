@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tocsin.pipeline import Component, State, register
 from tocsin.time.expressions import find_time_expressions
-from tocsin.time.resolve import parse_dateline
+from tocsin.time.resolve import dateline_end, parse_dateline
 
 
 @register
 class TimeComponent(Component):
     name = "time"
     requires = ("doc",)
-    assigns = ("time_spans",)
+    assigns = ("time_spans", "dateline_end")
 
     def __call__(self, state: State) -> None:
         text = state.document.text
@@ -19,3 +19,4 @@ class TimeComponent(Component):
             # A dateline ("BAGHDAD, Jan. 5 (Reuters) -") stands in for a missing date.
             state.anchor = parse_dateline(text)
         state.time_spans = find_time_expressions(text)
+        state.dateline_end = dateline_end(text)

@@ -176,3 +176,16 @@ def dateline_place_span(text: str) -> tuple[int, int] | None:
     if m is None or len(m.group(1)) < 3:
         return None
     return m.start(1), m.end(1)
+
+
+_DL_DASH = re.compile(r"\s(?:—|–|--?)\s|—|–")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline ("KIRKUK, Iraq, Dec. 28 —") ends, or 0 without one. Its date is
+    the report's, not an event's; its city is where the report was filed."""
+    place = dateline_place_span(text)
+    if place is None:
+        return 0
+    m = _DL_DASH.search(text, place[1], min(len(text), place[1] + 80))
+    return m.end() if m else place[1]
