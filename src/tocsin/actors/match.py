@@ -51,6 +51,7 @@ class ActorNouns:
     person_anaphors: frozenset[str]
     locative_preps: frozenset[str]
     place_nouns: frozenset[str]
+    locative_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,25 @@ def actor_nouns() -> ActorNouns:
         person_anaphors=frozenset(data["anaphors"]["person"]),
         locative_preps=frozenset(data["locative_preps"]),
         place_nouns=frozenset(data["place_nouns"]),
+        locative_heads=frozenset(data["locative_heads"]),
     )
+
+
+@lru_cache(maxsize=1)
+def weapon_words() -> frozenset[str]:
+    """Instrument cues of the ASSAULT modes (rocket, drone, IED...): never actors."""
+    from tocsin.events.lexicon import get_lexicon
+
+    cues = get_lexicon().modes.get("ASSAULT", ())
+    return frozenset(w.lower() for _mode, words in cues for w in words if " " not in w)
+
+
+@lru_cache(maxsize=1)
+def event_nouns() -> frozenset[str]:
+    """Nouns that name an act ("strike", "sanctions"): a country before one is its actor."""
+    from tocsin.events.lexicon import get_lexicon
+
+    return frozenset(t.words[0] for t in get_lexicon() if "NOUN" in t.pos and len(t.words) == 1)
 
 
 def _capitalised(span: Span) -> bool:
@@ -78,6 +97,9 @@ def _locative(span: Span, nouns: ActorNouns) -> bool:
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
         root = root.head  # "in Iraq and Syria"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and (
+            root.head.head.lemma_.lower() in nouns.locative_heads):
+        return True  # "north of Baghdad", "the city of Mosul"
     return (root.dep_ == "pobj" and root.head.lower_ in nouns.locative_preps) or (
         root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.ent_type_ == "GPE"
     )
@@ -135,6 +157,11 @@ def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
         if root.tag_ in {"NNPS", "NNS"} or root.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             return root.pos_ in {"NOUN", "PROPN"}
         return root.head.lemma_.lower() in nouns.state_nouns
+    if root.dep_ in {"compound", "amod", "nmod"} and (
+            root.head.lemma_.lower() in event_nouns() or any(
+                c.dep_ == "compound" and c.lemma_.lower() in event_nouns()
+                for c in root.head.children)):
+        return True  # "a US drone strike", "US sanctions"
     if root.dep_ == "compound" and root.head.lemma_.lower() not in nouns.state_nouns:
         # "US embassy" names the US; "Baghdad airport" names no actor.
         return bool(kinds & {"name"}) and root.head.lemma_.lower() in {"embassy", "consulate"}
@@ -182,6 +209,9 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             continue
         if span.end < len(doc) and doc[span.end].lemma_.lower() in nouns.place_nouns:
             continue  # "Abha airport": a place the small model took for a person
+        head = span.root.lower_
+        if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
+            continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
@@ -235,6 +265,13 @@ def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
     return out
 
 
+class _NoActor:
+    type = "unknown"
+
+
+_NONE = _NoActor()
+
+
 def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
                context: Counter[str], co_mentioned: set[str]) -> bool:
     """Whether a KB hit names an actor here, or is a place, a stranger or a coincidence."""
@@ -250,14 +287,17 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         return True
     # An ambiguous alias needs support: its country in the document, or a related actor.
     root = span.root
-    if root.dep_ in {"poss", "compound"} and root.head.lemma_.lower() not in nouns.state_nouns:
-        return False
+    metonym = all((kb.get(h.actor_id) or _NONE).type in {"government", "state"}
+                  for h in aliases)
+    if metonym and root.dep_ in {"poss", "compound"} and (
+            root.head.lemma_.lower() not in nouns.state_nouns):
+        return False  # "Baghdad's Tahrir Square" is a place, not the government
     for h in aliases:
         actor = kb.get(h.actor_id)
         if actor is None:
             continue
-        linked = {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
-        if context.get(actor.country or "", 0) or linked & co_mentioned:
+        if context.get(actor.country or "", 0) or _links(kb, actor.id) & co_mentioned or any(
+                h.actor_id in _links(kb, c) for c in co_mentioned):
             return True
     return False
 
@@ -296,6 +336,13 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     return mentions
 
 
+def _links(kb: KnowledgeBase, actor_id: str) -> set[str]:
+    actor = kb.get(actor_id)
+    if actor is None:
+        return set()
+    return {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
+
+
 def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
     """Countries the unambiguous mentions point at: the document's context."""
     counts: Counter[str] = Counter()
@@ -310,7 +357,7 @@ def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Count
 def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
     """Pick one actor per KB mention; ambiguous aliases go to the context's country."""
     context = dominant_countries(mentions, kb)
-    co_mentioned = {m.candidates[0].actor_id for m in mentions if len(m.candidates) == 1}
+    unique = [(u.start, u.candidates[0].actor_id) for u in mentions if len(u.candidates) == 1]
     for m in mentions:
         if not m.candidates:
             continue
@@ -325,14 +372,17 @@ def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
             country = actor.country if actor else None
             related = 0.0
             if actor:
-                linked = {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
-                related = float(len(linked & co_mentioned))
+                # Linked actors named nearby count most ("Hezbollah leader Nasrallah").
+                own = _links(kb, actor.id)
+                for pos, other in unique:
+                    if other in own or hit.actor_id in _links(kb, other):
+                        related += 3.0 if abs(pos - m.start) < 150 else 1.0
             return (
                 # A KB entry named like a country form ("Syrian Arab Army") is the entry.
                 1.0 if hit.kind == "alias" else 0.0,
                 0.0 if hit.ambiguous else 1.0,
-                float(context.get(country or "", 0)),
                 related,
+                float(context.get(country or "", 0)),
                 0.0 if actor and actor.type == "person" else 0.5,
             )
 

@@ -17,6 +17,10 @@ KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
 TARGET_PREPS = frozenset({"at", "on", "against", "toward", "towards", "upon", "into", "near"})
 # "a detention centre run by the Houthis": the owner of an attacked site is the target.
 OWNER_VERBS = frozenset({"run", "operate", "control", "hold", "own", "belong", "use", "man"})
+# "Iran-backed", "Saudi-led": the patron in such a modifier is not the phrase's actor.
+PATRON_VERBS = frozenset({"back", "lead", "align", "sponsor", "support", "fund", "arm",
+                          "affiliate", "link", "allied", "ally", "run", "aligned", "backed",
+                          "led"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
 
 
@@ -39,6 +43,8 @@ class ActorIndex:
                 if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (
                         ch.dep_ == "acl" and ch.lemma_.lower() in OWNER_VERBS):
                     continue
+                if ch.dep_ in {"amod", "compound"} and ch.lemma_.lower() in PATRON_VERBS:
+                    continue  # "the Iran-backed militia" is the militia, not Iran
                 stack.append(ch)
         found.sort()
         best_rank = found[0][0] if found else 9

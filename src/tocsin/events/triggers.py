@@ -72,7 +72,8 @@ def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
         options = sorted(lex.triggers_for(tok.lower_, pos), key=lambda t: -len(t.words))
     if not options:
         return None
-    following = [t.lemma_.lower() for t in tok.doc[tok.i + 1: tok.i + 8]]
+    # A phrase's other words follow closely ("called on", "took to the streets").
+    following = [t.lemma_.lower() for t in tok.doc[tok.i + 1: tok.i + 5]]
     slots = _slots(tok)
     for trig in options:
         if trig.is_phrase and not trig.phrase_in(following):
@@ -95,7 +96,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
         trig = match_trigger(tok, lex, clause)
         if trig is None:
             continue
-        cand = Candidate(tok, trig, nominal=tok.pos_ not in {"VERB", "AUX"})
+        gerund_noun = tok.tag_ == "VBG" and (
+            any(c.dep_ in {"det", "poss"} for c in tok.children) or tok.dep_ == "pobj")
+        cand = Candidate(tok, trig, nominal=tok.pos_ not in {"VERB", "AUX"} or gerund_noun)
         if cand.nominal:
             nouns.append(cand)
         else:

@@ -76,7 +76,12 @@ class RelationsComponent(Component):
             state.relations.append(Relation(typ, subj, obj, ev))
 
         mentions = [m for m in state.actor_mentions if m.actor_id]
-        for a, b in zip(mentions, mentions[1:], strict=False):
+        for n, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
+            if text[b.end:b.end + 2] in {"'s", "’s"} and n + 2 < len(mentions):
+                # "commander of Iran's Quds Force": the title is of the possessed body.
+                after = mentions[n + 2]
+                if after.start - b.end <= 4:
+                    b = after
             gap = text[a.end:b.start]
             if len(gap) > 60 or "." in gap.replace("'s", ""):
                 continue
