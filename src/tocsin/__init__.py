@@ -2,3 +2,12 @@
 
 __version__ = "0.1.0"
 PIPELINE_VERSION = f"tocsin {__version__}"
+
+
+def __getattr__(name: str) -> object:
+    # `tocsin.Store` without importing the store (and DuckDB) on `import tocsin`.
+    if name == "Store":
+        from tocsin.store import Store
+
+        return Store
+    raise AttributeError(f"module 'tocsin' has no attribute {name!r}")

@@ -367,7 +367,7 @@ def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
                 m.score = min(m.score, 0.7)
             continue
 
-        def rank(hit: AliasHit) -> tuple[float, ...]:
+        def rank(hit: AliasHit, m: ActorMention = m) -> tuple[float, ...]:
             actor = kb.get(hit.actor_id)
             country = actor.country if actor else None
             related = 0.0

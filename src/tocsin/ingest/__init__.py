@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tocsin.ingest.decode import BadInput, check_text, decode
 from tocsin.ingest.html import looks_like_html, read_html
 from tocsin.model import Document, InputError
+
+if TYPE_CHECKING:
+    from tocsin.ingest.fetch import FetchOptions
 
 Item = Document | InputError
 
@@ -87,15 +90,30 @@ def read_bytes(data: bytes, name: str, published: date | None = None,
         yield InputError(str(exc))
 
 
-def read_path(path: str, published: date | None = None) -> Iterator[Item]:
-    """A file path, or '-' for standard input."""
+def read_path(path: str, published: date | None = None, *, opts: FetchOptions | None = None,
+              skip: Callable[[str], bool] | None = None) -> Iterator[Item]:
+    """A file path, a directory, an http(s) URL, or '-' for standard input.
+
+    CSV/TSV, JSON (Telegram, X, records), feeds and URL lists go to their readers in
+    `tocsin.ingest.walk`; `opts` governs network fetches, `skip(doc_id)` lets a caller
+    avoid fetching pages of items it already has.
+    """
     if path == "-":
         yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", published)
         return
+    from tocsin.ingest import walk
+
     p = Path(path)
+    if walk.is_url(path) or p.is_dir():
+        yield from walk.read_any(path, published, opts, skip)
+        return
     try:
         data = p.read_bytes()
     except OSError as exc:
         yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+        return
+    kind = walk.special_kind(path, data)
+    if kind is not None:
+        yield from walk.read_special(path, data, kind, published, opts, skip)
         return
     yield from read_bytes(data, path, published)

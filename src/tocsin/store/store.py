@@ -21,6 +21,7 @@ from tocsin.store.schema import migrate
 
 if TYPE_CHECKING:
     import duckdb
+    from datasketch import MinHash
 
 DEFAULT_DB = "tocsin.duckdb"
 
@@ -87,14 +88,15 @@ class Store(queries.QueryMixin):
         return self.con.execute("SELECT 1 FROM documents WHERE id = ?",
                                 [doc_id]).fetchone() is not None
 
-    def find_duplicate(self, doc: Document) -> tuple[str, float] | None:
+    def find_duplicate(self, doc: Document, sig: MinHash | None = None
+                       ) -> tuple[str, float] | None:
         """The stored document this one repeats (same text, or a near-duplicate)."""
         row = self.con.execute(
             "SELECT coalesce(duplicate_of, id) FROM documents WHERE content_hash = ? "
             "AND id <> ? ORDER BY id LIMIT 1", [content_hash(doc.text), doc.id]).fetchone()
         if row:
             return str(row[0]), 1.0
-        sig = dedup.signature(doc.text)
+        sig = sig or dedup.signature(doc.text)
         return None if sig is None else self._index().match(sig, exclude=doc.id)
 
     # --- writes -----------------------------------------------------------------------
@@ -103,8 +105,9 @@ class Store(queries.QueryMixin):
         doc = ext.doc
         if self.has_document(doc.id):
             return AddResult(doc.id, "exists")
-        dup = self.find_duplicate(doc)
-        sig = None if dup else dedup.signature(doc.text)
+        sig = dedup.signature(doc.text)
+        dup = self.find_duplicate(doc, sig)
+        sig = None if dup else sig
         now = datetime.now(UTC).replace(tzinfo=None)
         con = self.con
         con.execute("BEGIN TRANSACTION")
@@ -132,36 +135,41 @@ class Store(queries.QueryMixin):
             return AddResult(doc.id, "duplicate", dup[0], dup[1])
         return AddResult(doc.id, "added", events=n_events)
 
+    def _insert(self, table: str, rows: list[list[Any]], key: int = 1) -> None:
+        """Many rows in one statement (DuckDB runs executemany row by row)."""
+        if not rows:
+            return
+        one = "(" + ",".join("?" * len(rows[0])) + ")"
+        unique = list({json.dumps(r[:key], default=str): r for r in rows}.values())
+        self.con.execute(f"INSERT INTO {table} VALUES {','.join([one] * len(unique))} "
+                         "ON CONFLICT DO NOTHING", [v for r in unique for v in r])
+
     def _write_rows(self, ext: Extraction, now: datetime) -> None:
-        con, doc_id, pv = self.con, ext.doc.id, ext.pipeline
-        mentions: list[list[Any]] = []
+        doc_id, pv = ext.doc.id, ext.pipeline
+        actors, aliases, mentions, places = [], [], [], []
         for a in ext.actors:
-            con.execute("INSERT INTO actors VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                        [a.id, a.name, a.type, a.country, a.in_kb, doc_id])
-            aliases = {a.name: "name"} | {m.text: "text" for m in a.mentions
-                                          if _alias_like(m.text)}
-            for alias, how in aliases.items():
-                con.execute("INSERT INTO actor_aliases VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                            [a.id, alias, how])
+            actors.append([a.id, a.name, a.type, a.country, a.in_kb, doc_id])
+            names = {a.name: "name"} | {m.text: "text" for m in a.mentions
+                                        if _alias_like(m.text)}
+            aliases += [[a.id, alias, how] for alias, how in names.items()]
             mentions += [[stable_id(doc_id, "actor", a.id, m.start, m.end), doc_id, "actor",
                           a.id, m.text, m.start, m.end, pv, now] for m in a.mentions]
-        places = {p.id: p for p in ext.places}
         for p in ext.places:
-            con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                        [p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature])
+            places.append([p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature])
             mentions += [[stable_id(doc_id, "place", p.id, m.start, m.end), doc_id, "place",
                           p.id, m.text, m.start, m.end, pv, now] for m in p.mentions]
-        if mentions:
-            con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) "
-                            "ON CONFLICT DO NOTHING", mentions)
-        for i, ev in enumerate(ext.events):
-            self._add_event(doc_id, i, ev, places.get(ev.place or ""), pv, now)
-        rel_rows = [[stable_id(doc_id, r.type, r.subject, r.object, r.evidence.start),
-                     doc_id, r.type, r.subject, r.object, r.start, r.evidence.sentence,
-                     r.evidence.start, r.evidence.end, pv, now] for r in ext.relations]
-        if rel_rows:
-            con.executemany("INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                            "ON CONFLICT DO NOTHING", rel_rows)
+        self._insert("actors", actors)
+        self._insert("actor_aliases", aliases, key=2)
+        self._insert("places", places)
+        self._insert("mentions", mentions)
+        by_id = {p.id: p for p in ext.places}
+        event_rows = [self._add_event(doc_id, i, ev, by_id.get(ev.place or ""), pv, now)
+                      for i, ev in enumerate(ext.events)]
+        self._insert("event_mentions", event_rows)
+        self._insert("relations", [
+            [stable_id(doc_id, r.type, r.subject, r.object, r.evidence.start), doc_id, r.type,
+             r.subject, r.object, r.start, r.evidence.sentence, r.evidence.start,
+             r.evidence.end, pv, now] for r in ext.relations])
 
     def _view(self, mention_id: str, ev: Event, place: Place | None) -> EventView:
         return EventView(
@@ -196,51 +204,49 @@ class Store(queries.QueryMixin):
                 for r in rows]
 
     def _add_event(self, doc_id: str, i: int, ev: Event, place: Place | None, pv: str,
-                   now: datetime) -> None:
-        con = self.con
+                   now: datetime) -> list[Any]:
+        """Merge or found the event; returns the event mention's row (inserted in bulk)."""
         mid = stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
         new = self._view(mid, ev, place)
         chosen, reason = best_match(new, self._candidates(new), self.rules)
         event_id = chosen.id if chosen else mid
         m, d = ev.modality, ev.date
-        con.execute(
-            "INSERT INTO event_mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-            "?,?,?,?,?) ON CONFLICT DO NOTHING",
-            [mid, event_id, doc_id, ev.type, ev.mode, ev.cameo_root, ev.source, ev.target,
-             d.start, d.end or d.start, d.precision, d.text, ev.place, ev.fatalities,
-             ev.injuries, m.negated, m.hypothetical, m.future, m.claimed, m.denied,
-             m.claimant, ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
-             ev.trigger.text if ev.trigger else None, ev.confidence,
-             json.dumps(reason, default=str, sort_keys=True), pv, now])
         lat, lon = (place.lat, place.lon) if place else (None, None)
         if chosen is None:
-            con.execute(
+            self.con.execute(
                 "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,?,?)",
                 [event_id, ev.type, ev.mode, ev.cameo_root, d.start, d.end or d.start,
                  d.precision, ev.place, lat, lon, ev.fatalities, ev.injuries, m.negated,
                  m.future, doc_id, ev.confidence])
-        else:
-            self._update_event(chosen, new, ev, lat, lon)
-        for role, ids in (("source", ev.source), ("target", ev.target)):
-            for actor_id in ids:
-                con.execute("INSERT INTO event_participants VALUES (?,?,?) "
-                            "ON CONFLICT DO NOTHING", [event_id, actor_id, role])
+        self._insert("event_participants",
+                     [[event_id, a, "source"] for a in ev.source]
+                     + [[event_id, a, "target"] for a in ev.target], key=3)
+        row = [mid, event_id, doc_id, ev.type, ev.mode, ev.cameo_root, ev.source, ev.target,
+               d.start, d.end or d.start, d.precision, d.text, ev.place, ev.fatalities,
+               ev.injuries, m.negated, m.hypothetical, m.future, m.claimed, m.denied,
+               m.claimant, ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
+               ev.trigger.text if ev.trigger else None, ev.confidence,
+               json.dumps(reason, default=str, sort_keys=True), pv, now]
+        if chosen is not None:
+            self._update_event(chosen, new, ev, doc_id, lat, lon)
+        return row
 
-    def _update_event(self, old: EventView, new: EventView, ev: Event,
+    def _update_event(self, old: EventView, new: EventView, ev: Event, doc_id: str,
                       lat: float | None, lon: float | None) -> None:
         """Fold one more report into an event: finer date, more precise place, max toll."""
         con = self.con
         con.execute(
             """UPDATE events SET n_mentions = n_mentions + 1,
-                 n_documents = (SELECT count(DISTINCT doc_id) FROM event_mentions
-                                WHERE event_id = ?),
+                 n_documents = (SELECT count(DISTINCT doc_id) FROM (
+                     SELECT doc_id FROM event_mentions WHERE event_id = ?
+                     UNION ALL SELECT ?)),
                  fatalities = CASE WHEN ?::INTEGER IS NULL THEN fatalities
                                    ELSE greatest(coalesce(fatalities, 0), ?::INTEGER) END,
                  injuries = CASE WHEN ?::INTEGER IS NULL THEN injuries
                                  ELSE greatest(coalesce(injuries, 0), ?::INTEGER) END,
                  mode = coalesce(mode, ?), confidence = greatest(confidence, ?)
                WHERE id = ?""",
-            [old.id, ev.fatalities, ev.fatalities, ev.injuries, ev.injuries, ev.mode,
+            [old.id, doc_id, ev.fatalities, ev.fatalities, ev.injuries, ev.injuries, ev.mode,
              ev.confidence, old.id])
         if finer(new.precision, old.precision):
             con.execute("UPDATE events SET date_start = ?, date_end = ?, precision = ? "
