@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from tocsin.actors.kb import KnowledgeBase, get_kb
-from tocsin.actors.match import ActorMention, find_mentions, link_short_forms, resolve
+from tocsin.actors.match import (
+    ActorMention,
+    actor_nouns,
+    find_mentions,
+    link_short_forms,
+    resolve,
+)
 from tocsin.actors.normalize import slug
 from tocsin.geo.finder import site_spans
 from tocsin.model import Actor, Span
@@ -48,6 +56,36 @@ def _resolve_anaphors(mentions: list[ActorMention], actors: dict[str, Actor]) ->
                 break
 
 
+def _pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, Actor]
+                      ) -> list[ActorMention]:
+    """Subject pronouns -> the nearest fitting actor named in the two sentences before."""
+    nouns = actor_nouns()
+    out: list[ActorMention] = []
+    sents = list(doc.sents)
+    sent_index = {t.i: n for n, s in enumerate(sents) for t in s}
+    named = [m for m in mentions if m.actor_id in actors and m.kind != "anaphor"]
+    for tok in doc:
+        low = tok.lower_
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.tag_ != "PRP":
+            continue
+        if low in nouns.person_pronouns:
+            types = frozenset({"person"})
+        elif low in nouns.org_pronouns:
+            types = GROUP_TYPES | frozenset({"government", "military", "media", "police"})
+        else:
+            continue
+        n = sent_index[tok.i]
+        window = [m for m in named if m.start < tok.idx and
+                  n - 2 <= sent_index.get(m.tok_start, -9) <= n]
+        fits = [m for m in window if actors[m.actor_id or ""].type in types]
+        if not fits:
+            continue
+        ref = fits[-1]
+        out.append(ActorMention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1, tok.text,
+                                "anaphor", actor_id=ref.actor_id, score=0.5))
+    return out
+
+
 def _is_org(actor: Actor | None, types: frozenset[str]) -> bool:
     return actor is not None and actor.type in types
 
@@ -79,6 +117,8 @@ class ActorsComponent(Component):
             m.actor_id = actor.id
             actors.setdefault(actor.id, actor)
         _resolve_anaphors(mentions, actors)
+        mentions = sorted(mentions + _pronoun_mentions(state.doc, mentions, actors),
+                          key=lambda m: m.start)
         kept: list[ActorMention] = []
         for m in mentions:
             if m.actor_id is None or m.actor_id not in actors:

@@ -52,6 +52,8 @@ class ActorNouns:
     locative_preps: frozenset[str]
     place_nouns: frozenset[str]
     locative_heads: frozenset[str]
+    person_pronouns: frozenset[str]
+    org_pronouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +69,8 @@ def actor_nouns() -> ActorNouns:
         locative_preps=frozenset(data["locative_preps"]),
         place_nouns=frozenset(data["place_nouns"]),
         locative_heads=frozenset(data["locative_heads"]),
+        person_pronouns=frozenset(data["pronouns"]["person"]),
+        org_pronouns=frozenset(data["pronouns"]["organization"]),
     )
 
 
