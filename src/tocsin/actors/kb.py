@@ -5,6 +5,7 @@ Knowledge is data (``data/kb/*.yaml``); this module only loads, validates and in
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -180,6 +181,46 @@ def _kb_files() -> list[Path]:
     )
 
 
+def user_kb_dir() -> Path:
+    """Where user and imported KB files live: $TOCSIN_KB_DIR or ~/.config/tocsin/kb/."""
+    env = os.environ.get("TOCSIN_KB_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".config" / "tocsin" / "kb"
+
+
+def user_kb_files(exclude: Path | None = None) -> list[Path]:
+    """Every *.yaml file in the user KB dir, sorted (``exclude`` leaves one out)."""
+    folder = user_kb_dir()
+    if not folder.is_dir():
+        return []
+    skip = exclude.resolve() if exclude else None
+    return sorted(p for p in folder.glob("*.yaml") if p.resolve() != skip)
+
+
+def _extend(kb: KnowledgeBase, entry: dict[str, Any], origin: str) -> None:
+    """A user entry ``{extend: ID, aliases, ambiguous_aliases, designations, sources}``:
+    adds names and facts to an existing actor (never replaces name, type or country)."""
+    actor = kb.actors.get(str(entry["extend"]))
+    if actor is None:
+        raise KBError(f"{origin}: extend: unknown actor id {entry['extend']!r}")
+    allowed = {"extend", "aliases", "ambiguous_aliases", "designations", "sources"}
+    if set(entry) - allowed:
+        raise KBError(f"{origin}: extend {actor.id}: only {sorted(allowed)} may be added, "
+                      f"not {sorted(set(entry) - allowed)}")
+    known = {name_key(n) for n in actor.names()}
+    for field_name, ambiguous in (("aliases", False), ("ambiguous_aliases", True)):
+        new = [a for a in _str_tuple(entry, field_name) if name_key(a) not in known]
+        known |= {name_key(a) for a in new}
+        setattr(actor, field_name, (*getattr(actor, field_name), *new))
+        for alias in new:
+            kb.index(alias, AliasHit(actor.id, alias, ambiguous, "alias"))
+    extra = parse_entry({"id": actor.id, "name": actor.name, "type": actor.type,
+                         "designations": entry.get("designations")}, origin).designations
+    actor.designations = (*actor.designations, *(d for d in extra
+                                                 if d not in actor.designations))
+    actor.sources = (*actor.sources, *(s for s in _str_tuple(entry, "sources")
+                                       if s not in actor.sources))
+
+
 def _add_countries(kb: KnowledgeBase) -> None:
     from tocsin.actors.countries import countries, country_surface_forms
 
@@ -192,16 +233,30 @@ def _add_countries(kb: KnowledgeBase) -> None:
         kb.index(form, AliasHit(iso3.lower(), form, False, kind))
 
 
-def load_kb(extra: list[Path] | None = None, strict: bool = True) -> KnowledgeBase:
-    """Countries, then every shipped KB file, then user files; validates references."""
+def load_kb(extra: list[Path] | None = None, strict: bool = True,
+            user: bool = True, exclude: Path | None = None) -> KnowledgeBase:
+    """Countries, then every shipped KB file, then the user KB dir (``user``), then
+    ``extra`` files; validates references. User files add actors or ``extend`` existing
+    ones; an id defined twice is an error (nothing is overridden)."""
     kb = KnowledgeBase()
     _add_countries(kb)
-    for path in [*_kb_files(), *(extra or [])]:
+    paths = [*_kb_files(), *(user_kb_files(exclude) if user else []), *(extra or [])]
+    for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list):
             raise KBError(f"{path.name}: expected a list of entries")
         for entry in data:
-            kb.add(parse_entry(entry, path.name))
+            if not isinstance(entry, dict):
+                raise KBError(f"{path}: entry is not a mapping: {entry!r}")
+            if "extend" in entry and "id" not in entry:
+                _extend(kb, entry, path.name)
+                continue
+            actor = parse_entry(entry, path.name)
+            if actor.id in kb.actors:
+                raise KBError(f"{path}: id {actor.id!r} is already defined in "
+                              f"{kb.actors[actor.id].origin}; KB files cannot override "
+                              f"entries (use a new id, or `extend: {actor.id}` to add names)")
+            kb.add(actor)
     for actor in kb.actors.values():
         for ref in (*actor.parents, *actor.allies, *(r.object for r in actor.roles)):
             if ref not in kb.actors and strict:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.normalize import name_key
@@ -91,6 +91,13 @@ def event_nouns() -> frozenset[str]:
     return frozenset(t.words[0] for t in get_lexicon() if "NOUN" in t.pos and len(t.words) == 1)
 
 
+def noun_forms(tok: Token) -> set[str]:
+    """Lemma and surface forms of a noun: the small model lemmatises "bases" to "basis"."""
+    low = tok.lower_
+    return {tok.lemma_.lower(), low, low[:-1] if low.endswith("s") else low,
+            low[:-2] if low.endswith("es") else low}
+
+
 def _capitalised(span: Span) -> bool:
     return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span if t.is_alpha
                or t.like_num)
@@ -160,13 +167,13 @@ def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
         # does not name an actor at all.
         if root.tag_ in {"NNPS", "NNS"} or root.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             return root.pos_ in {"NOUN", "PROPN"}
-        return root.head.lemma_.lower() in nouns.state_nouns
+        return bool(noun_forms(root.head) & nouns.state_nouns)
     if root.dep_ in {"compound", "amod", "nmod"} and (
             root.head.lemma_.lower() in event_nouns() or any(
                 c.dep_ == "compound" and c.lemma_.lower() in event_nouns()
                 for c in root.head.children)):
         return True  # "a US drone strike", "US sanctions"
-    if root.dep_ == "compound" and root.head.lemma_.lower() not in nouns.state_nouns:
+    if root.dep_ == "compound" and not noun_forms(root.head) & nouns.state_nouns:
         # "US embassy" names the US; "Baghdad airport" names no actor.
         return bool(kinds & {"name"}) and root.head.lemma_.lower() in {"embassy", "consulate"}
     return root.dep_ in SUBJECT_OBJECT_DEPS or root.dep_ == "pobj"
@@ -238,7 +245,7 @@ def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
             continue
         modifier = next((c for c in tok.children if c.i in countries), None)
         country = countries[modifier.i] if modifier is not None else None
-        label = lemma + ("s" if not lemma.endswith("s") and lemma != "people" else "")
+        label = tok.lower_ if tok.tag_ == "NNS" or lemma == "people" else lemma + "s"
         name = f"{country} {label}" if country else label
         # The span takes in its country modifier ("US contractor"), which is then no place.
         first = modifier if modifier is not None and modifier.i < tok.i else tok
@@ -294,7 +301,7 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
     metonym = all((kb.get(h.actor_id) or _NONE).type in {"government", "state"}
                   for h in aliases)
     if metonym and root.dep_ in {"poss", "compound"} and (
-            root.head.lemma_.lower() not in nouns.state_nouns):
+            not noun_forms(root.head) & nouns.state_nouns):
         return False  # "Baghdad's Tahrir Square" is a place, not the government
     for h in aliases:
         actor = kb.get(h.actor_id)

@@ -58,13 +58,15 @@ def _clause_lemmas(tok: Token, extra: list[Token]) -> tuple[set[str], str]:
     return lemmas, " ".join(t.lower_ for t in words)
 
 
-def _in_background(tok: Token) -> bool:
+def _in_background(tok: Token, time_spans: list[tuple[int, int]]) -> bool:
     """Relative clauses and participial modifiers describe, they do not report, unless
     they carry their own date ("the base, which was hit on Friday, ...")."""
     cur = tok
     for _ in range(3):
         if cur.dep_ in {"relcl", "acl"}:
-            return not any(ch.ent_type_ in {"DATE", "TIME"} for ch in cur.subtree)
+            sub = list(cur.subtree)
+            lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
+            return not any(lo <= s < hi for s, _ in time_spans)
         if cur.dep_ not in {"conj", "xcomp"}:
             return False
         cur = cur.head
@@ -122,10 +124,11 @@ def _as_threat(act: CodedAct) -> None:
     act.frame.modality.future = True
 
 
-def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon) -> list[CodedAct]:
+def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
+                  time_spans: list[tuple[int, int]] | None = None) -> list[CodedAct]:
     acts: list[CodedAct] = []
     for cand in find_candidates(sent, lex):
-        if _in_background(cand.token):
+        if _in_background(cand.token, time_spans or []):
             continue
         frame = read_modality(cand.token)
         trig = cand.trigger

@@ -108,7 +108,7 @@ class EventsComponent(Component):
         index = ActorIndex(kinds)
         last: TimeValue | None = None
         for sent in state.doc.sents:
-            acts = code_sentence(sent, index, lex)
+            acts = code_sentence(sent, index, lex, state.time_spans)
             dead, hurt = casualties(sent) if acts else (None, None)
             first_assault = next((a for a in acts if a.type == "ASSAULT"), None)
             for act in acts:

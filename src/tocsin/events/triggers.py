@@ -24,9 +24,19 @@ class Candidate:
     attached: list[Token] = field(default_factory=list)  # nouns merged into this act
 
 
+QUANTITY_HEADS = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens",
+                            "score", "scores", "group", "crowd", "number", "band", "handful",
+                            "some", "many", "most", "several", "one", "two", "three"})
+
+
 def _phrase_lemmas(tok: Token) -> set[str]:
-    """A phrase head's lemma, plus "compound head" for two-word entries ("tear gas")."""
+    """A phrase head's lemma, plus "compound head" for two-word entries ("tear gas"), and
+    the counted noun of a quantity ("thousands of protesters" -> protester)."""
     out = {tok.lemma_.lower()}
+    if tok.lemma_.lower() in QUANTITY_HEADS or tok.like_num:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                out.update(p.lemma_.lower() for p in prep.children if p.dep_ == "pobj")
     for c in tok.children:
         if c.dep_ in {"compound", "amod"}:
             out.add(c.lemma_.lower())
