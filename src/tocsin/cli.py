@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from datetime import date
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from tocsin.model import Extraction, InputError, error_json
+from tocsin.model import InputError, error_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Conflict reporting in, evidence-linked event data out.")
@@ -38,21 +39,21 @@ def extract(
     pub = _date(published)
     if fmt not in (None, "json", "jsonl"):
         raise typer.BadParameter("--format must be json or jsonl")
-    results = list(extract_paths(paths or ["-"], pub, model))
+    results = extract_paths(paths or ["-"], pub, model)
+    # Stream: one pretty object when there is exactly one document (and no --format),
+    # otherwise one line per document as soon as it is done.
+    head = list(itertools.islice(results, 2))
+    pretty = fmt == "json" or (fmt is None and len(head) == 1)
     failed = False
-    lines = []
-    for r in results:
+    for r in itertools.chain(head, results):
         if isinstance(r, InputError):
             failed = True
-            lines.append(error_json(r))
-        elif isinstance(r, Extraction):
-            lines.append(r.to_json(include_text=include_text))
-    as_lines = fmt == "jsonl" or (fmt is None and len(lines) != 1)
-    for obj in lines:
-        if as_lines:
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            obj = error_json(r)
         else:
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+            obj = r.to_json(include_text=include_text)
+        indent = 2 if pretty else None
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
+        sys.stdout.flush()
     raise typer.Exit(1 if failed else 0)
 
 
@@ -67,5 +68,7 @@ def demo(
 
 
 # Command groups that live with their concern (each module registers its commands).
-# --- register: evaluate ---
-# --- register: store ---
+from tocsin.evaluate.cli import register as _register_evaluate  # noqa: E402, I001
+_register_evaluate(app)
+from tocsin.store.cli import register as _register_store  # noqa: E402, I001
+_register_store(app)
