@@ -99,8 +99,9 @@ def noun_forms(tok: Token) -> set[str]:
 
 
 def _capitalised(span: Span) -> bool:
-    return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span if t.is_alpha
-               or t.like_num)
+    # "U.S." and "U.N." are not alphabetic tokens but are capitalised names.
+    return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span
+               if not t.is_punct)
 
 
 def _locative(span: Span, nouns: ActorNouns) -> bool:
@@ -162,6 +163,8 @@ def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
     if _locative(span, nouns):
         return False
     root = span.root
+    while root.dep_ == "conj" and root.head is not root and root.head.pos_ == "ADJ":
+        root = root.head  # "Israeli and Palestinian officials"
     if kinds <= {"demonym"}:
         # "Americans" acts; "American" before "troops" stands for the state; "Iraqi city"
         # does not name an actor at all.
