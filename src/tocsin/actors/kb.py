@@ -18,6 +18,7 @@ import yaml
 from tocsin.actors.normalize import name_key, skeleton
 from tocsin.model import ACTOR_TYPES
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ROLE_TYPES = frozenset(
     {"leader_of", "deputy_of", "member_of", "spokesperson_of", "founded", "commander_of"}
@@ -196,16 +197,19 @@ def user_kb_files(exclude: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.resolve() != skip)
 
 
+EXTEND_FIELDS = frozenset({"extend", "aliases", "ambiguous_aliases", "designations",
+                           "sources", "roles", "parents", "allies"})
+
+
 def _extend(kb: KnowledgeBase, entry: dict[str, Any], origin: str) -> None:
-    """A user entry ``{extend: ID, aliases, ambiguous_aliases, designations, sources}``:
-    adds names and facts to an existing actor (never replaces name, type or country)."""
+    """A user entry ``{extend: ID, aliases, designations, roles, sources...}``: adds names
+    and facts to an existing actor; never replaces its name, type or country."""
     actor = kb.actors.get(str(entry["extend"]))
     if actor is None:
         raise KBError(f"{origin}: extend: unknown actor id {entry['extend']!r}")
-    allowed = {"extend", "aliases", "ambiguous_aliases", "designations", "sources"}
-    if set(entry) - allowed:
-        raise KBError(f"{origin}: extend {actor.id}: only {sorted(allowed)} may be added, "
-                      f"not {sorted(set(entry) - allowed)}")
+    if set(entry) - EXTEND_FIELDS:
+        raise KBError(f"{origin}: extend {actor.id}: only {sorted(EXTEND_FIELDS)} may be "
+                      f"added, not {sorted(set(entry) - EXTEND_FIELDS)}")
     known = {name_key(n) for n in actor.names()}
     for field_name, ambiguous in (("aliases", False), ("ambiguous_aliases", True)):
         new = [a for a in _str_tuple(entry, field_name) if name_key(a) not in known]
@@ -213,12 +217,12 @@ def _extend(kb: KnowledgeBase, entry: dict[str, Any], origin: str) -> None:
         setattr(actor, field_name, (*getattr(actor, field_name), *new))
         for alias in new:
             kb.index(alias, AliasHit(actor.id, alias, ambiguous, "alias"))
-    extra = parse_entry({"id": actor.id, "name": actor.name, "type": actor.type,
-                         "designations": entry.get("designations")}, origin).designations
-    actor.designations = (*actor.designations, *(d for d in extra
-                                                 if d not in actor.designations))
-    actor.sources = (*actor.sources, *(s for s in _str_tuple(entry, "sources")
-                                       if s not in actor.sources))
+    facts = parse_entry({**entry, "id": actor.id, "name": actor.name, "type": actor.type},
+                        origin)
+    for field_name in ("designations", "roles", "parents", "allies", "sources"):
+        old = getattr(actor, field_name)
+        setattr(actor, field_name,
+                (*old, *(x for x in getattr(facts, field_name) if x not in old)))
 
 
 def _add_countries(kb: KnowledgeBase) -> None:
@@ -241,15 +245,17 @@ def load_kb(extra: list[Path] | None = None, strict: bool = True,
     kb = KnowledgeBase()
     _add_countries(kb)
     paths = [*_kb_files(), *(user_kb_files(exclude) if user else []), *(extra or [])]
+    extensions: list[tuple[dict[str, Any], str]] = []
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        # libyaml when present: imported user files can hold thousands of entries.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []
         if not isinstance(data, list):
             raise KBError(f"{path.name}: expected a list of entries")
         for entry in data:
             if not isinstance(entry, dict):
                 raise KBError(f"{path}: entry is not a mapping: {entry!r}")
             if "extend" in entry and "id" not in entry:
-                _extend(kb, entry, path.name)
+                extensions.append((entry, path.name))
                 continue
             actor = parse_entry(entry, path.name)
             if actor.id in kb.actors:
@@ -257,6 +263,9 @@ def load_kb(extra: list[Path] | None = None, strict: bool = True,
                               f"{kb.actors[actor.id].origin}; KB files cannot override "
                               f"entries (use a new id, or `extend: {actor.id}` to add names)")
             kb.add(actor)
+    # Extensions last, so that they may target an actor from any file.
+    for entry, origin in extensions:
+        _extend(kb, entry, origin)
     for actor in kb.actors.values():
         for ref in (*actor.parents, *actor.allies, *(r.object for r in actor.roles)):
             if ref not in kb.actors and strict:

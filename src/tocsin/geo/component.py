@@ -20,7 +20,10 @@ class PlacesComponent(Component):
     def __call__(self, state: State) -> None:
         assert state.doc is not None
         # Country actors give the resolver its context; their spans are not toponyms here.
-        taken = [(m.start, m.end) for m in state.actor_mentions]
+        # A country named as an actor ("Syria's civil war") is also a territory: its name
+        # stays open to the place finder; other actor spans do not.
+        taken = [(m.start, m.end) for m in state.actor_mentions
+                 if not (m.kind == "country" and any(h.kind == "name" for h in m.candidates))]
         countries: Counter[str] = Counter(
             a.country for a in state.actors.values() if a.country and a.in_kb
         )

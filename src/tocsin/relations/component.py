@@ -42,7 +42,15 @@ def _patterns() -> dict[str, Any]:
         # PERSON, ORG's TITLE  (text after the org)
         "org_poss_title_after": re.compile(rf"^(?:'s|’s)\s+{QUALIFIERS}({titles})\b"),
         "part_of": re.compile(rf"^\s*,\s*(?:which is\s+)?(?:{part})\s+(?:the\s+)?$"),
+        # PATRON-backed [adjectives] [the/a group noun] CLIENT
+        "patron": re.compile(r"^-(?:backed|aligned|allied|sponsored|supported|funded)\b"
+                             r"[\w\s'’-]{0,40}$"),
     }
+
+
+def _is_party(actor: Actor | None) -> bool:
+    """Actors that can fight or be fought: not civilians or unnamed generic nouns."""
+    return actor is not None and actor.in_kb and actor.type not in {"civilians", "media"}
 
 
 def _is_person(actor: Actor | None) -> bool:
@@ -109,8 +117,24 @@ class RelationsComponent(Component):
                     continue
             if _is_group(actor_a) and _is_group(actor_b) and p["part_of"].match(gap_l):
                 add("part_of", a.actor_id, b.actor_id, a.start, b.end)
+        # "the Iran-backed militia Kataib Hezbollah": the patron backs the group named next.
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            between = text[a.end:b.start]
+            if p["patron"].match(between) and _is_group(state.actors.get(b.actor_id)):
+                add("allied_with", b.actor_id, a.actor_id, a.start, b.end)
         for event in state.events:
-            if event.type != "SANCTION" or event.modality.negated or event.modality.future:
+            m = event.modality
+            if m.negated or m.future or m.hypothetical:
+                continue
+            if event.type == "ASSAULT":
+                # Who attacks whom, as a standing relation of the actor network.
+                for source in event.source:
+                    for target in event.target:
+                        if _is_party(state.actors.get(source)) and _is_party(
+                                state.actors.get(target)):
+                            add("fighting", source, target, event.evidence.start,
+                                event.evidence.end)
+            if event.type != "SANCTION":
                 continue
             trig = (event.trigger.text.lower() if event.trigger else "")
             typ = "designated_by" if any(trig.startswith(w[:5]) for w in DESIGNATE_LEMMAS) \
