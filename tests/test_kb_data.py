@@ -119,6 +119,17 @@ def test_country_is_iso3_or_null() -> None:
     assert not bad, "\n".join(bad)
 
 
+def test_theatre_lists_iso3_codes() -> None:
+    codes = _iso3_codes()
+    bad = [
+        f"{_where(f, e)}: theatre {e.get('theatre')!r}"
+        for f, e in _actors()
+        if not isinstance(e.get("theatre", []), list)
+        or any(c not in codes for c in e.get("theatre", []))
+    ]
+    assert not bad, "\n".join(bad)
+
+
 def test_list_fields_are_lists_of_strings() -> None:
     bad = []
     for fname, e in _actors():

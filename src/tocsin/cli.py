@@ -72,3 +72,5 @@ from tocsin.evaluate.cli import register as _register_evaluate  # noqa: E402, I0
 _register_evaluate(app)
 from tocsin.store.cli import register as _register_store  # noqa: E402, I001
 _register_store(app)
+from tocsin.actors.cli import register as _register_kb  # noqa: E402, I001
+_register_kb(app)

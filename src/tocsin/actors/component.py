@@ -11,6 +11,7 @@ from tocsin.actors.match import (
     find_mentions,
     link_short_forms,
     resolve,
+    short_form_mentions,
 )
 from tocsin.actors.normalize import slug
 from tocsin.geo.finder import site_spans
@@ -107,6 +108,8 @@ class ActorsComponent(Component):
         mentions = find_mentions(state.doc, kb, blocked)
         resolve(mentions, kb)
         link_short_forms(mentions, kb)
+        mentions = sorted(mentions + short_form_mentions(state.doc, mentions, kb),
+                          key=lambda m: m.start)
         actors: dict[str, Actor] = {}
         for m in mentions:
             if m.kind == "anaphor":

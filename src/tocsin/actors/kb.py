@@ -63,6 +63,8 @@ class KBActor:
     sources: tuple[str, ...] = ()
     description: str | None = None
     origin: str = "kb"
+    # Where an international or transnational actor operates: context for its aliases.
+    theatre: tuple[str, ...] = ()
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases, *self.ambiguous_aliases]
@@ -171,6 +173,7 @@ def parse_entry(entry: dict[str, Any], origin: str) -> KBActor:
         parents=_str_tuple(entry, "parents"), allies=_str_tuple(entry, "allies"),
         roles=roles, designations=designations, sources=_str_tuple(entry, "sources"),
         description=entry.get("description"), origin=origin,
+        theatre=_str_tuple(entry, "theatre"),
     )
 
 

@@ -310,7 +310,11 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         actor = kb.get(h.actor_id)
         if actor is None:
             continue
-        if context.get(actor.country or "", 0) or _links(kb, actor.id) & co_mentioned or any(
+        if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(aliases) == 1:
+            return True  # a capitalised acronym ("IS") with one reading
+        places = {actor.country, *actor.theatre} - {None}
+        if any(context.get(c or "", 0) for c in places) or _links(
+                kb, actor.id) & co_mentioned or any(
                 h.actor_id in _links(kb, c) for c in co_mentioned):
             return True
     return False
@@ -391,12 +395,13 @@ def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
                 for pos, other in unique:
                     if other in own or hit.actor_id in _links(kb, other):
                         related += 3.0 if abs(pos - m.start) < 150 else 1.0
+            where = {country, *(actor.theatre if actor else ())} - {None}
             return (
                 # A KB entry named like a country form ("Syrian Arab Army") is the entry.
                 1.0 if hit.kind == "alias" else 0.0,
                 0.0 if hit.ambiguous else 1.0,
                 related,
-                float(context.get(country or "", 0)),
+                float(max((context.get(c or "", 0) for c in where), default=0)),
                 0.0 if actor and actor.type == "person" else 0.5,
             )
 
@@ -423,3 +428,30 @@ def link_short_forms(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
         elif len(words) == 1 and words[0] in full and m.kind in {"kb", "ner"}:
             src = full[words[0]]
             m.actor_id, m.new_actor, m.candidates = src.actor_id, src.new_actor, src.candidates
+
+
+def short_form_mentions(doc: Doc, mentions: list[ActorMention], kb: KnowledgeBase
+                        ) -> list[ActorMention]:
+    """Bare first or last names of persons named in full earlier ("Karim Wasifi ...
+    Karim said") that the NER model left untagged."""
+    full: dict[str, ActorMention] = {}
+    for m in mentions:
+        words = m.text.split()
+        if len(words) >= 2 and _is_person(m, kb):
+            for w in (words[0], words[-1]):
+                if w[:1].isupper() and len(w) > 2:
+                    full.setdefault(w, m)
+    if not full:
+        return []
+    taken = [(m.tok_start, m.tok_end) for m in mentions]
+    out: list[ActorMention] = []
+    for tok in doc:
+        src = full.get(tok.text)
+        if src is None or tok.pos_ != "PROPN" or tok.idx <= src.start:
+            continue
+        if _overlaps(tok.i, tok.i + 1, taken):
+            continue
+        out.append(ActorMention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1, tok.text,
+                                src.kind, list(src.candidates), src.actor_id, src.new_actor,
+                                score=0.6))
+    return out

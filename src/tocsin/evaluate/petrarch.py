@@ -16,7 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 from tocsin.evaluate.common import (
-    actor_map, cameo_to_plover, load_cameo2plover, primary_event, run_pipeline, sample,
+    actor_map,
+    cameo_to_plover,
+    load_cameo2plover,
+    primary_event,
+    run_pipeline,
+    sample,
 )
 from tocsin.evaluate.metrics import accuracy, confusion, per_class, safe_div
 from tocsin.evaluate.report import ClassTable, Report
@@ -45,7 +50,7 @@ class Gold:
 
 
 def load(path: Path) -> list[Gold]:
-    out = []
+    out: list[Gold] = []
     for attrs, body in _SENT.findall(path.read_text(encoding="utf-8")):
         a = dict(_ATTR.findall(attrs))
         tm = _TEXT.search(body)
@@ -92,7 +97,8 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
         roots = {e.cameo_root for e in events}
         if not g.codings:
             groot.append("NONE")
-            proot.append(primary_event(events).cameo_root if events else "NONE")
+            top = primary_event(events)
+            proot.append(top.cameo_root if top else "NONE")
             sent_ok.append(not events)
         else:
             sent_ok.append(any(c.code[:2] in roots for c in g.codings))

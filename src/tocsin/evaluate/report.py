@@ -70,6 +70,8 @@ def write_json(reports: list[Report], path: str | Path) -> None:
 
 
 def _fmt(v: float) -> str:
+    if float(v).is_integer() and abs(v) >= 2:
+        return f"{int(v):,}"
     return f"{v:.3f}" if abs(v) < 10 else f"{v:,.1f}"
 
 
@@ -125,7 +127,7 @@ def _render_confusion(console: Any, conf: Counter[tuple[str, str]]) -> None:
     tab = Table(title="confusion (rows gold, columns predicted)")
     tab.add_column("gold \\ pred")
     for p in pred:
-        tab.add_column(p[:8], justify="right")
+        tab.add_column(p[:5], justify="right")
     for g in gold:
         cells = []
         for p in pred:

@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
+from tocsin.events.recode import merge_contents, recode
 from tocsin.events.roles import ActorIndex, Roles, noun_roles, verb_roles
 from tocsin.events.triggers import Candidate, find_candidates
 
@@ -144,15 +145,28 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
             if m.negated:
                 continue  # "no group claimed responsibility" reports no act
             m.claimed = True
-        if trig.type in THREAT_MODE and (m.future or m.hypothetical) and not m.negated:
-            _as_threat(act)
-            act.threat_from = frame.intent
         acts.append(act)
-    # A threat or speech verb whose complement became the THREATEN event is that event.
-    governing = {a.threat_from.i for a in acts if a.threat_from is not None}
+    acts = merge_contents(acts, lex)
+    for act in list(acts):
+        m = act.frame.modality
+        if act.type in THREAT_MODE and (m.future or m.hypothetical or act.frame.unless) \
+                and not m.negated and not act.frame.deontic:
+            _as_threat(act)
+            act.threat_from = act.frame.intent
+        elif act.type == "PROTEST" and act.mode in {"boycott", "strike"} and m.future \
+                and not m.negated:
+            # "said they would boycott the talks": a threat of non-violent pressure.
+            act.type, act.mode, act.cameo = "THREATEN", "restrict", "1312"
+            act.threat_from = act.frame.intent
+        elif not recode(act, lex, index):
+            acts.remove(act)
+    # A threat, promise or speech verb whose complement became the THREATEN event is that
+    # event.
+    governing = {a.threat_from.i for a in acts if a.threat_from is not None
+                 and a.type == "THREATEN"}
     governing |= {a.frame.speaker.head.i for a in acts
                   if a.type == "THREATEN" and a.frame.speaker is not None}
-    acts = [a for a in acts if not (a.type == "THREATEN" and a.token.i in governing)]
+    acts = [a for a in acts if not (a.type in {"THREATEN", "AGREE"} and a.token.i in governing)]
     acts += _threat_statements(sent, index, acts)
     return acts
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spacy.tokens import Token
 
 from tocsin.model import PLOVER_TYPES
 
@@ -154,6 +155,25 @@ class Lexicon:
 
     def by_type(self, type_: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self if t.type == type_)
+
+
+def lemma_forms(tok: Token) -> frozenset[str]:
+    """A token's lemma plus its lowercase form and plain de-inflections of it: the small
+    model mislemmatises some verbs ("staged" -> "stag"), which must not hide a light verb
+    or a verb of saying."""
+    low = tok.lower_
+    out = {tok.lemma_.lower(), low}
+    if tok.tag_ in {"VBD", "VBN"} and low.endswith("ed"):
+        out |= {low[:-1], low[:-2]}
+        if low.endswith("ied"):
+            out.add(low[:-3] + "y")
+        if len(low) > 4 and low[-3] == low[-4]:
+            out.add(low[:-3])  # "stopped" -> "stop"
+    elif tok.tag_ == "VBZ" and low.endswith("s"):
+        out |= {low[:-1], low[:-2]}
+    elif tok.tag_ == "VBG" and low.endswith("ing"):
+        out |= {low[:-3], low[:-3] + "e"}
+    return frozenset(out)
 
 
 def _singulars(word: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
+from tocsin.events.lexicon import lemma_forms
 from tocsin.model import Modality
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp"})
@@ -32,6 +33,9 @@ class ModalityCues:
     claim_phrases: tuple[str, ...]
     fatality_lemmas: frozenset[str]
     injury_lemmas: frozenset[str]
+    deontic_modals: frozenset[str] = frozenset()
+    refusal_verbs: frozenset[str] = frozenset()
+    obligation_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +77,9 @@ class Frame:
     modality: Modality
     speaker: Token | None = None  # subject of the verb of saying that reports the act
     intent: Token | None = None  # the threatening/intending verb ("vowed", "warned")
+    deontic: bool = False  # "Libya must hand over the suspects": a demand, not an act
+    refusal: Token | None = None  # "refused to meet", "failed to reach": the refusing verb
+    unless: bool = False  # "will withdraw unless ...": a conditional threat
 
 
 def read_modality(trigger: Token) -> Frame:
@@ -80,6 +87,9 @@ def read_modality(trigger: Token) -> Frame:
     m = Modality()
     frame = Frame(m)
     verb = trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head
+    if any(ch.dep_ == "advcl" and any(m2.dep_ == "mark" and m2.lower_ == "unless"
+                                      for m2 in ch.children) for ch in verb.children):
+        frame.unless = True
     for child in _own_children(verb):
         low = child.lower_
         if child.dep_ == "neg" or (child.dep_ == "advmod" and low in c.negation):
@@ -87,6 +97,8 @@ def read_modality(trigger: Token) -> Frame:
         if child.dep_ == "aux":
             if low in c.future_aux or child.lemma_.lower() in c.future_aux:
                 m.future = True
+            elif low in c.deontic_modals:
+                frame.deontic = True
             elif low in c.hypothetical_modals:
                 m.hypothetical = True
         if child.dep_ == "mark" and low in c.conditional_marks:
@@ -107,15 +119,21 @@ def read_modality(trigger: Token) -> Frame:
         if gov is None:
             break
         lemma = gov.lemma_.lower()
+        forms = lemma_forms(gov)
         gov_neg = any(ch.dep_ == "neg" for ch in gov.children)
-        if cur.dep_ in {"xcomp", "ccomp"} and lemma in c.intent_verbs and (
+        if cur.dep_ == "xcomp" and cur is verb and forms & c.obligation_verbs:
+            frame.deontic = True  # "Iraq has to cooperate", "needs to withdraw"
+        if cur.dep_ == "xcomp" and forms & c.refusal_verbs and frame.refusal is None:
+            frame.refusal = gov
+            m.negated = True
+        if cur.dep_ in {"xcomp", "ccomp"} and forms & c.intent_verbs and (
                 cur.dep_ == "xcomp" or m.hypothetical or m.future):
             m.future = True
             frame.intent = frame.intent or gov
         if cur.dep_ == "ccomp" and lemma in c.denial_verbs:
             m.denied = True
             m.negated = True
-        if lemma in speech_verbs() and cur.dep_ == "ccomp" and frame.speaker is None:
+        if forms & speech_verbs() and cur.dep_ == "ccomp" and frame.speaker is None:
             subj = [ch for ch in gov.children if ch.dep_ in {"nsubj", "nsubjpass"}]
             if subj:
                 frame.speaker = subj[0]
@@ -124,6 +142,9 @@ def read_modality(trigger: Token) -> Frame:
         if cur.dep_ == "advcl" and any(ch.dep_ == "mark" and ch.lower_ in c.conditional_marks
                                        for ch in cur.children):
             m.hypothetical = True
+        if any(ch.dep_ == "advcl" and any(m2.dep_ == "mark" and m2.lower_ == "unless"
+                                          for m2 in ch.children) for ch in cur.children):
+            frame.unless = True
         if gov_neg and cur.dep_ == "xcomp":
             m.negated = True
         cur = gov

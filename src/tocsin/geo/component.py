@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import replace
 
 from tocsin.geo.finder import find_place_mentions
+from tocsin.geo.metonyms import actor_place_mentions
 from tocsin.geo.resolve import resolve_mentions
 from tocsin.model import Span
 from tocsin.pipeline import Component, State, register
@@ -29,8 +30,14 @@ class PlacesComponent(Component):
         )
         hint = countries.most_common(1)[0][0] if countries else None
         mentions = find_place_mentions(state.doc, taken)
+        found = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in actor_place_mentions(state.doc, state.actor_mentions,
+                                                     state.actors)
+                     if not any(m.start < e and s < m.end for s, e in found)]
+        mentions.sort(key=lambda m: m.start)
         links = resolve_mentions(mentions, state.doc, country_hint=hint)
-        state.place_links = links
+        # Places named by an actor ("Russia said") are output, but are not where events are.
+        state.place_links = [(m, p) for m, p in links if not m.from_actor]
         for mention, place in links:
             if place is None:
                 continue

@@ -24,6 +24,8 @@ class PlaceMention:
     tok_end: int
     hint: str | None  # cue word: "province", "district", "city", "base", "airport" ...
     name: str = ""  # the place name proper, without cue words ("Nineveh" in "Nineveh province")
+    country: str | None = None  # ISO3 the mention is known to name ("Russian" -> RUS)
+    from_actor: bool = False  # inside an actor mention ("Russia said"): never an event place
 
 
 LOCATIVE = frozenset({
@@ -51,6 +53,22 @@ _MAX_SITE_TOKENS = 7
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
                              "PERCENT"})
+
+
+# Entity labels under which a capitalised run is not a place, whatever the gazetteer says.
+_NOT_PLACE_NER = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW",
+                            "LANGUAGE"})
+_LIST_POP = 15000
+
+
+def _listed_place(doc: Doc, s: int, e: int, prev: str) -> bool:
+    """A capitalised run in a list or apposition ("Mashonaland West, Manicaland and
+    Midlands", "Sukoharjo, Central Java") that the gazetteer knows as a sizeable place."""
+    if prev not in (",", "and", "or", "(", "&") or any(
+            doc[i].ent_type_ in _NOT_PLACE_NER for i in range(s, e)):
+        return False
+    return any(x.feature in ("country", "admin1", "admin2") or x.population >= _LIST_POP
+               for x in get_gazetteer().lookup(doc[s:e].text))
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -165,7 +183,8 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cue = after in _AFTER_CUES or after in _FACILITY_CUES
             prev = doc[s - 1].lower_ if s > 0 else ""
             if e == s or (s != t.i + 1 and not cue and prev not in LOCATIVE
-                          and prev not in ("the", "a")):
+                          and prev not in ("the", "a")
+                          and not _listed_place(doc, s, e, prev)):
                 continue
             # shrink from the right ("in Baghdad Thursday"), never cutting inside a
             # connected name ("Jurf | al-Sakhar")
@@ -178,7 +197,8 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
 
     # 4. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
     for t in doc:
-        if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws):
+        if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws
+                                          or (t.is_sent_start and len(t) > 3)):
             e = t.i
             while e < n and doc[e].is_upper and doc[e].is_alpha:
                 e += 1

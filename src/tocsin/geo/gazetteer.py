@@ -100,6 +100,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, list[GazEntry]] = OrderedDict()
         self._cache_size = cache_size
+        self._countries: dict[str, GazEntry] | None = None
 
     def lookup(self, name: str) -> list[GazEntry]:
         """All entries whose name or an alternate name normalises like ``name``."""
@@ -120,6 +121,15 @@ class Gazetteer:
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
             return list(res)
+
+    def country_entry(self, iso3: str) -> GazEntry | None:
+        """The country-level entry of ``iso3`` (all of them are read once, on first use)."""
+        with self._lock:
+            if self._countries is None:
+                rows = self._conn.execute(
+                    f"SELECT {_COLS} FROM entries e WHERE e.feature = 'country'").fetchall()
+                self._countries = {r[4]: GazEntry(*r) for r in rows if r[4]}
+            return self._countries.get(iso3)
 
     def get(self, place_id: str) -> GazEntry | None:
         with self._lock:

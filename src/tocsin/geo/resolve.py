@@ -29,6 +29,13 @@ class _Cand:
 def _candidates(m: PlaceMention) -> list[_Cand]:
     gaz = get_gazetteer()
     out: dict[str, _Cand] = {}
+    if m.country is not None:  # a country form: its capital ("Moscow") or the country
+        same = [e for e in gaz.lookup(m.text) if e.country == m.country
+                and e.feature in ("country", "city")]
+        entry = gaz.country_entry(m.country)
+        if not same and entry is not None:
+            same = [entry]
+        return [_Cand(e, True) for e in same]
     for e in gaz.lookup(m.text):
         out[e.id] = _Cand(e, True)
     if m.name and m.name != m.text:

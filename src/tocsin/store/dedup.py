@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 NUM_PERM = 128
+SCHEME = "affine32"  # datasketch >= 2.0: 32-bit hash values (half the storage of legacy)
 SHINGLE = 3
 THRESHOLD = 0.7  # estimated Jaccard at or above which a document is a near-duplicate
 MIN_WORDS = 25  # shorter texts (posts, tweets) are too small to call near-duplicates
@@ -33,21 +34,21 @@ def signature(text: str) -> MinHash | None:
 
     if len(WORD.findall(text)) < MIN_WORDS:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m
 
 
 def to_bytes(m: MinHash) -> bytes:
-    return m.hashvalues.astype("<u8").tobytes()
+    return m.hashvalues.astype("<u4").tobytes()
 
 
 def from_bytes(data: bytes) -> MinHash:
     import numpy as np
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1,
-                   hashvalues=np.frombuffer(data, dtype="<u8").astype(np.uint64))
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME,
+                   hashvalues=np.frombuffer(data, dtype="<u4").astype(np.uint32))
 
 
 class DedupIndex:

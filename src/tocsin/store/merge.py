@@ -10,7 +10,9 @@ Rules (all must hold; each decision is recorded as JSON on the event mention, so
    "civilians" do not count); a report naming no actor may join when rule 4 holds with a
    precise place match (both places known and within ``max_km``, both dates day-precise);
 4. places within ``max_km`` when both have coordinates; a country- or province-level place
-   only has to contain the other (same country); an unknown place does not contradict.
+   only has to contain the other (same country); an unknown place does not contradict,
+   but then the reports must agree more closely: two shared actors, or one shared actor
+   and the same mode (drone, firearms, ...).
 
 Among several compatible events the one with most shared actors, then nearest, then the
 smallest id wins, so that the outcome depends only on the order of ingestion.
@@ -51,6 +53,7 @@ class EventView:
     country: str | None
     sources: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
+    mode: str | None = None
 
     @property
     def named_actors(self) -> set[str]:
@@ -122,6 +125,10 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
             out["why"] = "no shared actor, and place or date not precise enough without one"
             return out
         out["actors"] = "one report names no actor; place and day match"
+    elif km is None and len(shared) < 2 and not (new.mode and new.mode == old.mode):
+        out["why"] = ("place not comparable and only one shared actor with a different "
+                      "or unknown mode")
+        return out
     out["ok"] = True
     out["why"] = "same type, overlapping dates, compatible places" + (
         f", shared actors {', '.join(shared)}" if shared else "")

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import duckdb
 
 # Every extracted row carries doc_id, its span (start, end), pipeline and extracted_at.
+# Per-document tables (mentions, event_mentions, relations) have deterministic ids but no
+# primary-key index: a document's rows are written once, in its own transaction.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial schema", """
 CREATE TABLE documents (
@@ -39,12 +41,10 @@ CREATE TABLE places (
     country VARCHAR, admin1 VARCHAR, feature VARCHAR
 );
 CREATE TABLE mentions (
-    id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     entity_id VARCHAR NOT NULL, text VARCHAR, start INTEGER, "end" INTEGER,
     pipeline VARCHAR, extracted_at TIMESTAMP
 );
-CREATE INDEX mentions_entity ON mentions(entity_id);
-CREATE INDEX mentions_doc ON mentions(doc_id);
 CREATE TABLE events (
     id VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, mode VARCHAR, cameo_root VARCHAR,
     date_start DATE, date_end DATE, precision VARCHAR, place_id VARCHAR,
@@ -53,9 +53,8 @@ CREATE TABLE events (
     n_mentions INTEGER NOT NULL, n_documents INTEGER NOT NULL, first_doc VARCHAR,
     confidence DOUBLE
 );
-CREATE INDEX events_type ON events(type);
 CREATE TABLE event_mentions (
-    id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
+    id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
     type VARCHAR NOT NULL, mode VARCHAR, cameo_root VARCHAR,
     source_ids VARCHAR[], target_ids VARCHAR[],
     date_start DATE, date_end DATE, precision VARCHAR, date_text VARCHAR,
@@ -66,13 +65,12 @@ CREATE TABLE event_mentions (
     merge_reason VARCHAR,                        -- JSON: why it joined its event
     pipeline VARCHAR, extracted_at TIMESTAMP
 );
-CREATE INDEX event_mentions_event ON event_mentions(event_id);
 CREATE TABLE event_participants (
     event_id VARCHAR NOT NULL, actor_id VARCHAR NOT NULL, role VARCHAR NOT NULL,
     PRIMARY KEY (event_id, actor_id, role)
 );
 CREATE TABLE relations (
-    id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, type VARCHAR NOT NULL,
+    id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, type VARCHAR NOT NULL,
     subject VARCHAR NOT NULL, object VARCHAR NOT NULL, since VARCHAR,
     sentence VARCHAR, start INTEGER, "end" INTEGER,
     pipeline VARCHAR, extracted_at TIMESTAMP

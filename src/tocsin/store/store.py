@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tocsin.model import Document, Event, Extraction, Place, stable_id
+from tocsin.model import Document, Extraction, stable_id
 from tocsin.store import dedup, queries
-from tocsin.store.merge import COARSE_FEATURES, EventView, MergeRules, best_match, finer
+from tocsin.store.events_writer import write_events
+from tocsin.store.merge import MergeRules
 from tocsin.store.schema import migrate
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 DEFAULT_DB = "tocsin.duckdb"
+# Tables whose rows belong to one document: written once, in that document's transaction,
+# so they need no primary-key index (the documents table guards against re-insertion).
+APPEND_ONLY = frozenset({"mentions", "event_mentions", "relations"})
 
 
 @dataclass(slots=True)
@@ -136,13 +140,27 @@ class Store(queries.QueryMixin):
         return AddResult(doc.id, "added", events=n_events)
 
     def _insert(self, table: str, rows: list[list[Any]], key: int = 1) -> None:
-        """Many rows in one statement (DuckDB runs executemany row by row)."""
+        """Many rows in one statement; ``key`` leading columns identify a row."""
         if not rows:
             return
-        one = "(" + ",".join("?" * len(rows[0])) + ")"
-        unique = list({json.dumps(r[:key], default=str): r for r in rows}.values())
-        self.con.execute(f"INSERT INTO {table} VALUES {','.join([one] * len(unique))} "
-                         "ON CONFLICT DO NOTHING", [v for r in unique for v in r])
+        conflict = "" if table in APPEND_ONLY else " ON CONFLICT DO NOTHING"
+        if table not in APPEND_ONLY:  # one statement must not carry a key twice
+            rows = list({json.dumps(r[:key], default=str): r for r in rows}.values())
+        if len(rows) <= 4:
+            one = "(" + ",".join("?" * len(rows[0])) + ")"
+            self.con.execute(f"INSERT INTO {table} VALUES {','.join([one] * len(rows))}"
+                             f"{conflict}", [v for r in rows for v in r])
+            return
+        # Through Arrow: DuckDB binds statement parameters one by one, which is slow for
+        # hundreds of rows; an Arrow table is read in one go.
+        import pyarrow as pa
+
+        data = pa.table({f"c{i}": [r[i] for r in rows] for i in range(len(rows[0]))})
+        self.con.register("_tocsin_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _tocsin_rows{conflict}")
+        finally:
+            self.con.unregister("_tocsin_rows")
 
     def _write_rows(self, ext: Extraction, now: datetime) -> None:
         doc_id, pv = ext.doc.id, ext.pipeline
@@ -162,99 +180,8 @@ class Store(queries.QueryMixin):
         self._insert("actor_aliases", aliases, key=2)
         self._insert("places", places)
         self._insert("mentions", mentions)
-        by_id = {p.id: p for p in ext.places}
-        event_rows = [self._add_event(doc_id, i, ev, by_id.get(ev.place or ""), pv, now)
-                      for i, ev in enumerate(ext.events)]
-        self._insert("event_mentions", event_rows)
+        write_events(self.con, self._insert, ext, self.rules, now)
         self._insert("relations", [
             [stable_id(doc_id, r.type, r.subject, r.object, r.evidence.start), doc_id, r.type,
              r.subject, r.object, r.start, r.evidence.sentence, r.evidence.start,
              r.evidence.end, pv, now] for r in ext.relations])
-
-    def _view(self, mention_id: str, ev: Event, place: Place | None) -> EventView:
-        return EventView(
-            id=mention_id, type=ev.type, negated=ev.modality.negated,
-            future=ev.modality.future, date_start=ev.date.start, date_end=ev.date.end,
-            precision=ev.date.precision, place_id=ev.place,
-            lat=place.lat if place else None, lon=place.lon if place else None,
-            feature=place.feature if place else None, country=place.country if place else None,
-            sources=set(ev.source), targets=set(ev.target))
-
-    def _candidates(self, new: EventView) -> list[EventView]:
-        if new.date_start is None or new.precision == "unknown":
-            return []
-        slack = self.rules.day_slack
-        rows = self.con.execute(
-            f"""SELECT e.id, e.date_start, e.date_end, e.precision, e.place_id, e.lat, e.lon,
-                       p.feature, p.country,
-                       list(ep.actor_id) FILTER (WHERE ep.role = 'source'),
-                       list(ep.actor_id) FILTER (WHERE ep.role = 'target')
-                FROM events e LEFT JOIN places p ON p.id = e.place_id
-                LEFT JOIN event_participants ep ON ep.event_id = e.id
-                WHERE e.type = ? AND e.negated = ? AND e.future = ?
-                  AND e.date_start <= ?::DATE + INTERVAL {slack} DAY
-                  AND e.date_end >= ?::DATE - INTERVAL {slack} DAY
-                GROUP BY ALL ORDER BY e.id""",
-            [new.type, new.negated, new.future, new.date_end or new.date_start,
-             new.date_start]).fetchall()
-        return [EventView(id=r[0], type=new.type, negated=new.negated, future=new.future,
-                          date_start=r[1], date_end=r[2], precision=r[3], place_id=r[4],
-                          lat=r[5], lon=r[6], feature=r[7], country=r[8],
-                          sources=set(r[9] or []), targets=set(r[10] or []))
-                for r in rows]
-
-    def _add_event(self, doc_id: str, i: int, ev: Event, place: Place | None, pv: str,
-                   now: datetime) -> list[Any]:
-        """Merge or found the event; returns the event mention's row (inserted in bulk)."""
-        mid = stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
-        new = self._view(mid, ev, place)
-        chosen, reason = best_match(new, self._candidates(new), self.rules)
-        event_id = chosen.id if chosen else mid
-        m, d = ev.modality, ev.date
-        lat, lon = (place.lat, place.lon) if place else (None, None)
-        if chosen is None:
-            self.con.execute(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,?,?)",
-                [event_id, ev.type, ev.mode, ev.cameo_root, d.start, d.end or d.start,
-                 d.precision, ev.place, lat, lon, ev.fatalities, ev.injuries, m.negated,
-                 m.future, doc_id, ev.confidence])
-        self._insert("event_participants",
-                     [[event_id, a, "source"] for a in ev.source]
-                     + [[event_id, a, "target"] for a in ev.target], key=3)
-        row = [mid, event_id, doc_id, ev.type, ev.mode, ev.cameo_root, ev.source, ev.target,
-               d.start, d.end or d.start, d.precision, d.text, ev.place, ev.fatalities,
-               ev.injuries, m.negated, m.hypothetical, m.future, m.claimed, m.denied,
-               m.claimant, ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
-               ev.trigger.text if ev.trigger else None, ev.confidence,
-               json.dumps(reason, default=str, sort_keys=True), pv, now]
-        if chosen is not None:
-            self._update_event(chosen, new, ev, doc_id, lat, lon)
-        return row
-
-    def _update_event(self, old: EventView, new: EventView, ev: Event, doc_id: str,
-                      lat: float | None, lon: float | None) -> None:
-        """Fold one more report into an event: finer date, more precise place, max toll."""
-        con = self.con
-        con.execute(
-            """UPDATE events SET n_mentions = n_mentions + 1,
-                 n_documents = (SELECT count(DISTINCT doc_id) FROM (
-                     SELECT doc_id FROM event_mentions WHERE event_id = ?
-                     UNION ALL SELECT ?)),
-                 fatalities = CASE WHEN ?::INTEGER IS NULL THEN fatalities
-                                   ELSE greatest(coalesce(fatalities, 0), ?::INTEGER) END,
-                 injuries = CASE WHEN ?::INTEGER IS NULL THEN injuries
-                                 ELSE greatest(coalesce(injuries, 0), ?::INTEGER) END,
-                 mode = coalesce(mode, ?), confidence = greatest(confidence, ?)
-               WHERE id = ?""",
-            [old.id, doc_id, ev.fatalities, ev.fatalities, ev.injuries, ev.injuries, ev.mode,
-             ev.confidence, old.id])
-        if finer(new.precision, old.precision):
-            con.execute("UPDATE events SET date_start = ?, date_end = ?, precision = ? "
-                        "WHERE id = ?", [new.date_start, new.date_end or new.date_start,
-                                         new.precision, old.id])
-        better_place = new.lat is not None and (
-            old.lat is None or (old.feature in COARSE_FEATURES
-                                and new.feature not in COARSE_FEATURES))
-        if better_place:
-            con.execute("UPDATE events SET place_id = ?, lat = ?, lon = ? WHERE id = ?",
-                        [new.place_id, lat, lon, old.id])

@@ -1,0 +1,77 @@
+"""Ingest throughput and database size, on a news CSV (one article per row).
+
+    TOCSIN_CACHE=~/.cache/tocsin-test /work/venv/bin/python benchmarks/ingest.py \
+        [--csv ../shared/eval/news/Guardian_SDF_sample.csv] [--limit N]
+
+Reports documents/s and sentences/s for extraction alone, for storing alone and end to
+end, and the DuckDB file size per 1,000 documents (after a checkpoint; the marginal
+figure, from the second half of the corpus, leaves out the fixed per-table blocks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "news" / \
+    "Guardian_SDF_sample.csv"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--csv", default=str(DEFAULT_CSV))
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args()
+
+    from tocsin.api import get_pipeline
+    from tocsin.ingest import read_path
+    from tocsin.model import Document, Extraction
+    from tocsin.store import Store
+
+    docs = [d for d in read_path(args.csv) if isinstance(d, Document)][: args.limit]
+    pipeline = get_pipeline()
+    pipeline.process(Document(text="Warm-up: rockets hit Baghdad on Monday."))
+
+    t0 = time.perf_counter()
+    exts = [e for e in pipeline.pipe(docs) if isinstance(e, Extraction)]
+    t_extract = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        store = Store(db)
+        half = len(exts) // 2
+        t0 = time.perf_counter()
+        statuses = [store.add(e).status for e in exts[:half]]
+        t_store = time.perf_counter() - t0
+        store.con.execute("CHECKPOINT")  # the file grows in 256 KiB blocks: measure the slope
+        size_half = db.stat().st_size
+        t0 = time.perf_counter()
+        statuses += [store.add(e).status for e in exts[half:]]
+        t_store += time.perf_counter() - t0
+        store.con.execute("CHECKPOINT")
+        counts = store.stats()["counts"]
+        store.close()
+        size = db.stat().st_size
+
+    sentences = sum(len(list(d.sents)) for d in pipeline.nlp.pipe(x.text for x in docs))
+    chars = sum(len(d.text) for d in docs)
+    n, total = len(docs), t_extract + t_store
+    print(json.dumps({
+        "documents": n, "sentences": sentences, "chars": chars,
+        "stored": statuses.count("added"), "duplicates": statuses.count("duplicate"),
+        "extract_s": round(t_extract, 2), "store_s": round(t_store, 2),
+        "docs_per_s": round(n / total, 2), "sentences_per_s": round(sentences / total, 1),
+        "extract_docs_per_s": round(n / t_extract, 2),
+        "store_docs_per_s": round(n / t_store, 1),
+        "db_bytes": size, "db_mb_per_1000_docs": round(size / n * 1000 / 1e6, 2),
+        "db_mb_per_1000_docs_marginal": round(
+            (size - size_half) / max(1, len(exts) - half) * 1000 / 1e6, 2),
+        "rows": counts,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""An export in ACLED's public column layout: tocsin reads ``notes`` and is compared with
+the coded columns.
+
+The publication date given to tocsin is ``event_date`` plus ``lag`` days (default 3), as
+a report would appear. The compared event is tocsin's most confident one. Event type is
+ACLED's sub-event type mapped by ``SUB_EVENT`` to a PLOVER type and mode (documented in
+docs/evaluation.md); sub-events with no PLOVER counterpart are not scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from tocsin.evaluate.common import (
+    actor_map,
+    norm_name,
+    parse_day,
+    place_map,
+    primary_event,
+    run_pipeline,
+    sample,
+)
+from tocsin.evaluate.metrics import confusion, haversine_km, per_class, safe_div
+from tocsin.evaluate.report import ClassTable, Report
+from tocsin.model import Actor, Document, Extraction
+
+# ACLED sub_event_type -> (PLOVER type, mode or None)
+SUB_EVENT: dict[str, tuple[str, str | None]] = {
+    "armed clash": ("ASSAULT", "firearms"),
+    "government regains territory": ("ASSAULT", None),
+    "non-state actor overtakes territory": ("ASSAULT", None),
+    "chemical weapon": ("ASSAULT", "unconventional"),
+    "air/drone strike": ("ASSAULT", "aerial"),
+    "suicide bomb": ("ASSAULT", "suicide-attack"),
+    "shelling/artillery/missile attack": ("ASSAULT", "heavy-weapons"),
+    "remote explosive/landmine/ied": ("ASSAULT", "explosives"),
+    "grenade": ("ASSAULT", "explosives"),
+    "sexual violence": ("ASSAULT", "sexual"),
+    "attack": ("ASSAULT", None),
+    "abduction/forced disappearance": ("ASSAULT", "abduct"),
+    "peaceful protest": ("PROTEST", "demo"),
+    "protest with intervention": ("PROTEST", "demo"),
+    "excessive force against protesters": ("ASSAULT", "crowd-control"),
+    "violent demonstration": ("PROTEST", "riot"),
+    "mob violence": ("ASSAULT", None),
+    "agreement": ("AGREE", None),
+    "arrests": ("COERCE", "arrest"),
+    "looting/property destruction": ("COERCE", None),
+    "non-violent transfer of territory": ("RETREAT", None),
+    "headquarters or base established": ("MOBILIZE", None),
+    "disrupted weapons use": ("COERCE", "seize"),
+}
+# "drone" is a mode of its own in tocsin: an ACLED air/drone strike accepts either.
+MODE_ALSO: dict[tuple[str, str | None], set[str | None]] = {("ASSAULT", "aerial"): {"drone"}}
+_FORCES = re.compile(r"^(military|police) forces of (.+?)(?:\s*\(.*\))?$", re.I)
+_GENERIC = re.compile(r"^(civilians|protesters|rioters|unidentified armed group)\b", re.I)
+_GENERIC_TYPES = {"civilians": {"civilians"}, "protesters": {"civilians", "unknown"},
+                  "rioters": {"civilians", "unknown"},
+                  "unidentified armed group": {"militia", "rebel", "unknown"}}
+
+
+@dataclass(slots=True)
+class Gold:
+    id: str
+    text: str
+    event_date: date | None
+    sub_event: str
+    actor1: str
+    actor2: str
+    admin1: str
+    lat: float | None
+    lon: float | None
+    fatalities: int | None
+
+
+def _float(v: str | None) -> float | None:
+    try:
+        return float(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def load(path: Path) -> list[Gold]:
+    out = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh)):
+            if not (row.get("notes") or "").strip():
+                continue
+            fat = _float(row.get("fatalities"))
+            out.append(Gold(row.get("event_id_cnty") or str(i), row["notes"].strip(),
+                            parse_day(row.get("event_date") or ""),
+                            (row.get("sub_event_type") or "").strip().lower(),
+                            row.get("actor1") or "", row.get("actor2") or "",
+                            row.get("admin1") or "", _float(row.get("latitude")),
+                            _float(row.get("longitude")),
+                            None if fat is None else int(fat)))
+    return out
+
+
+def _plain(s: str) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z0-9]+", " ", unidecode(s).lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    from tocsin.actors.countries import countries
+
+    table: dict[str, str] = {}
+    for info in countries().values():
+        for n in (info.name, *info.names):
+            table.setdefault(norm_name(n), info.iso3)
+    return table
+
+
+def country_iso3(name: str) -> str | None:
+    """ISO3 of a country name as ACLED writes it ("Turkey", "Democratic Republic of Congo")."""
+    return _country_names().get(norm_name(name))
+
+
+def actor_resolved(acled: str, actors: Sequence[Actor]) -> bool:
+    """Whether one of `actors` is the ACLED actor (name, or the state's forces/country)."""
+    from rapidfuzz import fuzz
+
+    m = _FORCES.match(acled.strip())
+    if m:
+        iso = country_iso3(m.group(2))
+        return any(a.country == iso and a.type in {"state", "government", "military",
+                                                   "police"} for a in actors)
+    g = _GENERIC.match(acled.strip())
+    if g:
+        return any(a.type in _GENERIC_TYPES[g.group(1).lower()] for a in actors)
+    name = _plain(re.sub(r"\(.*?\)", " ", acled))
+    return bool(name) and any(
+        fuzz.token_set_ratio(name, _plain(x)) >= 90
+        for a in actors for x in [a.name, *(s.text for s in a.mentions)])
+
+
+def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str = ""
+          ) -> Report:
+    rep = Report(name="acled", path=path, records=len(golds))
+    res: dict[str, list[bool]] = {k: [] for k in (
+        "type_accuracy", "mode_accuracy", "actor1_resolved", "actor2_resolved",
+        "place_within_25km", "admin1_right", "date_exact", "fatalities_exact")}
+    gl: list[str] = []
+    pl: list[str] = []
+    abs_err: list[int] = []
+    for g, ex in zip(golds, outputs, strict=True):
+        ev = None if isinstance(ex, str) else primary_event(ex.events)
+        rep.failures += isinstance(ex, str)
+        amap = {} if isinstance(ex, str) else actor_map(ex)
+        want = SUB_EVENT.get(g.sub_event)
+        if want:
+            gl.append(want[0])
+            pl.append(ev.type if ev else "NONE")
+            res["type_accuracy"].append(bool(ev and ev.type == want[0]))
+            if want[1] and ev and ev.type == want[0]:
+                res["mode_accuracy"].append(ev.mode == want[1] or ev.mode in MODE_ALSO.get(
+                    want, set()))
+        for key, name, ids in (("actor1_resolved", g.actor1, ev.source if ev else []),
+                               ("actor2_resolved", g.actor2, ev.target if ev else [])):
+            if name.strip():
+                res[key].append(actor_resolved(name, [amap[i] for i in ids if i in amap]))
+        place = (place_map(ex).get(ev.place) if ev and ev.place and not isinstance(ex, str)
+                 else None)
+        if g.lat is not None and g.lon is not None:
+            near = bool(place and place.lat is not None and place.lon is not None
+                        and haversine_km(g.lat, g.lon, place.lat, place.lon) <= 25)
+            res["place_within_25km"].append(near)
+        if g.admin1:
+            res["admin1_right"].append(bool(place and norm_name(place.admin1 or "")
+                                            == norm_name(g.admin1)))
+        if g.event_date:
+            res["date_exact"].append(bool(ev and ev.date.start == g.event_date))
+        if g.fatalities is not None:
+            got = (ev.fatalities or 0) if ev else 0
+            res["fatalities_exact"].append(got == g.fatalities)
+            abs_err.append(abs(got - g.fatalities))
+        if want and not (ev and ev.type == want[0]):
+            rep.worst.append({"id": g.id, "gold": f"{g.sub_event} -> {want[0]}",
+                              "pred": ev.type if ev else "NONE", "text": g.text})
+    for k, v in res.items():
+        rep.scores[k] = safe_div(sum(v), len(v))
+        rep.info[f"n_{k}"] = len(v)
+    rep.info["fatalities_mae"] = safe_div(sum(abs_err), len(abs_err))
+    rep.tables.append(ClassTable("PLOVER type from ACLED sub-event", per_class(gl, pl)))
+    rep.confusion = confusion(gl, pl)
+    return rep
+
+
+def evaluate(path: Path, sample_n: int | None = None, seed: int = 0, lag: int = 3
+             ) -> Report:
+    t0 = time.perf_counter()
+    golds = sample(load(path), sample_n, seed)
+    docs = [Document(text=g.text, id=g.id,
+                     published=g.event_date + timedelta(days=lag) if g.event_date else None)
+            for g in golds]
+    rep = score(golds, run_pipeline(docs), str(path))
+    rep.notes.append(f"published = event_date + {lag} days")
+    rep.seconds = time.perf_counter() - t0
+    return rep

@@ -1,0 +1,114 @@
+"""An ACLED-style CSV: PLOVER events mapped onto ACLED event and sub-event types.
+
+Only event types ACLED codes (violence, demonstrations, strategic developments) are
+written; verbal events (ACCUSE, CONSULT, THREATEN, ...) have no ACLED counterpart.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tocsin.store import Store
+
+COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type",
+           "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country",
+           "iso3", "admin1", "location", "latitude", "longitude", "notes", "fatalities",
+           "source", "plover_type", "plover_mode")
+REMOTE = "Explosions/Remote violence"
+VAC = "Violence against civilians"
+STRATEGIC = "Strategic developments"
+ASSAULT_MODES = {
+    "aerial": (REMOTE, "Air/drone strike"), "drone": (REMOTE, "Air/drone strike"),
+    "heavy-weapons": (REMOTE, "Shelling/artillery/missile attack"),
+    "explosives": (REMOTE, "Remote explosive/landmine/IED"),
+    "suicide-attack": (REMOTE, "Suicide bomb"),
+    "unconventional": (REMOTE, "Chemical weapon"),
+    "abduct": (VAC, "Abduction/forced disappearance"),
+    "sexual": (VAC, "Sexual violence"),
+}
+ONE_SIDED = frozenset({"massacre", "execute", "torture", "beat", "assassinate",
+                       "cleansing"})
+OTHER_TYPES = {
+    "COERCE": {"arrest": "Arrests", "seize": "Looting/property destruction",
+               "destroy": "Looting/property destruction"},
+    "RETREAT": {"withdraw": "Non-violent transfer of territory",
+                "territory": "Non-violent transfer of territory"},
+    "AGREE": {}, "MOBILIZE": {},
+}
+PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+
+
+def classify(ev: dict[str, Any], target_types: set[str]) -> tuple[str, str] | None:
+    """(event_type, sub_event_type) for one event, or None when ACLED has no such type."""
+    etype, mode = ev["type"], ev.get("mode")
+    if etype == "ASSAULT":
+        if mode in ASSAULT_MODES:
+            return ASSAULT_MODES[mode]
+        if "civilians" in target_types or mode in ONE_SIDED:
+            return VAC, "Attack"
+        return "Battles", "Armed clash"
+    if etype == "PROTEST":
+        if mode in ("riot", "violence"):
+            return "Riots", "Violent demonstration"
+        return "Protests", "Peaceful protest"
+    if etype in OTHER_TYPES:
+        if etype == "AGREE":
+            return STRATEGIC, "Agreement"
+        if etype == "MOBILIZE":
+            return STRATEGIC, "Change to group/activity"
+        return STRATEGIC, OTHER_TYPES[etype].get(mode or "", "Other")
+    return None
+
+
+def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    actors = {a["id"]: a for a in store.actors()}
+
+    def name(aid: str) -> str:
+        return str(actors[aid]["name"]) if aid in actors else aid
+
+    rows = []
+    for ev in store.events(**filters):
+        sources, targets = ev["sources"] or [], ev["targets"] or []
+        types = {str(actors[t]["type"]) for t in targets if t in actors}
+        kind = classify(ev, types)
+        if kind is None or ev["date_start"] is None:
+            continue
+        rows.append({
+            "event_id_cnty": ev["id"], "event_date": ev["date_start"].isoformat(),
+            "year": ev["date_start"].year, "time_precision": PRECISION.get(ev["precision"], 3),
+            "event_type": kind[0], "sub_event_type": kind[1],
+            "actor1": name(sources[0]) if sources else "",
+            "assoc_actor_1": "; ".join(name(a) for a in sources[1:]),
+            "actor2": name(targets[0]) if targets else "",
+            "assoc_actor_2": "; ".join(name(a) for a in targets[1:]),
+            "country": _country_name(ev["country"]), "iso3": ev["country"] or "",
+            "admin1": ev["admin1"] or "", "location": ev["place"] or "",
+            "latitude": "" if ev["lat"] is None else round(ev["lat"], 4),
+            "longitude": "" if ev["lon"] is None else round(ev["lon"], 4),
+            "notes": " ".join((ev["evidence"] or "").split()),
+            "fatalities": ev["fatalities"] or 0,
+            "source": "; ".join(s for s in ev["doc_sources"] or [] if s),
+            "plover_type": ev["type"], "plover_mode": ev["mode"] or "",
+        })
+    return rows
+
+
+def _country_name(iso3: str | None) -> str:
+    if not iso3:
+        return ""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return c.name if c else iso3
+
+
+def write_acled(store: Store, out: str | Path, **filters: Any) -> int:
+    rows = acled_rows(store, **filters)
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    return len(rows)

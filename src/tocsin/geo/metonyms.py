@@ -1,0 +1,96 @@
+"""Places inside actor mentions: "Russia said", "Russian diplomats", "the Iraqi army",
+"Washington warned", and places the tagger took for organisations ("Tamil Nadu").
+
+The actor stays an actor; the place mention is added beside it so that a reader of the
+output still sees where the text points (geoparsing gold annotates these metonymic and
+adjectival uses). Events never take these mentions as their place: see ``from_actor``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+from tocsin.geo.finder import PlaceMention
+from tocsin.geo.gazetteer import get_gazetteer, normalize_place
+
+# Population above which a name inside an organisation's name is read as a place
+# ("Washington University", "Pakistan Cricket Board").
+_EMBEDDED_POP = 100_000
+_PLACE_FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> dict[str, tuple[str, str]]:
+    """normalised name/demonym/metonym -> (ISO3, kind) for every unambiguous country form."""
+    from tocsin.actors.countries import countries
+
+    owners: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}
+    for iso3, info in countries().items():
+        for kind, forms in (("name", (info.name, *info.names)), ("demonym", info.demonyms),
+                            ("metonym", info.metonyms)):
+            for f in forms:
+                k = normalize_place(f)
+                if k:
+                    owners.setdefault(k, set()).add(iso3)
+                    kinds.setdefault(k, kind)
+    return {k: (next(iter(v)), kinds[k]) for k, v in owners.items() if len(v) == 1}
+
+
+def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
+    """The longest sub-span of tokens [s, e) that names a country (name, demonym or
+    capital metonym) or a sizeable gazetteer place; with the country's ISO3 if known."""
+    forms = country_forms()
+    gaz = get_gazetteer()
+    for size in range(min(e - s, 4), 0, -1):
+        for i in range(s, e - size + 1):
+            span = doc[i:i + size]
+            if not (span[0].is_title or span[0].is_upper) or span[0].lower_ == "the":
+                continue
+            key = normalize_place(span.text)
+            hit = forms.get(key)
+            if hit is not None:
+                iso3, kind = hit
+                if kind != "metonym" or any(x.country == iso3 and x.feature == "city"
+                                            for x in gaz.lookup_key(key)):
+                    return i, i + size, iso3
+                continue
+            whole = size == e - s
+            for x in gaz.lookup_key(key):
+                if x.feature in _PLACE_FEATURES and (whole or x.population >= _EMBEDDED_POP):
+                    return i, i + size, None
+    return None
+
+
+def _is_region(text: str) -> bool:
+    return any(x.feature in ("admin1", "country") for x in get_gazetteer().lookup(text))
+
+
+def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
+                         actors: dict[str, Any]) -> list[PlaceMention]:
+    """Place mentions found inside actor mentions (see the module docstring)."""
+    out: list[PlaceMention] = []
+    seen: set[tuple[int, int]] = set()
+    for m in actor_mentions:
+        if m.kind in ("anaphor", "generic") or (m.tok_start, m.tok_end) in seen:
+            continue
+        seen.add((m.tok_start, m.tok_end))
+        actor = actors.get(m.actor_id)
+        person = actor is not None and actor.type == "person"
+        if person and m.tok_end - m.tok_start < 2:
+            continue
+        found = _geo_run(doc, m.tok_start, m.tok_end)
+        if found is None:
+            continue
+        s, e, iso3 = found
+        if person and not (s == m.tok_start and e == m.tok_end and _is_region(doc[s:e].text)):
+            continue  # a person's name is a place only when all of it is a region's name
+        span = doc[s:e]
+        pm = PlaceMention(span.text, span.start_char, span.end_char, s, e, None, span.text)
+        pm.country = iso3
+        pm.from_actor = True
+        out.append(pm)
+    return out

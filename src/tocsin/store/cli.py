@@ -1,0 +1,237 @@
+"""`tocsin ingest|watch|events|event|actors|actor|export|stats`: thin wrappers over Store."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+DB = Annotated[str, typer.Option("--db", help="DuckDB file")]
+DEFAULT_DB = "tocsin.duckdb"
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from None
+
+
+def _seconds(value: str) -> float:
+    m = DURATION.match(value.strip().lower())
+    if not m:
+        raise typer.BadParameter(f"not a duration like 30s, 15m, 2h: {value!r}")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _print(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def _open(db: str, read_only: bool = False) -> Any:
+    from pathlib import Path
+
+    import duckdb
+
+    from tocsin.store import Store
+
+    if read_only and not Path(db).exists():
+        raise typer.BadParameter(f"no database at {db}; run `tocsin ingest` first")
+    try:
+        return Store(db, read_only=read_only)
+    except duckdb.IOException as exc:  # typically another process holds the write lock
+        raise typer.BadParameter(f"cannot open {db}: {exc}") from None
+
+
+def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title)
+    for c in cols:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*[";".join(v) if isinstance(v, list) else "" if v is None else str(v)
+                    for v in (r.get(c) for c in cols)])
+    # Wide when piped, so that ids are not cut.
+    Console(width=None if sys.stdout.isatty() else 200).print(t)
+
+
+def _run_ingest(paths: list[str], db: str, published: date | None, allow_private: bool,
+                report: str | None, verbose: bool, progress: bool) -> int:
+    from tocsin.ingest.fetch import FetchOptions
+    from tocsin.store.runner import ingest
+
+    with _open(db) as store:
+        rep = ingest(store, paths, published, FetchOptions(allow_private=allow_private),
+                     report_path=report, progress=progress,
+                     log=sys.stderr if verbose else None)
+    _print(rep.summary())
+    return len(rep.errors)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the store's commands to the `tocsin` app."""
+
+    @app.command("ingest")
+    def ingest_cmd(
+        paths: Annotated[list[str], typer.Argument(help="files, directories, URLs")],
+        db: DB = DEFAULT_DB,
+        published: Annotated[str | None, typer.Option(help="default date YYYY-MM-DD")] = None,
+        allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
+        report: Annotated[str | None, typer.Option(help="errors as JSON Lines")] = None,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+        progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    ) -> None:
+        """Extract and store documents (idempotent: re-running adds nothing)."""
+        errors = _run_ingest(paths, db, _date(published), allow_private, report, verbose,
+                             progress and sys.stderr.isatty())
+        raise typer.Exit(1 if errors else 0)
+
+    @app.command()
+    def watch(
+        urls: Annotated[list[str], typer.Argument(help="feed URLs")],
+        every: Annotated[str, typer.Option(help="poll interval: 30s, 15m, 1h")] = "15m",
+        db: DB = DEFAULT_DB,
+        allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
+        report: Annotated[str | None, typer.Option(help="errors as JSON Lines")] = None,
+        times: Annotated[int, typer.Option(help="stop after N polls (0: never)")] = 0,
+    ) -> None:
+        """Poll feeds and ingest new items, forever (or --times N)."""
+        interval, n = _seconds(every), 0
+        while True:
+            _run_ingest(urls, db, None, allow_private, report, False, False)
+            n += 1
+            if times and n >= times:
+                return
+            time.sleep(interval)
+
+    @app.command()
+    def events(
+        db: DB = DEFAULT_DB,
+        actor: Annotated[str | None, typer.Option(help="actor id, name or alias")] = None,
+        type: Annotated[str | None, typer.Option("--type", help="PLOVER type")] = None,
+        since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+        until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+        near: Annotated[str | None, typer.Option(help="PLACE:KM or LAT,LON:KM")] = None,
+        country: Annotated[str | None, typer.Option(help="ISO3 of the place")] = None,
+        limit: Annotated[int | None, typer.Option()] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
+    ) -> None:
+        """List merged events matching the filters."""
+        from tocsin.store.queries import QueryError
+
+        with _open(db, read_only=True) as store:
+            try:
+                rows = store.events(actor=actor, type=type, since=_date(since),
+                                    until=_date(until), near=near, country=country,
+                                    limit=limit)
+            except QueryError as exc:
+                raise typer.BadParameter(str(exc)) from None
+        if as_json:
+            for r in rows:
+                _print(r)
+        else:
+            _table(rows, ["id", "type", "mode", "date_start", "place", "sources", "targets",
+                          "fatalities", "n_documents"], f"{len(rows)} events")
+
+    @app.command()
+    def event(event_id: str, db: DB = DEFAULT_DB) -> None:
+        """One event, every report of it, and why each report was merged."""
+        with _open(db, read_only=True) as store:
+            ev = store.event(event_id)
+        if ev is None:
+            raise typer.BadParameter(f"no event {event_id!r}")
+        sys.stdout.write(json.dumps(ev, ensure_ascii=False, indent=2, default=str) + "\n")
+
+    @app.command()
+    def actors(
+        db: DB = DEFAULT_DB,
+        type: Annotated[str | None, typer.Option("--type", help="actor type")] = None,
+        country: Annotated[str | None, typer.Option(help="ISO3")] = None,
+        limit: Annotated[int | None, typer.Option()] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
+    ) -> None:
+        """Actors seen in the store, most reported first."""
+        with _open(db, read_only=True) as store:
+            rows = store.actors(type=type, country=country, limit=limit)
+        if as_json:
+            for r in rows:
+                _print(r)
+        else:
+            _table(rows, ["id", "name", "type", "country", "n_documents", "n_events"],
+                   f"{len(rows)} actors")
+
+    @app.command()
+    def actor(query: str, db: DB = DEFAULT_DB) -> None:
+        """An actor's profile: aliases, affiliations, events, relations, sources."""
+        with _open(db, read_only=True) as store:
+            prof = store.actor(query)
+        if prof is None:
+            raise typer.BadParameter(f"no actor matches {query!r}")
+        sys.stdout.write(json.dumps(prof, ensure_ascii=False, indent=2, default=str) + "\n")
+
+    @app.command()
+    def stats(db: DB = DEFAULT_DB) -> None:
+        """Counts of documents, actors, events and more."""
+        with _open(db, read_only=True) as store:
+            sys.stdout.write(json.dumps(store.stats(), indent=2, default=str) + "\n")
+
+    export = typer.Typer(help="Write events or the actor graph to files.",
+                         no_args_is_help=True)
+    app.add_typer(export, name="export")
+
+    @export.command("events")
+    def export_events(
+        fmt: Annotated[str, typer.Option("--format", help="csv|jsonl|parquet|geojson|acled-csv")],
+        out: Annotated[str, typer.Option("-o", "--out", help="output file")],
+        db: DB = DEFAULT_DB,
+        actor: Annotated[str | None, typer.Option()] = None,
+        type: Annotated[str | None, typer.Option("--type")] = None,
+        since: Annotated[str | None, typer.Option()] = None,
+        until: Annotated[str | None, typer.Option()] = None,
+        near: Annotated[str | None, typer.Option()] = None,
+    ) -> None:
+        """Export events (with the same filters as `tocsin events`)."""
+        from tocsin.export import acled, geojson, tabular
+
+        filters = dict(actor=actor, type=type, since=_date(since), until=_date(until),
+                       near=near)
+        with _open(db, read_only=True) as store:
+            if fmt == "acled-csv":
+                n = acled.write_acled(store, out, **filters)
+            else:
+                rows = tabular.event_rows(store, **filters)
+                writers = {"csv": tabular.write_csv, "jsonl": tabular.write_jsonl,
+                           "parquet": tabular.write_parquet,
+                           "geojson": geojson.write_geojson}
+                if fmt not in writers:
+                    raise typer.BadParameter(f"unknown events format {fmt!r}")
+                n = writers[fmt](rows, out)
+        _print({"written": n, "format": fmt, "out": out})
+
+    @export.command("graph")
+    def export_graph(
+        fmt: Annotated[str, typer.Option("--format", help="graphml|gexf|ftm")],
+        out: Annotated[str, typer.Option("-o", "--out", help="output file")],
+        db: DB = DEFAULT_DB,
+    ) -> None:
+        """Export the actor graph (GraphML, GEXF) or FollowTheMoney entities."""
+        from tocsin.export import ftm, graph
+
+        with _open(db, read_only=True) as store:
+            if fmt == "ftm":
+                _print({"entities": ftm.write_ftm(store, out), "format": fmt, "out": out})
+                return
+            if fmt not in ("graphml", "gexf"):
+                raise typer.BadParameter(f"unknown graph format {fmt!r}")
+            nodes, edges = graph.write_graph(store, fmt, out)
+        _print({"nodes": nodes, "edges": edges, "format": fmt, "out": out})

@@ -1,0 +1,160 @@
+"""Writing one document's events: merge each into a stored event or found a new one.
+
+Candidates are fetched once per document (one query covering every event's type and date
+window), then kept in a pool with the events this document founds, so that a second
+report in the same article can join the first. Rows go to the database in bulk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tocsin.model import Event, Extraction, Place, stable_id
+from tocsin.store.merge import COARSE_FEATURES, EventView, MergeRules, best_match, finer
+
+if TYPE_CHECKING:
+    import duckdb
+
+Insert = Callable[[str, list[list[Any]], int], None]
+
+
+@dataclass(slots=True)
+class _Pooled:
+    view: EventView
+    row: dict[str, Any]  # the events table's columns
+    new: bool  # founded by this document (inserted) or stored before (updated)
+    dirty: bool = False
+    participants: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _view(mid: str, ev: Event, place: Place | None) -> EventView:
+    return EventView(
+        id=mid, type=ev.type, negated=ev.modality.negated, future=ev.modality.future,
+        date_start=ev.date.start, date_end=ev.date.end or ev.date.start,
+        precision=ev.date.precision, place_id=ev.place,
+        lat=place.lat if place else None, lon=place.lon if place else None,
+        feature=place.feature if place else None, country=place.country if place else None,
+        sources=set(ev.source), targets=set(ev.target), mode=ev.mode)
+
+
+EVENT_COLS = ("id", "type", "mode", "cameo_root", "date_start", "date_end", "precision",
+              "place_id", "lat", "lon", "fatalities", "injuries", "negated", "future",
+              "n_mentions", "n_documents", "first_doc", "confidence")
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: int
+                ) -> list[_Pooled]:
+    windows = [v for v in views if v.date_start is not None and v.precision != "unknown"]
+    if not windows:
+        return []
+    cond = " OR ".join(
+        f"(e.type = ? AND e.negated = ? AND e.future = ? AND e.date_start <= ?::DATE + "
+        f"INTERVAL {slack} DAY AND e.date_end >= ?::DATE - INTERVAL {slack} DAY)"
+        for _ in windows)
+    args = [x for v in windows
+            for x in (v.type, v.negated, v.future, v.date_end or v.date_start, v.date_start)]
+    rows = con.execute(
+        f"""WITH cand AS (SELECT {', '.join('e.' + c for c in EVENT_COLS)}, p.feature,
+                   p.country FROM events e LEFT JOIN places p ON p.id = e.place_id
+                   WHERE {cond})
+            SELECT cand.*, list(ep.actor_id) FILTER (WHERE ep.role = 'source'),
+                   list(ep.actor_id) FILTER (WHERE ep.role = 'target')
+            FROM cand LEFT JOIN event_participants ep ON ep.event_id = cand.id
+            GROUP BY ALL ORDER BY cand.id""", args).fetchall()
+    out = []
+    for r in rows:
+        row = dict(zip(EVENT_COLS, r[:len(EVENT_COLS)], strict=True))
+        feature, country, sources, targets = r[len(EVENT_COLS):]
+        view = EventView(
+            id=row["id"], type=row["type"], negated=row["negated"], future=row["future"],
+            date_start=row["date_start"], date_end=row["date_end"],
+            precision=row["precision"], place_id=row["place_id"], lat=row["lat"],
+            lon=row["lon"], feature=feature, country=country, sources=set(sources or []),
+            targets=set(targets or []), mode=row["mode"])
+        out.append(_Pooled(view, row, new=False))
+    return out
+
+
+def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
+    """One more report of an event: finer date, more precise place, largest toll."""
+    row, view = target.row, target.view
+    row["n_mentions"] += 1
+    for key, value in (("fatalities", ev.fatalities), ("injuries", ev.injuries)):
+        if value is not None:
+            row[key] = max(row[key] or 0, value)
+    row["mode"] = row["mode"] or ev.mode
+    row["confidence"] = max(row["confidence"] or 0.0, ev.confidence)
+    if finer(new.precision, view.precision):
+        view.date_start, view.date_end, view.precision = (new.date_start, new.date_end,
+                                                          new.precision)
+        row.update(date_start=new.date_start, date_end=new.date_end, precision=new.precision)
+    if new.lat is not None and (view.lat is None or (view.feature in COARSE_FEATURES
+                                                     and new.feature not in COARSE_FEATURES)):
+        view.place_id, view.lat, view.lon = new.place_id, new.lat, new.lon
+        view.feature, view.country = new.feature, new.country
+        row.update(place_id=new.place_id, lat=new.lat, lon=new.lon)
+    view.sources |= new.sources
+    view.targets |= new.targets
+    view.mode = view.mode or new.mode
+    target.dirty = True
+
+
+def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
+                 rules: MergeRules, now: datetime) -> None:
+    doc_id, pv = ext.doc.id, ext.pipeline
+    places = {p.id: p for p in ext.places}
+    mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
+            for i, ev in enumerate(ext.events)]
+    views = [_view(mid, ev, places.get(ev.place or "")) for mid, ev in zip(mids, ext.events,
+                                                                        strict=True)]
+    pool = _candidates(con, views, rules.day_slack)
+    mention_rows, participants = [], []
+    for mid, ev, new in zip(mids, ext.events, views, strict=True):
+        by_id = {p.view.id: p for p in pool}
+        chosen, reason = best_match(new, [p.view for p in pool], rules)
+        if chosen is None:
+            row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
+                       date_start=new.date_start, date_end=new.date_end,
+                       precision=new.precision, place_id=ev.place, lat=new.lat, lon=new.lon,
+                       fatalities=ev.fatalities, injuries=ev.injuries, negated=new.negated,
+                       future=new.future, n_mentions=1, n_documents=1, first_doc=doc_id,
+                       confidence=ev.confidence)
+            target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets)),
+                             row, new=True)
+            pool.append(target)
+        else:
+            target = by_id[chosen.id]
+            _fold(target, new, ev)
+        event_id = target.view.id
+        participants += [[event_id, a, "source"] for a in ev.source]
+        participants += [[event_id, a, "target"] for a in ev.target]
+        m, d = ev.modality, ev.date
+        mention_rows.append([
+            mid, event_id, doc_id, ev.type, ev.mode, ev.cameo_root, ev.source, ev.target,
+            d.start, d.end or d.start, d.precision, d.text, ev.place, ev.fatalities,
+            ev.injuries, m.negated, m.hypothetical, m.future, m.claimed, m.denied, m.claimant,
+            ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
+            ev.trigger.text if ev.trigger else None, ev.confidence,
+            json.dumps(reason, default=str, sort_keys=True), pv, now])
+    insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool if p.new], 1)
+    insert("event_mentions", mention_rows, 1)
+    insert("event_participants", participants, 3)
+    updated = [p for p in pool if p.dirty and not p.new]
+    for p in updated:
+        con.execute(
+            "UPDATE events SET mode = ?, date_start = ?, date_end = ?, precision = ?, "
+            "place_id = ?, lat = ?, lon = ?, fatalities = ?, injuries = ?, confidence = ? "
+            "WHERE id = ?",
+            [p.row[c] for c in ("mode", "date_start", "date_end", "precision", "place_id",
+                                "lat", "lon", "fatalities", "injuries", "confidence", "id")])
+    if updated:
+        ids = [p.view.id for p in updated]
+        con.execute(
+            f"""UPDATE events SET n_mentions = c.n, n_documents = c.d FROM (
+                  SELECT event_id, count(*) AS n, count(DISTINCT doc_id) AS d
+                  FROM event_mentions WHERE event_id IN ({','.join('?' * len(ids))})
+                  GROUP BY event_id) c WHERE events.id = c.event_id""", ids)

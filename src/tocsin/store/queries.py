@@ -1,0 +1,262 @@
+"""Read queries over the store: events, documents, actors, profiles and statistics."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+# Great-circle distance in SQL (km), for --near filters.
+HAVERSINE = ("2 * 6371.0088 * asin(least(1, sqrt(pow(sin(radians({lat} - ?) / 2), 2) + "
+             "cos(radians(?)) * cos(radians({lat})) * pow(sin(radians({lon} - ?) / 2), 2))))")
+NEAR_RE = re.compile(r"^\s*(?P<where>.+?)\s*:\s*(?P<km>\d+(?:\.\d+)?)\s*(?:km)?\s*$", re.I)
+COORD_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class QueryError(ValueError):
+    """A query the store cannot answer as asked (unknown actor, place, bad filter)."""
+
+
+def parse_near(spec: str) -> tuple[float, float, float]:
+    """"Baghdad:50km" or "33.31,44.36:50" -> (lat, lon, km); names via the gazetteer."""
+    m = NEAR_RE.match(spec)
+    if not m:
+        raise QueryError(f"--near wants PLACE:KM or LAT,LON:KM, got {spec!r}")
+    where, km = m.group("where"), float(m.group("km"))
+    coords = COORD_RE.match(where)
+    if coords:
+        return float(coords.group(1)), float(coords.group(2)), km
+    from tocsin.geo.gazetteer import get_gazetteer
+
+    entries = get_gazetteer().lookup(where)
+    if not entries:
+        raise QueryError(f"unknown place {where!r}")
+    best = max(entries, key=lambda e: (e.feature != "country", e.population, e.id))
+    return best.lat, best.lon, km
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+EVENT_COLS = """e.id, e.type, e.mode, e.cameo_root, e.date_start, e.date_end, e.precision,
+  e.place_id, p.name AS place, p.admin1, p.country, e.lat, e.lon, e.fatalities, e.injuries,
+  e.negated, e.future, e.n_mentions, e.n_documents, e.confidence,
+  (SELECT list(actor_id ORDER BY actor_id) FROM event_participants
+     WHERE event_id = e.id AND role = 'source') AS sources,
+  (SELECT list(actor_id ORDER BY actor_id) FROM event_participants
+     WHERE event_id = e.id AND role = 'target') AS targets,
+  (SELECT list(DISTINCT d.source ORDER BY d.source) FROM event_mentions em
+     JOIN documents d ON d.id = em.doc_id WHERE em.event_id = e.id) AS doc_sources,
+  (SELECT first(em.sentence ORDER BY em.doc_id, em.start) FROM event_mentions em
+     WHERE em.event_id = e.id) AS evidence"""
+
+
+class QueryMixin:
+    con: duckdb.DuckDBPyConnection
+
+    def resolve_actor(self, query: str) -> list[str]:
+        """Actor ids for an id, a name or an alias (store first, then the KB)."""
+        q = query.strip()
+        hits = self.con.execute(
+            """SELECT id FROM actors WHERE id = ? OR lower(name) = lower(?)
+               UNION SELECT actor_id FROM actor_aliases WHERE lower(alias) = lower(?)""",
+            [q, q, q]).fetchall()
+        ids = {str(h[0]) for h in hits}
+        if not ids:
+            from tocsin.actors.kb import get_kb
+
+            kb = get_kb()
+            ids = {h.actor_id for h in kb.lookup(q)} | ({q} if kb.get(q) else set())
+        return sorted(ids)
+
+    def events(self, actor: str | None = None, type: str | None = None,
+               since: date | str | None = None, until: date | str | None = None,
+               near: tuple[float, float, float] | str | None = None,
+               country: str | None = None, role: str | None = None,
+               min_documents: int | None = None, include_negated: bool = False,
+               limit: int | None = None) -> list[dict[str, Any]]:
+        """Merged events matching every filter given, oldest first."""
+        where: list[str] = ["TRUE"]
+        args: list[Any] = []
+        if not include_negated:
+            where.append("NOT coalesce(e.negated, FALSE)")
+        if actor:
+            ids = self.resolve_actor(actor)
+            if not ids:
+                raise QueryError(f"unknown actor {actor!r}")
+            role_sql = "" if role is None else " AND role = ?"
+            where.append("e.id IN (SELECT event_id FROM event_participants WHERE actor_id IN "
+                         f"({','.join('?' * len(ids))}){role_sql})")
+            args += ids + ([role] if role else [])
+        if type:
+            where.append("e.type = ?")
+            args.append(type.upper())
+        if since:
+            where.append("e.date_end >= ?::DATE")
+            args.append(str(since))
+        if until:
+            where.append("e.date_start <= ?::DATE")
+            args.append(str(until))
+        if country:
+            where.append("p.country = ?")
+            args.append(country.upper())
+        if min_documents:
+            where.append("e.n_documents >= ?")
+            args.append(min_documents)
+        if near is not None:
+            lat, lon, km = parse_near(near) if isinstance(near, str) else near
+            where.append(f"e.lat IS NOT NULL AND {HAVERSINE.format(lat='e.lat', lon='e.lon')}"
+                         " <= ?")
+            args += [lat, lat, lon, km]
+        sql = (f"SELECT {EVENT_COLS} FROM events e LEFT JOIN places p ON p.id = e.place_id "
+               f"WHERE {' AND '.join(where)} ORDER BY e.date_start NULLS LAST, e.id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return _rows(self.con.execute(sql, args))
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event with every report of it and why each was merged (or founded it)."""
+        found = _rows(self.con.execute(
+            f"SELECT {EVENT_COLS} FROM events e LEFT JOIN places p ON p.id = e.place_id "
+            "WHERE e.id = ?", [event_id]))
+        if not found:
+            return None
+        ev = found[0]
+        mentions = _rows(self.con.execute(
+            """SELECT em.id, em.doc_id, d.title, d.source, d.url, d.published, em.type,
+                      em.mode, em.source_ids, em.target_ids, em.date_start, em.date_end,
+                      em.precision, em.date_text, em.place_id, em.fatalities, em.sentence,
+                      em.start, em."end", em.confidence, em.merge_reason, em.pipeline,
+                      em.extracted_at
+               FROM event_mentions em JOIN documents d ON d.id = em.doc_id
+               WHERE em.event_id = ? ORDER BY em.extracted_at, em.id""", [event_id]))
+        for m in mentions:
+            m["merge_reason"] = json.loads(m["merge_reason"] or "{}")
+        ev["mentions"] = mentions
+        ev["republished_in"] = [r[0] for r in self.con.execute(
+            """SELECT DISTINCT d.id FROM documents d JOIN event_mentions em
+               ON d.duplicate_of = em.doc_id WHERE em.event_id = ? ORDER BY 1""",
+            [event_id]).fetchall()]
+        return ev
+
+    def documents(self, source: str | None = None, duplicates: bool | None = None,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+        where, args = ["TRUE"], []
+        if source:
+            where.append("source = ?")
+            args.append(source)
+        if duplicates is not None:
+            where.append("duplicate_of IS NOT NULL" if duplicates else "duplicate_of IS NULL")
+        sql = ("SELECT id, title, published, source, url, author, language, origin, n_chars, "
+               "duplicate_of, similarity, pipeline, extracted_at FROM documents "
+               f"WHERE {' AND '.join(where)} ORDER BY published NULLS LAST, id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return _rows(self.con.execute(sql, args))
+
+    def actors(self, type: str | None = None, country: str | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
+        """Actors seen in the store, most reported first."""
+        where, args = ["TRUE"], []
+        if type:
+            where.append("a.type = ?")
+            args.append(type)
+        if country:
+            where.append("a.country = ?")
+            args.append(country.upper())
+        sql = f"""SELECT a.id, a.name, a.type, a.country, a.in_kb,
+              (SELECT count(*) FROM mentions m WHERE m.entity_id = a.id
+                 AND m.kind = 'actor') AS n_mentions,
+              (SELECT count(DISTINCT m.doc_id) FROM mentions m WHERE m.entity_id = a.id
+                 AND m.kind = 'actor') AS n_documents,
+              (SELECT count(DISTINCT ep.event_id) FROM event_participants ep
+                 WHERE ep.actor_id = a.id) AS n_events
+            FROM actors a WHERE {' AND '.join(where)}
+            ORDER BY n_documents DESC, n_mentions DESC, a.id"""
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return _rows(self.con.execute(sql, args))
+
+    def relations(self, actor_id: str | None = None) -> list[dict[str, Any]]:
+        where, args = "TRUE", []
+        if actor_id:
+            where, args = "r.subject = ? OR r.object = ?", [actor_id, actor_id]
+        return _rows(self.con.execute(
+            f"""SELECT r.type, r.subject, r.object, count(*) AS n_reports,
+                   list(DISTINCT r.doc_id ORDER BY r.doc_id) AS documents,
+                   first(r.sentence ORDER BY r.doc_id, r.start) AS evidence
+                FROM relations r WHERE {where} GROUP BY ALL
+                ORDER BY n_reports DESC, r.type, r.subject, r.object""", args))
+
+    def actor(self, query: str, max_events: int = 20) -> dict[str, Any] | None:
+        """A profile: KB facts, aliases seen, affiliations, events, relations, sources."""
+        ids = self.resolve_actor(query)
+        if not ids:
+            return None
+        from tocsin.actors.kb import get_kb
+
+        actor_id = ids[0]
+        kb_actor = get_kb().get(actor_id)
+        row = _rows(self.con.execute("SELECT * FROM actors WHERE id = ?", [actor_id]))
+        if not row and kb_actor is None:
+            return None
+        base = row[0] if row else {"id": actor_id, "name": kb_actor.name if kb_actor else "",
+                                   "type": kb_actor.type if kb_actor else None,
+                                   "country": kb_actor.country if kb_actor else None,
+                                   "in_kb": True}
+        profile: dict[str, Any] = {**base, "other_matches": ids[1:]}
+        seen = self.con.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? "
+                                "ORDER BY alias", [actor_id]).fetchall()
+        aliases = set(kb_actor.aliases) if kb_actor else set()
+        profile["aliases"] = sorted(aliases | {r[0] for r in seen} - {base["name"]})
+        if kb_actor is not None:
+            profile.update(
+                description=kb_actor.description, parents=list(kb_actor.parents),
+                allies=list(kb_actor.allies),
+                roles=[{"type": r.type, "object": r.object, "start": r.start, "end": r.end}
+                       for r in kb_actor.roles],
+                designations=[{"authority": d.authority, "programme": d.programme,
+                               "date": d.date} for d in kb_actor.designations],
+                kb_sources=list(kb_actor.sources))
+        profile["events"] = self.events(actor=actor_id, limit=None)[-max_events:]
+        profile["n_events"] = self.con.execute(
+            "SELECT count(DISTINCT event_id) FROM event_participants WHERE actor_id = ?",
+            [actor_id]).fetchone()[0]  # type: ignore[index]
+        profile["relations"] = self.relations(actor_id)
+        profile["documents"] = _rows(self.con.execute(
+            """SELECT d.source, count(DISTINCT d.id) AS n_documents,
+                      min(d.published) AS first, max(d.published) AS last
+               FROM mentions m JOIN documents d ON d.id = m.doc_id
+               WHERE m.entity_id = ? AND m.kind = 'actor'
+               GROUP BY d.source ORDER BY n_documents DESC, d.source""", [actor_id]))
+        return profile
+
+    def stats(self) -> dict[str, Any]:
+        one = self.con.execute
+        counts = {t: one(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+                  for t in ("documents", "actors", "actor_aliases", "places", "mentions",
+                            "events", "event_mentions", "event_participants", "relations")}
+        counts["duplicates"] = one("SELECT count(*) FROM documents "
+                                   "WHERE duplicate_of IS NOT NULL").fetchone()[0]  # type: ignore[index]
+        counts["merged_events"] = one("SELECT count(*) FROM events "
+                                      "WHERE n_mentions > 1").fetchone()[0]  # type: ignore[index]
+        return {
+            "counts": counts,
+            "schema_version": one("SELECT max(version) FROM schema_migrations"
+                                  ).fetchone()[0],  # type: ignore[index]
+            "events_by_type": dict(one("SELECT type, count(*) FROM events GROUP BY type "
+                                       "ORDER BY 2 DESC, 1").fetchall()),
+            "documents_by_source": dict(one(
+                "SELECT coalesce(source, '(none)'), count(*) FROM documents GROUP BY 1 "
+                "ORDER BY 2 DESC, 1 LIMIT 20").fetchall()),
+            "date_range": [str(x) if x else None for x in one(
+                "SELECT min(date_start), max(date_end) FROM events").fetchone() or ()],
+            "pipelines": [r[0] for r in one("SELECT DISTINCT pipeline FROM documents "
+                                            "WHERE pipeline IS NOT NULL ORDER BY 1").fetchall()],
+        }
