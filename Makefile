@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint gate
 setup: $(STAMP)
 
 demo: $(STAMP)
@@ -21,3 +21,7 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest -q
+
+# The quality gate: CI-sized evaluations on ../shared/eval against evaluation/baseline.json.
+gate: $(STAMP)
+	$(VENV)/bin/tocsin evaluate gate
