@@ -14,6 +14,7 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "news" / \
@@ -24,6 +25,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", default=str(DEFAULT_CSV))
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--replicate", type=int, default=1,
+                    help="store the extractions K times under new ids (for the size of a "
+                         "larger database; near-duplicate detection is off for copies)")
     args = ap.parse_args()
 
     from tocsin.api import get_pipeline
@@ -38,6 +42,10 @@ def main() -> None:
     t0 = time.perf_counter()
     exts = [e for e in pipeline.pipe(docs) if isinstance(e, Extraction)]
     t_extract = time.perf_counter() - t0
+    copies = [Extraction(doc=replace(e.doc, id=f"{e.doc.id}-copy{k}"), pipeline=e.pipeline,
+                         actors=e.actors, places=e.places, events=e.events,
+                         relations=e.relations)
+              for k in range(1, args.replicate) for e in exts]
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
@@ -52,9 +60,24 @@ def main() -> None:
         statuses += [store.add(e).status for e in exts[half:]]
         t_store += time.perf_counter() - t0
         store.con.execute("CHECKPOINT")
+        size = db.stat().st_size
+        big = {}
+        if copies:
+            store.near_duplicates = False
+            t0 = time.perf_counter()
+            for e in copies:
+                store.add(e)
+            t_copies = time.perf_counter() - t0
+            store.con.execute("CHECKPOINT")
+            n_big = len(exts) + len(copies)
+            big = {"replicated_documents": n_big,
+                   "replicated_store_docs_per_s": round(len(copies) / t_copies, 1),
+                   "replicated_db_mb_per_1000_docs": round(
+                       db.stat().st_size / n_big * 1000 / 1e6, 2)}
+        blocks = store.con.execute("SELECT used_blocks, free_blocks FROM "
+                                   "pragma_database_size()").fetchone()
         counts = store.stats()["counts"]
         store.close()
-        size = db.stat().st_size
 
     sentences = sum(len(list(d.sents)) for d in pipeline.nlp.pipe(x.text for x in docs))
     chars = sum(len(d.text) for d in docs)
@@ -69,7 +92,7 @@ def main() -> None:
         "db_bytes": size, "db_mb_per_1000_docs": round(size / n * 1000 / 1e6, 2),
         "db_mb_per_1000_docs_marginal": round(
             (size - size_half) / max(1, len(exts) - half) * 1000 / 1e6, 2),
-        "rows": counts,
+        **big, "used_free_blocks": blocks, "rows": counts,
     }, indent=2))
 
 

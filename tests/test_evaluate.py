@@ -117,7 +117,8 @@ def test_cameo_tables() -> None:
     assert cameo_to_plover("195", table) == ("ASSAULT", "aerial")
     assert cameo_to_plover("1951", table) == ("ASSAULT", "aerial")
     assert cameo_to_plover("042", table) == ("CONSULT", "visit")
-    assert [quad_of_root(r) for r in ("01", "04", "07", "11", "19")] == [0, 1, 2, 3, 4]
+    assert [quad_of_root(r) for r in ("01", "02", "04", "07", "11", "16", "19")] == [
+        0, 0, 1, 2, 3, 3, 4]
 
 
 # --- PLOVER --------------------------------------------------------------------------------

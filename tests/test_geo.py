@@ -214,3 +214,73 @@ def test_site_name_outranks_an_actor_claim_inside_it(geo: Any) -> None:
     p = _place(res, "Ain al-Asad")
     assert p is not None and p.id == "site:ain-al-asad"
     assert all(m.start >= 4 for m, _ in res)  # "Iran" stays the actor's
+
+
+# --- places inside actor mentions, lists, datelines, admin2 -------------------------------
+
+def _out_places(pipeline: Any, text: str) -> dict[str, Any]:
+    from tocsin.model import Document
+
+    out = pipeline.process(Document(text=text))
+    return {m.text: p for p in out.places for m in p.mentions}
+
+
+def test_metonymic_and_adjectival_country_places(pipeline: Any) -> None:
+    places = _out_places(pipeline, "Britain accused Russia of the attack, and 23 Russian "
+                                   "diplomats were expelled. Washington backed London.")
+    assert places["Russia"].feature == "country" and places["Russia"].country == "RUS"
+    # GeoNames' point for the country as a whole, not a city's
+    assert abs(places["Russia"].lat - 60) < 1 and abs(places["Russia"].lon - 100) < 1
+    assert places["Russian"].id == places["Russia"].id
+    assert places["Britain"].country == "GBR"
+    assert places["Washington"].feature == "city" and places["Washington"].country == "USA"
+
+
+def test_actor_places_are_not_event_places(pipeline: Any) -> None:
+    from tocsin.model import Document
+
+    out = pipeline.process(Document(text="Iraqi forces attacked an ISIS hideout in Hawijah "
+                                          "on Monday, officials said."))
+    by_text = {m.text: p for p in out.places for m in p.mentions}
+    assert by_text["Iraqi"].feature == "country"  # "Iraqi" names the country ...
+    ev = next(e for e in out.events if e.type == "ASSAULT")
+    assert ev.place == by_text["Hawijah"].id  # ... but the event is in the town
+
+
+def test_list_items_and_counties(pipeline: Any) -> None:
+    places = _out_places(pipeline, "Cholera cases were reported in Mashonaland West, "
+                                   "Manicaland and Midlands provinces, and one more in "
+                                   "Scott County, Indiana, health officials said.")
+    assert places["Manicaland"].feature == "admin1" and places["Manicaland"].country == "ZWE"
+    scott = places["Scott County"]
+    assert scott.feature == "admin2" and scott.admin1 == "Indiana"
+
+
+def test_ap_dateline_state_abbreviation(pipeline: Any) -> None:
+    places = _out_places(pipeline, "RALEIGH, N.C. (AP) - A new report shows that more "
+                                   "than 20 percent of students were absent.")
+    assert places["RALEIGH"].country == "USA"
+    assert places["N.C."].name == "North Carolina"
+
+
+def test_import_geonames_adds_villages(tmp_path: Path, gaz: Gazetteer) -> None:
+    from typer.testing import CliRunner
+
+    from tocsin.cli import app
+    from tocsin.geo.imports import import_geonames
+
+    # A private cache holding a link to the test index, so the import stays out of it.
+    (tmp_path / gaz.path.name).symlink_to(gaz.path)
+    sample = Path(__file__).parent / "data" / "geo" / "IQ-sample.txt"
+    n = import_geonames(sample, cache=tmp_path)
+    assert n == 5  # a hotel (S.HTL) is not a place an event gazetteer needs
+    local = Gazetteer(tmp_path / gaz.path.name)
+    hit = local.lookup("Umm Sabah")
+    assert [e.id for e in hit] == ["geonames:99100001"]
+    assert hit[0].feature == "village" and hit[0].country == "IRQ" and hit[0].admin1
+    station = local.lookup("Tell Umm Sabah gas station")[0]
+    assert station.feature == "site"
+    assert not local.lookup("Hotel Rashid Annex")
+    assert get_gazetteer().lookup("Umm Sabah") == []  # the shared index is untouched
+    res = CliRunner().invoke(app, ["gazetteer", "lookup", "Nineveh"])
+    assert res.exit_code == 0 and "adm1:IQ-NI" in res.output

@@ -225,3 +225,32 @@ def test_merge_rules_one_by_one() -> None:
     assert check(country, old, rules)["ok"]  # two shared actors
     assert not check(_view(place_id="irq", feature="country", lat=33.0, lon=44.0,
                            targets={"pmu"}, mode=None), old, rules)["ok"]
+
+
+def test_remove_and_reprocess_rebuild_merged_events(pipeline: Any, tmp_path: Path) -> None:
+    a = pipeline.process(Document(text=SINJAR_A, id="a", published=date(2020, 3, 3)))
+    b = pipeline.process(Document(text=SINJAR_B, id="b", published=date(2020, 3, 3)))
+    with Store(tmp_path / "re.duckdb") as s:
+        s.add(a)
+        s.add(b)
+        merged = [e for e in s.events() if e["n_documents"] == 2]
+        assert len(merged) == 1
+        event_id = merged[0]["id"]
+        assert s.remove("a") and not s.has_document("a")
+        ev = s.event(event_id)
+        assert ev is not None and ev["n_documents"] == 1
+        assert {m["doc_id"] for m in ev["mentions"]} == {"b"}
+        assert s.con.execute("SELECT count(*) FROM mentions WHERE doc_id = 'a'"
+                             ).fetchone() == (0,)
+        # An older pipeline's extraction is replaced only when asked to.
+        b_old = pipeline.process(Document(text=SINJAR_A, id="a", published=date(2020, 3, 3)))
+        b_old.pipeline = "tocsin 0.0.1"
+        assert s.add(b_old).status == "added"
+        assert s.add(a).status == "exists"
+        assert s.add(a, reprocess=True).status == "added"
+        assert s.stored_pipeline("a") == a.pipeline
+        assert len([e for e in s.events() if e["n_documents"] == 2]) == 1
+        s.remove("a")
+        s.remove("b")
+        assert s.stats()["counts"]["events"] == 0
+        assert s.stats()["counts"]["event_participants"] == 0

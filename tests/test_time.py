@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from tocsin.time.expressions import find_time_expressions
-from tocsin.time.resolve import parse_dateline, resolve
+from tocsin.time.resolve import (
+    dateline_end,
+    dateline_place_span,
+    parse_dateline,
+    publication_fallback,
+    resolve,
+)
 
 D = date
 
@@ -242,3 +248,48 @@ def test_found_expressions_resolve() -> None:
 ])
 def test_parse_dateline(text: str, anchor: date | None, expected: date | None) -> None:
     assert parse_dateline(text, anchor=anchor) == expected
+
+
+# --- release headers, headline dates and undated events ----------------------------------
+
+def test_past_24_hours_is_one_days_news() -> None:
+    tv = resolve("over the past 24 hours", date(2011, 1, 24))
+    assert tv is not None and tv.precision == "day" and tv.rule == "relative-span"
+    assert (tv.start, tv.end) == (date(2011, 1, 23), date(2011, 1, 24))
+
+
+@pytest.mark.parametrize(("text", "city", "rest"), [
+    # a press release: header lines, then the dateline with its release date
+    ("Insurgents Detained in Kandahar ISAF Joint Command - Afghanistan 2011-07-S-085 For "
+     "Immediate Release  KANDAHAR, Afghanistan (July 31, 2011) - In Zharay district, "
+     "a combined force detained two suspected insurgents.", "KANDAHAR", "In Zharay"),
+    ("2012-09-S-014 For Immediate Release     KABUL, Afghanistan (Sept. 11, 2012) An Afghan "
+     "and coalition security force detained numerous suspected insurgents.", "KABUL",
+     "An Afghan"),
+    ("SEVERN, Md. (ABC7) — A 55-year-old man was arrested on Tuesday.", "SEVERN", "A 55"),
+    ("BAGHDAD (Reuters) - A rocket landed near the U.S. embassy on Sunday.", "BAGHDAD",
+     "A rocket"),
+])
+def test_dateline_after_a_release_header(text: str, city: str, rest: str) -> None:
+    span = dateline_place_span(text)
+    assert span is not None and text[span[0]:span[1]] == city
+    assert text[dateline_end(text):].lstrip().startswith(rest)
+
+
+def test_upper_case_words_mid_text_are_not_datelines() -> None:
+    text = "The alliance said NATO (the North Atlantic Treaty Organization) would respond."
+    assert dateline_place_span(text) is None and dateline_end(text) == 0
+
+
+def test_headline_date_is_the_release_not_the_event() -> None:
+    text = ("May 2: Afghan-ISAF Operations in Kabul, Kandahar, Helmand. ISAF forces "
+            "detained several suspected IED facilitators in Helmand yesterday.")
+    assert text[dateline_end(text):].startswith(" Afghan-ISAF")
+    assert parse_dateline(text, anchor=date(2010, 5, 2)) == date(2010, 5, 2)
+
+
+def test_publication_fallback() -> None:
+    tv = publication_fallback(date(2011, 7, 31))
+    assert (tv.start, tv.end, tv.precision) == (date(2011, 7, 31), date(2011, 7, 31), "day")
+    assert tv.rule == "publication-day-assumed"
+    assert publication_fallback(None).precision == "unknown"

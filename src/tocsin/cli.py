@@ -74,3 +74,5 @@ from tocsin.store.cli import register as _register_store  # noqa: E402, I001
 _register_store(app)
 from tocsin.actors.cli import register as _register_kb  # noqa: E402, I001
 _register_kb(app)
+from tocsin.geo.cli import register as _register_gazetteer  # noqa: E402, I001
+_register_gazetteer(app)

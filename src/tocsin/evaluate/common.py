@@ -123,18 +123,20 @@ def parse_day(value: str) -> date | None:
 # --- PLOVER <-> CAMEO ------------------------------------------------------------------
 
 def quad_of_root(root: str | None) -> int:
-    """CAMEO quad class with statements apart: 01 -> 0, 02-05 -> 1, 06-08 -> 2,
-    09-13 -> 3, 14-20 -> 4."""
+    """Phoenix "pentaclass" of a CAMEO root: 01-02 -> 0 (statements and appeals), 03-05 -> 1,
+    06-08 -> 2, 09-13 and 16 (reduce relations) -> 3, 14-15 and 17-20 -> 4. The ConfliBERT
+    labels follow this grouping (its train split labels "urge/appeal" sentences 0 and
+    "suspend" sentences 3), not GDELT's four quad classes."""
     if not root or not root[:2].isdigit():
         return 0
     r = int(root[:2])
-    if r <= 1:
+    if r <= 2:
         return 0
     if r <= 5:
         return 1
     if r <= 8:
         return 2
-    return 3 if r <= 13 else 4
+    return 3 if r <= 13 or r == 16 else 4
 
 
 # Used when an event carries no CAMEO root. REQUEST is CAMEO 02 (appeal, verbal coop) or

@@ -2,7 +2,8 @@
 
 Classes: 0 statement, 1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
 4 material conflict. tocsin's class for a sentence is that of its most confident event,
-from the event's CAMEO root (01 -> 0, 02-05 -> 1, 06-08 -> 2, 09-13 -> 3, 14-20 -> 4;
+from the event's CAMEO root (Phoenix pentaclass: 01-02 -> 0, 03-05 -> 1, 06-08 -> 2,
+09-13 and 16 -> 3, 14-15 and 17-20 -> 4;
 by PLOVER type when the root is missing). A sentence with no event is class 0: in this
 scheme a sentence that reports no cooperative or conflictual act is a statement.
 """

@@ -24,6 +24,8 @@ from tocsin.events.triggers import Candidate, find_candidates
 THREAT_MODE = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
                "MOBILIZE": "violence"}
 THREAT_CAMEO = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "MOBILIZE": "138"}
+REPORT_NOUNS = frozenset({"statement", "declaration", "letter", "communique", "resolution",
+                          "message", "note", "appeal", "decree"})
 COERCE_TO_THREAT = {"arrest": "arrest", "ban": "ban", "deport": "expel", "restrict": "restrict",
                     "curfew": "restrict", "seize": "territory"}
 
@@ -64,6 +66,8 @@ def _in_background(tok: Token, time_spans: list[tuple[int, int]]) -> bool:
     they carry their own date ("the base, which was hit on Friday, ...")."""
     cur = tok
     for _ in range(3):
+        if cur.dep_ == "acl" and cur.tag_ == "VBG" and cur.head.lemma_.lower() in REPORT_NOUNS:
+            return False  # "issued a statement condemning the attack": the statement's act
         if cur.dep_ in {"relcl", "acl"}:
             sub = list(cur.subtree)
             lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])
@@ -153,8 +157,8 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
                 and not m.negated and not act.frame.deontic:
             _as_threat(act)
             act.threat_from = act.frame.intent
-        elif act.type == "PROTEST" and act.mode in {"boycott", "strike"} and m.future \
-                and not m.negated:
+        elif act.type == "PROTEST" and act.mode in {"boycott", "strike"} and not m.negated \
+                and (m.future or (m.hypothetical and act.frame.speaker is not None)):
             # "said they would boycott the talks": a threat of non-violent pressure.
             act.type, act.mode, act.cameo = "THREATEN", "restrict", "1312"
             act.threat_from = act.frame.intent
@@ -184,6 +188,8 @@ def _threat_statements(sent: Span, index: ActorIndex, acts: list[CodedAct]) -> l
         verb = tok.head
         frame = read_modality(verb)
         countdown = tok.lemma_.lower() == "countdown"
+        if verb.dep_ == "advcl" and any(ch.dep_ == "mark" for ch in verb.children):
+            continue  # "if war starts": a condition, not an announced response
         if not (frame.modality.future or frame.modality.hypothetical or countdown):
             continue
         if frame.modality.negated:

@@ -8,6 +8,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from tocsin.actors.kb import get_kb
+from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
 from tocsin.events.lexicon import cameo_root, get_lexicon
@@ -81,14 +82,7 @@ def _place_country_target(act: CodedAct, state: State) -> list[str]:
 
 
 def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
-    score = 0.45 + (0.0 if act.nominal else 0.1)
-    score += 0.15 if act.roles.source else 0.0
-    score += 0.1 if act.roles.target else 0.0
-    score += 0.05 if place is not None else 0.0
-    score += 0.05 if dated else 0.0
-    if act.frame.modality.hypothetical:
-        score -= 0.1
-    return max(0.05, min(score, 0.95))
+    return calibrate(raw_score(act, place is not None, dated))
 
 
 @register

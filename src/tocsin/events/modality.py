@@ -53,6 +53,12 @@ def speech_verbs() -> frozenset[str]:
     return get_lexicon().speech_verbs
 
 
+def threat_verbs() -> frozenset[str]:
+    from tocsin.events.lexicon import get_lexicon
+
+    return get_lexicon().threat_verbs
+
+
 def _negated_subject(verb: Token) -> bool:
     return any(d.dep_ == "det" and d.lower_ in {"no", "neither"}
                for subj in verb.children if subj.dep_ in {"nsubj", "nsubjpass"}
@@ -126,8 +132,12 @@ def read_modality(trigger: Token) -> Frame:
         if cur.dep_ == "xcomp" and forms & c.refusal_verbs and frame.refusal is None:
             frame.refusal = gov
             m.negated = True
-        if cur.dep_ in {"xcomp", "ccomp"} and forms & c.intent_verbs and (
-                cur.dep_ == "xcomp" or m.hypothetical or m.future):
+        # A misparsed "has sworn to fight" (advcl); other verbs' advcl infinitives are
+        # purposes ("requested air support to engage them").
+        infinitive = cur.dep_ == "advcl" and bool(forms & threat_verbs()) and any(
+            ch.dep_ == "aux" and ch.lower_ == "to" for ch in cur.children)
+        if (cur.dep_ in {"xcomp", "ccomp"} or infinitive) and forms & c.intent_verbs and (
+                cur.dep_ == "xcomp" or infinitive or m.hypothetical or m.future):
             m.future = True
             frame.intent = frame.intent or gov
         if cur.dep_ == "ccomp" and lemma in c.denial_verbs:

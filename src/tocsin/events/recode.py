@@ -71,9 +71,12 @@ def merge_contents(acts: list[CodedAct], lex: Lexicon) -> list[CodedAct]:
         if act.nominal or tok.head is tok:
             continue
         gov = by_tok.get(tok.head.i)
+        if gov is None and tok.dep_ == "ccomp" and tok.head.dep_ == "acl":
+            gov = by_tok.get(tok.head.head.i)  # "a declaration demanding that X provide"
         if gov is None or gov is act or id(gov) in dropped:
             continue
-        if tok.dep_ in CONTENT_DEPS and gov.type in GOVERNING:
+        content_dep = tok.dep_ in CONTENT_DEPS or (gov.nominal and tok.dep_ == "acl")
+        if content_dep and gov.type in GOVERNING:
             gov.mode = gov.mode or CONTENT_MODE.get(act.type) or act_mode_cue(act, lex)
             table = REJECT_CAMEO if gov.type == "REJECT" else (
                 APPEAL_CAMEO if gov.cameo.startswith("02") else DEMAND_CAMEO)
@@ -82,7 +85,7 @@ def merge_contents(acts: list[CodedAct], lex: Lexicon) -> list[CodedAct]:
             if not gov.roles.target:
                 gov.roles.target = [t for t in act.roles.source if t not in gov.roles.source]
             dropped.add(id(act))
-        elif tok.dep_ in CONTENT_DEPS and gov.type == "AGREE" and act.type in COOPERATIVE:
+        elif content_dep and gov.type == "AGREE" and act.type in COOPERATIVE:
             if gov.cameo == "030":
                 gov.cameo = _intent_code(act)
             dropped.add(id(act))

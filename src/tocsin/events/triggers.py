@@ -137,6 +137,42 @@ def reports_act(tok: Token, light: frozenset[str]) -> bool:
     return tok.dep_ == "pobj" and bool(lemma_forms(head.head) & light)
 
 
+SUBORDINATE = frozenset({"advcl", "relcl", "acl", "xcomp", "pcomp", "csubj", "advmod",
+                         "npadvmod", "prep", "pobj", "amod", "compound", "nmod", "poss",
+                         "appos", "dobj", "nsubj", "nsubjpass", "attr", "dative", "agent"})
+
+
+def _light() -> frozenset[str]:
+    from tocsin.events.lexicon import get_lexicon
+
+    return get_lexicon().light_verbs
+
+
+def clause_depth(tok: Token, speech: frozenset[str] = frozenset()) -> int:
+    """How many subordinate clauses lie between an act and its sentence's main clause:
+    0 for the main verb (or its light verb's object, or a clause reported by the main verb
+    of saying), 1+ for acts in adverbial, relative or purpose clauses."""
+    depth = 0
+    cur = tok
+    if tok.pos_ not in {"VERB", "AUX"}:
+        cur = tok.head if tok.dep_ != "pobj" else tok.head.head
+        if cur is tok:
+            return 0
+    for _ in range(8):
+        if cur.head is cur:
+            return depth
+        if cur.dep_ == "ccomp" and (cur.head.head is cur.head or cur.head.dep_ == "conj"):
+            cur = cur.head  # "X attacked Y, police said": reported main act
+            continue
+        purpose_of_light = cur.dep_ in {"advcl", "xcomp"} and bool(
+            lemma_forms(cur.head) & _light()) and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+        if (cur.dep_ in SUBORDINATE or cur.dep_ == "ccomp") and not purpose_of_light:
+            depth += 1  # ("conducted an operation to detain X" reports the detention)
+        cur = cur.head
+    return depth
+
+
 def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """Verb triggers, and nominal triggers that report an act of their own."""
     light = lex.light_verbs | lex.target_light_verbs
@@ -168,9 +204,12 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     noun_idx = {k.token.i for k in nouns}
     for cand in nouns:
         anchor = cand.token
-        if anchor.dep_ == "compound" and anchor.head.i not in noun_idx:
-            # "a hunger strike", "a mediation mission": the compound's head carries it.
+        if (anchor.dep_ == "compound" or (anchor.dep_ == "amod" and cand.trigger.is_phrase)) \
+                and anchor.head.i not in noun_idx and anchor.head.i > anchor.i:
+            # "a hunger strike", "a mediation mission", "martial law": the phrase's head
+            # carries the act.
             anchor = anchor.head
+            cand.token = anchor
         if _is_motive(anchor):
             continue
         host = _host_verb(anchor, verbs)
@@ -185,8 +224,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             out.append(cand)
     out += verbs.values()
     if any(not k.trigger.weak for k in out):
-        # Weak senses only code a sentence that has nothing better.
-        out = [k for k in out if not k.trigger.weak]
+        # Weak senses only code a sentence that has nothing better, unless the main clause
+        # reports them ("Italy announced a suspension of air links").
+        out = [k for k in out if not k.trigger.weak or clause_depth(k.token) == 0]
     out.sort(key=lambda k: k.token.i)
     return out
 

@@ -143,6 +143,20 @@ def _central(points: list[tuple[float, float]]) -> tuple[float, float]:
     return min(points, key=lambda p: (p[0] - mlat) ** 2 + (p[1] - mlon) ** 2)
 
 
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the 10th-90th percentile box of a set of towns: near the middle of
+    the territory (where gazetteers put an area's point), not pulled to one end of it by
+    a few outlying towns. ``_central`` is better for small sets."""
+    if len(points) < 5:
+        return _central(points)
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lo, hi = len(points) // 10, len(points) - 1 - len(points) // 10
+    if lons[hi] - lons[lo] > 180:  # straddles the antimeridian: fall back
+        return _central(points)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
 def _clean_admin(name: str) -> str:
     """An admin1 name without diacritics, quote marks or type words ("Governorate")."""
     s = unicodedata.normalize("NFKD", name)
@@ -262,6 +276,15 @@ def _match_subdivision(cc: str, gname: str, subdivs: dict[str, list[Any]]) -> An
     from rapidfuzz import fuzz
 
     target = normalize_place(_clean_admin(gname))
+    # the curated spellings decide first ("Konar" is ISO's "Kunaṟ", too far for fuzzy)
+    for code, extra in (load_sites_file().get("admin1") or {}).items():
+        if not code.startswith(cc + "-"):
+            continue
+        names = [extra.get("name") or "", *extra.get("aliases", [])]
+        if target in {normalize_place(_clean_admin(str(n))) for n in names if n}:
+            for sd in subdivs.get(cc, []):
+                if sd.code == code:
+                    return sd
     best, best_score = None, 0.0
     for sd in subdivs.get(cc, []):
         cand = normalize_place(_clean_admin(sd.name))
@@ -292,7 +315,7 @@ def _admin1_entries(conn: sqlite3.Connection, w: _Writer, a1name: dict[tuple[str
         name = (extra.get("name") or (_clean_admin(sd.name) if sd is not None else "")
                 or _clean_admin(gname) or gname)
         display[(cc, code)] = name
-        lat, lon = _central([(r[2], r[3]) for r in rows])
+        lat, lon = _middle([(r[2], r[3]) for r in rows])
         pop = sum(r[4] for r in rows)
         aid = f"adm1:{sd.code}" if sd is not None else f"adm1:{cc}.{code}"
         alts = [gname, _clean_admin(gname), *extra.get("aliases", [])]
@@ -315,7 +338,7 @@ def _admin2_entries(conn: sqlite3.Connection, w: _Writer, iso3: dict[str, str]) 
     conn.execute("DROP TABLE rg")
     for (cc, code, name), grp in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
         members = list(grp)
-        lat, lon = _central([(r[3], r[4]) for r in members])
+        lat, lon = _middle([(r[3], r[4]) for r in members])
         pop = sum(r[5] for r in members)
         slug = normalize_place(name).replace(" ", "-")
         w.add((f"adm2:{cc}.{code}.{slug}", name, lat, lon, iso3.get(cc), members[0][6],
@@ -339,6 +362,7 @@ def _country_entries(conn: sqlite3.Connection, w: _Writer, countries: dict[str, 
     )
     points = {cc: _central([(r[1], r[2]) for r in grp])
               for cc, grp in groupby(cur, key=lambda r: r[0])}
+    fixed = load_sites_file().get("country_points") or {}
     for cc, c in countries.items():
         if cc not in points:
             continue
@@ -347,7 +371,7 @@ def _country_entries(conn: sqlite3.Connection, w: _Writer, countries: dict[str, 
         if pc is not None:
             alts += [getattr(pc, a) for a in ("name", "official_name", "common_name")
                      if getattr(pc, a, None)]
-        lat, lon = points[cc]
+        lat, lon = fixed.get(c["iso3"]) or points[cc]
         w.add((f"geonames:{c['geonameid']}", c["name"], lat, lon, c["iso3"], None, "country",
                int(c.get("population") or 0)), _keys(alts, c["name"], strict=False), (cc, ""))
 

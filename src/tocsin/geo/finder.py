@@ -111,6 +111,10 @@ def _extend(doc: Doc, s: int, e: int) -> tuple[int, int, str | None, int, int]:
         s -= 2
     if hint is None and doc[e - 1].lower_ in _FACILITY_CUES:  # a site name ("K-1 base")
         hint = _FACILITY_CUES[doc[e - 1].lower_]
+    elif hint is None and e - s >= 2 and doc[e - 1].lower_ in _AFTER_CUES:
+        # the tagger's entity already holds the cue ("Paktika province")
+        hint = _AFTER_CUES[doc[e - 1].lower_]
+        ne = e - 1
     return s, e, hint, ns, ne
 
 
@@ -189,9 +193,12 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             # shrink from the right ("in Baghdad Thursday"), never cutting inside a
             # connected name ("Jurf | al-Sakhar")
             full = e
-            while e > s and ((e < full and doc[e].lower_ in _CONNECTORS)
+            while e > s and ((e < full and (doc[e].lower_ in _CONNECTORS
+                                            or not doc[e - 1].whitespace_))
                              or not gaz.lookup(doc[s:e].text)):
                 e -= 1
+            if e < full and after in ("district", "province", "village", "subdistrict"):
+                e = full  # a place the gazetteer lacks, still a place: its container helps
             if e > s:
                 cands.append((s, e, 2))
 

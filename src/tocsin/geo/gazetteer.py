@@ -67,6 +67,8 @@ def normalize_place(name: str) -> str:
         "al" if 0 < i < len(toks) - 1 and t in _ARTICLES else _TOKEN_VARIANTS.get(t, t)
         for i, t in enumerate(toks)
     ]
+    # Arabic final ta marbuta is written with or without h: Hawijah/Hawija, Raqqah/Raqqa.
+    out = [t[:-1] if len(t) >= 5 and t.endswith("ah") else t for t in out]
     s = _DOUBLED.sub(r"\1", " ".join(out))
     for tail in _TAILS:
         if s.endswith(tail):
@@ -98,6 +100,11 @@ class Gazetteer:
             f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
         self._lock = threading.Lock()
+        # A GeoNames import (``tocsin gazetteer import-geonames``) lives beside the index.
+        extra = self.path.parent / "geonames-import.sqlite"
+        self._has_import = extra.exists()
+        if self._has_import:
+            self._conn.execute("ATTACH DATABASE ? AS imp", (f"file:{extra}?mode=ro",))
         self._cache: OrderedDict[str, list[GazEntry]] = OrderedDict()
         self._cache_size = cache_size
         self._countries: dict[str, GazEntry] | None = None
@@ -116,6 +123,10 @@ class Gazetteer:
                 f"SELECT {_COLS} FROM names n JOIN entries e ON e.n = n.n WHERE n.key = ?",
                 (key,),
             ).fetchall()
+            if self._has_import:
+                rows += self._conn.execute(
+                    f"SELECT {_COLS} FROM imp.names n JOIN imp.entries e ON e.n = n.n "
+                    "WHERE n.key = ?", (key,)).fetchall()
             res = [GazEntry(*r) for r in rows]
             self._cache[key] = res
             if len(self._cache) > self._cache_size:
@@ -136,7 +147,25 @@ class Gazetteer:
             row = self._conn.execute(
                 f"SELECT {_COLS} FROM entries e WHERE e.id = ?", (place_id,)
             ).fetchone()
+            if row is None and self._has_import:
+                row = self._conn.execute(
+                    f"SELECT {_COLS} FROM imp.entries e WHERE e.id = ?", (place_id,)
+                ).fetchone()
         return GazEntry(*row) if row else None
+
+    def admin1_names(self) -> dict[tuple[str, str], str]:
+        """(ISO2, GeoNames admin1 code) -> display name, for imported places."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT cc, a1code, name FROM entries WHERE feature = 'admin1'").fetchall()
+        return {(cc, code): name for cc, code, name in rows}
+
+    def iso3_codes(self) -> dict[str, str]:
+        """ISO2 -> ISO3 of every country in the index."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT cc, country FROM entries WHERE feature = 'country'").fetchall()
+        return {cc: c3 for cc, c3 in rows if cc and c3}
 
     def meta(self) -> dict[str, str]:
         with self._lock:

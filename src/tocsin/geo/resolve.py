@@ -44,8 +44,13 @@ def _candidates(m: PlaceMention) -> list[_Cand]:
     return list(out.values())
 
 
+def _a1key(e: GazEntry) -> str:
+    return f"{e.country}/{normalize_place(e.admin1)}" if e.admin1 else ""
+
+
 def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
-           container: GazEntry | None) -> float:
+           container: GazEntry | None, twins: frozenset[tuple[str | None, str]],
+           a1: dict[str, float]) -> float:
     e = c.entry
     s = 0.3 * math.log10(e.population + 1)
     if e.id.startswith("site:"):
@@ -54,7 +59,11 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
         s += 1.0
     if normalize_place(e.name) == key:
         s += 0.6
-    s += {"country": 2.5, "city": 0.5, "admin1": -0.8, "region": 0.3}.get(e.feature, 0.0)
+    s += {"country": 2.5, "city": 0.5, "region": 0.3}.get(e.feature, 0.0)
+    if e.feature == "admin1":
+        # "Kirkuk", "Baghdad": a province named after its capital means the city; a name
+        # no city shares ("Indiana", "Helmand") means the province.
+        s += -0.8 if (e.country, key) in twins else 0.5
     if m.hint in _ADMIN_HINTS:
         s += 3.5 if e.feature in ("admin1", "admin2", "region") else 0.0
     elif m.hint in _SETTLEMENT_HINTS:
@@ -63,6 +72,9 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
         s += 1.5
     if e.country:
         s += 2.0 * share.get(e.country, 0.0)
+    if e.feature not in ("admin1", "country"):
+        # the article's province or state: "Montgomery County" in a Kansas story
+        s += 1.5 * a1.get(_a1key(e), 0.0)
     if container is not None:
         if container.feature == "country":
             s += 3.0 if e.country == container.country else -1.0
@@ -77,17 +89,46 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     out = {}
     for i in range(len(mentions) - 1):
         gap = doc.text[mentions[i].end:mentions[i + 1].start]
-        if gap.strip() == ",":
+        # "in Deir ez-Zor, US forces said": an actor is no container
+        if gap.strip() == "," and not mentions[i + 1].from_actor:
             out[i] = i + 1
     return out
 
 
+def _inside(e: GazEntry, cont: GazEntry) -> bool:
+    if e.id == cont.id:
+        return True
+    if cont.feature == "country":
+        return e.country == cont.country
+    return (e.country == cont.country and e.admin1 is not None
+            and normalize_place(e.admin1) == normalize_place(cont.name))
+
+
+# A town this small, in a country the document is otherwise not about, is more likely a
+# homonym than the place meant ("Mizan" in Zabul is not Mizan Teferi in Ethiopia).
+_FOREIGN_TOWN_MAX = 500_000
+
+
+def _implausible(e: GazEntry, share: dict[str, float]) -> bool:
+    if e.feature not in ("city", "village") or e.population >= _FOREIGN_TOWN_MAX:
+        return False
+    if not share or max(share.values()) < 0.4:
+        return False  # no dominant country: nothing to contradict
+    top = max(share, key=lambda c: share[c])
+    # the place's own vote is in its share: a lone foreign homonym stays below 0.2
+    return e.country != top and share.get(e.country or "", 0.0) < 0.2
+
+
 def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float],
-          container: GazEntry | None) -> tuple[GazEntry | None, float]:
+          container: GazEntry | None, a1: dict[str, float] | None = None
+          ) -> tuple[GazEntry | None, float]:
     if not cands:
         return None, 0.0
-    scored = sorted(((_score(c, m, key, share, container), c.entry) for c in cands),
-                    key=lambda x: -x[0])
+    twins = frozenset((c.entry.country, key) for c in cands
+                      if c.entry.feature == "city" and c.entry.population >= 15000
+                      and normalize_place(c.entry.name) == key)
+    scored = sorted(((_score(c, m, key, share, container, twins, a1 or {}), c.entry)
+                     for c in cands), key=lambda x: -x[0])
     if len(scored) == 1:
         return scored[0][1], 0.95 if scored[0][1].id.startswith("site:") else 0.9
     margin = scored[0][0] - scored[1][0]
@@ -115,6 +156,10 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             votes[best.country] += 2.0 if best.feature == "country" else conf
     total = sum(votes.values()) or 1.0
     share = {c: v / total for c, v in votes.items()}
+    a1votes: dict[str, float] = defaultdict(float)
+    for best in first:
+        if best is not None and best.admin1 and best.feature != "country":
+            a1votes[_a1key(best)] += 1.0
 
     # Pass 2: with country shares and "X, Y" containment; one decision per key.
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -126,9 +171,27 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         # prefer the mention with the most context (a cue word or a container)
         i0 = next((i for i in idxs if mentions[i].hint), i0)
         cont = first[conts[i0]] if i0 in conts else None
-        if cont is not None and cont.feature not in ("country", "admin1"):
-            cont = None
-        chosen[k] = _pick(cands[i0], mentions[i0], k, share, cont)
+        if cont is not None and (cont.feature not in ("country", "admin1") or any(
+                c.entry.feature == cont.feature for c in cands[i0])):
+            cont = None  # "France, Brazil" and "Ohio, Indiana" are lists, not containment
+        # the other places' provinces: a name does not vote for its own reading
+        own: dict[str, float] = defaultdict(float)
+        for i in idxs:
+            fi = first[i]
+            if fi is not None and fi.admin1 and fi.feature != "country":
+                own[_a1key(fi)] += 1.0
+        rest = {a: v - own.get(a, 0.0) for a, v in a1votes.items()}
+        total = sum(rest.values()) or 1.0
+        a1 = {a: v / total for a, v in rest.items() if v > 0}
+        entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1)
+        weak = entry is None or mentions[i0].hint in ("district", "village")
+        if cont is not None and weak and (entry is None or not _inside(entry, cont)):
+            # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
+            # only knows elsewhere) is still known to lie in its stated container.
+            entry, conf = cont, 0.3
+        elif entry is not None and cont is None and _implausible(entry, share):
+            entry, conf = None, 0.0
+        chosen[k] = (entry, conf)
 
     places: dict[str, Place] = {}
     out: list[tuple[PlaceMention, Place | None]] = []
@@ -138,7 +201,9 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             out.append((m, None))
             continue
         p = places.get(entry.id)
-        if p is None:
+        if p is not None:
+            p.confidence = max(p.confidence, round(max(0.05, min(conf, 0.99)), 3))
+        else:
             p = Place(entry.id, entry.name, entry.lat, entry.lon, entry.country, entry.admin1,
                       entry.feature, [], round(max(0.05, min(conf, 0.99)), 3))
             places[entry.id] = p
@@ -207,4 +272,18 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
             same.append((SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
     if same:
         return max(same, key=lambda x: (x[0], x[1]))[2]
+    # A follow-up sentence ("During the search the force detained ...") happens where the
+    # report last put the action: the most specific place of the nearest of the two
+    # sentences before, if one names a place below country level.
+    start = sent.start
+    for _ in range(2):
+        if start == 0:
+            break
+        prev = trigger.doc[start - 1].sent
+        here = [(SPECIFICITY.get(p.feature, 0), m.tok_start, p) for m, p in resolved
+                if p is not None and prev.start <= m.tok_start < prev.end]
+        best = max(here, key=lambda x: (x[0], x[1]), default=None)
+        if best is not None and best[0] > SPECIFICITY["country"]:
+            return best[2]
+        start = prev.start
     return None

@@ -66,14 +66,15 @@ def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
 
 
 def _run_ingest(paths: list[str], db: str, published: date | None, allow_private: bool,
-                report: str | None, verbose: bool, progress: bool) -> int:
+                report: str | None, verbose: bool, progress: bool,
+                reprocess: bool = False) -> int:
     from tocsin.ingest.fetch import FetchOptions
     from tocsin.store.runner import ingest
 
     with _open(db) as store:
         rep = ingest(store, paths, published, FetchOptions(allow_private=allow_private),
                      report_path=report, progress=progress,
-                     log=sys.stderr if verbose else None)
+                     log=sys.stderr if verbose else None, reprocess=reprocess)
     _print(rep.summary())
     return len(rep.errors)
 
@@ -90,10 +91,13 @@ def register(app: typer.Typer) -> None:
         report: Annotated[str | None, typer.Option(help="errors as JSON Lines")] = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
         progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+        reprocess: Annotated[bool, typer.Option(
+            "--reprocess", help="re-extract documents stored by another pipeline version")
+        ] = False,
     ) -> None:
         """Extract and store documents (idempotent: re-running adds nothing)."""
         errors = _run_ingest(paths, db, _date(published), allow_private, report, verbose,
-                             progress and sys.stderr.isatty())
+                             progress and sys.stderr.isatty(), reprocess)
         raise typer.Exit(1 if errors else 0)
 
     @app.command()

@@ -14,7 +14,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tocsin.model import Event, Extraction, Place, stable_id
-from tocsin.store.merge import COARSE_FEATURES, EventView, MergeRules, best_match, finer
+from tocsin.store.merge import (
+    COARSE_FEATURES,
+    PRECISION_RANK,
+    EventView,
+    MergeRules,
+    best_match,
+    finer,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -158,3 +165,39 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                   SELECT event_id, count(*) AS n, count(DISTINCT doc_id) AS d
                   FROM event_mentions WHERE event_id IN ({','.join('?' * len(ids))})
                   GROUP BY event_id) c WHERE events.id = c.event_id""", ids)
+
+
+def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:
+    """Recompute events from the reports they still have (after a document is removed)."""
+    for event_id in sorted(set(event_ids)):
+        rows = con.execute(
+            """SELECT em.mode, em.date_start, em.date_end, em.precision, em.place_id, p.lat,
+                      p.lon, p.feature, em.fatalities, em.injuries, em.confidence,
+                      em.doc_id, em.source_ids, em.target_ids
+               FROM event_mentions em LEFT JOIN places p ON p.id = em.place_id
+               WHERE em.event_id = ? ORDER BY em.extracted_at, em.id""",
+            [event_id]).fetchall()
+        con.execute("DELETE FROM event_participants WHERE event_id = ?", [event_id])
+        if not rows:
+            con.execute("DELETE FROM events WHERE id = ?", [event_id])
+            continue
+        dated = min(rows, key=lambda r: PRECISION_RANK.get(r[3], 4))
+        located = [r for r in rows if r[5] is not None]
+        fine = [r for r in located if r[7] not in COARSE_FEATURES]
+        place = (fine or located or [rows[0]])[0]
+        tolls = [r[8] for r in rows if r[8] is not None]
+        hurt = [r[9] for r in rows if r[9] is not None]
+        con.execute(
+            """UPDATE events SET mode = ?, date_start = ?, date_end = ?, precision = ?,
+                 place_id = ?, lat = ?, lon = ?, fatalities = ?, injuries = ?,
+                 confidence = ?, n_mentions = ?, n_documents = ?, first_doc = ?
+               WHERE id = ?""",
+            [next((r[0] for r in rows if r[0]), None), dated[1], dated[2], dated[3],
+             place[4], place[5], place[6], max(tolls) if tolls else None,
+             max(hurt) if hurt else None, max(r[10] or 0.0 for r in rows), len(rows),
+             len({r[11] for r in rows}), rows[0][11], event_id])
+        people = {(a, "source") for r in rows for a in r[12] or []}
+        people |= {(a, "target") for r in rows for a in r[13] or []}
+        for actor_id, role in sorted(people):
+            con.execute("INSERT INTO event_participants VALUES (?, ?, ?)",
+                        [event_id, actor_id, role])

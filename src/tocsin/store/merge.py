@@ -138,7 +138,8 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
 def best_match(new: EventView, candidates: list[EventView], rules: MergeRules
                ) -> tuple[EventView | None, dict[str, Any]]:
     """The event `new` merges into (or None) and the explanation to store."""
-    results = [(c, check(new, c, rules)) for c in candidates]
+    # Only events of the same type are considered (and explained).
+    results = [(c, check(new, c, rules)) for c in candidates if c.type == new.type]
     ok = [(c, r) for c, r in results if r["ok"]]
     if not ok:
         rejected = [{"event": r["event"], "why": r["why"]} for _, r in results][:5]

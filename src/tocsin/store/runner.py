@@ -65,8 +65,11 @@ class _Reporter:
 def ingest(store: Store, paths: Iterable[str], published: date | None = None,
            opts: FetchOptions | None = None, pipeline: Pipeline | None = None,
            report_path: str | Path | None = None, progress: bool = False,
-           log: IO[str] | None = None) -> IngestReport:
-    """Ingest every document of every path into `store`; returns the counts and errors."""
+           log: IO[str] | None = None, reprocess: bool = False) -> IngestReport:
+    """Ingest every document of every path into `store`; returns the counts and errors.
+
+    `reprocess` re-extracts stored documents whose pipeline version differs.
+    """
     from tocsin.api import get_pipeline
 
     pipe = pipeline or get_pipeline()
@@ -76,11 +79,12 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
 
     def fresh() -> Iterator[Document | InputError]:
         for path in paths:
-            for item in _read(path, published, opts, store):
+            for item in _read(path, published, opts, store, reprocess):
                 if isinstance(item, InputError):
                     out.error(rep, item, path)
                     continue
-                if store.has_document(item.id):
+                stored = store.stored_pipeline(item.id)
+                if stored is not None and (not reprocess or stored == pipe.version):
                     rep.existing += 1
                     continue
                 origins[item.id] = path
@@ -92,7 +96,7 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
 
     def _store(ext: Extraction) -> None:
         try:
-            res = store.add(ext, origin=origins.get(ext.doc.id))
+            res = store.add(ext, origin=origins.get(ext.doc.id), reprocess=reprocess)
         except Exception as exc:  # a storage error loses this document only
             out.error(rep, InputError(f"store failed: {type(exc).__name__}: {exc}",
                                       id=ext.doc.id, title=ext.doc.title,
@@ -126,11 +130,12 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
     return rep
 
 
-def _read(path: str, published: date | None, opts: FetchOptions | None, store: Store
-          ) -> Iterator[Document | InputError]:
+def _read(path: str, published: date | None, opts: FetchOptions | None, store: Store,
+          reprocess: bool) -> Iterator[Document | InputError]:
     from tocsin.ingest import read_path
 
-    yield from read_path(path, published, opts=opts, skip=store.has_document)
+    yield from read_path(path, published, opts=opts,
+                         skip=None if reprocess else store.has_document)
 
 
 def _progress(enabled: bool) -> tuple[Any, Any]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tocsin.model import Document, Extraction, stable_id
 from tocsin.store import dedup, queries
-from tocsin.store.events_writer import write_events
+from tocsin.store.events_writer import rebuild_events, write_events
 from tocsin.store.merge import MergeRules
 from tocsin.store.schema import migrate
 
@@ -54,7 +54,8 @@ class Store(queries.QueryMixin):
     """A tocsin database file. ``Store(path)`` opens (creating and migrating) it."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False,
-                 rules: MergeRules | None = None) -> None:
+                 rules: MergeRules | None = None, near_duplicates: bool = True) -> None:
+        """`near_duplicates=False` stores every document in full, even repeated ones."""
         import duckdb
 
         self.path = Path(path)
@@ -63,6 +64,7 @@ class Store(queries.QueryMixin):
         if not read_only:
             migrate(self.con)
         self.rules = rules or MergeRules()
+        self.near_duplicates = near_duplicates
         self._dedup: dedup.DedupIndex | None = None
 
     @classmethod
@@ -95,6 +97,8 @@ class Store(queries.QueryMixin):
     def find_duplicate(self, doc: Document, sig: MinHash | None = None
                        ) -> tuple[str, float] | None:
         """The stored document this one repeats (same text, or a near-duplicate)."""
+        if not self.near_duplicates:
+            return None
         row = self.con.execute(
             "SELECT coalesce(duplicate_of, id) FROM documents WHERE content_hash = ? "
             "AND id <> ? ORDER BY id LIMIT 1", [content_hash(doc.text), doc.id]).fetchone()
@@ -104,11 +108,46 @@ class Store(queries.QueryMixin):
         return None if sig is None else self._index().match(sig, exclude=doc.id)
 
     # --- writes -----------------------------------------------------------------------
-    def add(self, ext: Extraction, origin: str | None = None) -> AddResult:
-        """Store one extraction (idempotent): all its rows in one transaction."""
+    def stored_pipeline(self, doc_id: str) -> str | None:
+        row = self.con.execute("SELECT coalesce(pipeline, '') FROM documents WHERE id = ?",
+                               [doc_id]).fetchone()
+        return None if row is None else str(row[0])
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document and its rows; events it reported are rebuilt from the rest."""
+        if not self.has_document(doc_id):
+            return False
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            touched = [r[0] for r in con.execute(
+                "SELECT DISTINCT event_id FROM event_mentions WHERE doc_id = ?",
+                [doc_id]).fetchall()]
+            for table in APPEND_ONLY:
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            con.execute("DELETE FROM minhashes WHERE doc_id = ?", [doc_id])
+            con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+            rebuild_events(con, touched)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self._dedup = None  # rebuilt from the table on next use
+        return True
+
+    def add(self, ext: Extraction, origin: str | None = None,
+            reprocess: bool = False) -> AddResult:
+        """Store one extraction (idempotent): all its rows in one transaction.
+
+        A stored document is left alone, unless `reprocess` is set and it was extracted
+        by another pipeline version: then it is removed and stored again.
+        """
         doc = ext.doc
-        if self.has_document(doc.id):
-            return AddResult(doc.id, "exists")
+        stored = self.stored_pipeline(doc.id)
+        if stored is not None:
+            if not reprocess or stored == ext.pipeline:
+                return AddResult(doc.id, "exists")
+            self.remove(doc.id)
         sig = dedup.signature(doc.text)
         dup = self.find_duplicate(doc, sig)
         sig = None if dup else sig

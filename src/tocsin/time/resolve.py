@@ -156,6 +156,7 @@ def parse_dateline(text: str, *, anchor: date | None = None) -> date | None:
             or bool(_DL_KEYWORD.search(before))
             or (bool(_DL_PLACE.match(before)) and bool(_DL_AFTER.match(after)))
             or (not before.strip() and not rest_of_line.strip())
+            or (not before.strip() and after.startswith(":"))  # "May 2: Operations in ..."
         )
         if not ok:
             continue
@@ -167,13 +168,23 @@ def parse_dateline(text: str, *, anchor: date | None = None) -> date | None:
 
 _DL_CITY = re.compile(r"^\s*([A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
                       r"(?=\s*(?:,|\(|[-–—]))")
+# A dateline after a headline or release header: "...For Immediate Release  KABUL,
+# Afghanistan (July 31, 2011) –". Needs the "(date" or ", Country (" shape, since an upper-case
+# word mid-text is otherwise just emphasis.
+_DL_CITY_LATER = re.compile(r"(?:\n|\s{2}|^)\s*([A-Z][A-Z'’.\-]{2,}(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
+                            r"(?=(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?\s*\()")
+_DL_PAREN = re.compile(r"(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?\s*\([^)\n]{1,40}\)")
 
 
 def dateline_place_span(text: str) -> tuple[int, int] | None:
     """The upper-case place that opens a dateline ("BAGHDAD, Jan. 5 -"): a location, never
-    an actor, although the parser often takes it for the subject of the first verb."""
+    an actor, although the parser often takes it for the subject of the first verb. Found
+    at the start of the text, or after a release header within the first 400 characters."""
     m = _DL_CITY.match(text[:80])
-    if m is None or len(m.group(1)) < 3:
+    if m is not None and len(m.group(1)) >= 3:
+        return m.start(1), m.end(1)
+    m = _DL_CITY_LATER.search(text[:400])
+    if m is None:
         return None
     return m.start(1), m.end(1)
 
@@ -182,10 +193,31 @@ _DL_DASH = re.compile(r"\s(?:—|–|--?)\s|—|–")
 
 
 def dateline_end(text: str) -> int:
-    """Where the dateline ("KIRKUK, Iraq, Dec. 28 —") ends, or 0 without one. Its date is
-    the report's, not an event's; its city is where the report was filed."""
+    """Where the dateline ("KIRKUK, Iraq, Dec. 28 —", "KABUL, Afghanistan (Feb. 8, 2013)")
+    ends, or 0 without one. Its date is the report's, not an event's; its city is where the
+    report was filed."""
     place = dateline_place_span(text)
     if place is None:
-        return 0
-    m = _DL_DASH.search(text, place[1], min(len(text), place[1] + 80))
-    return m.end() if m else place[1]
+        # a release headed by its date ("May 2: Afghan-ISAF Operations in Helmand")
+        m = _DL_DATE.match(text)
+        return m.end() + 1 if m and text[m.end():m.end() + 1] == ":" else 0
+    end = place[1]
+    paren = _DL_PAREN.match(text, end)
+    if paren is not None:
+        end = paren.end()
+        dash = re.match(r"\s*(?:—|–|--?)", text[end:end + 8])
+        return end + dash.end() if dash else end
+    m = _DL_DASH.search(text, end, min(len(text), end + 80))
+    return m.end() if m else end
+
+
+def publication_fallback(anchor: date | None, *, threat: bool = False) -> TimeValue:
+    """The date of an event no expression dates: the publication day itself.
+
+    Wire reports and press releases mostly report the day's or the night's events, so the
+    publication day is the single most likely date; the rule name says it was assumed.
+    (A week-wide range ending at publication is the cautious alternative.)"""
+    if anchor is None:
+        return TimeValue(None, None, "unknown")
+    return TimeValue(anchor, anchor, "day", None,
+                     "publication-date" if threat else "publication-day-assumed")

@@ -356,7 +356,11 @@ def rule_counted(s: str, c: Ctx) -> TimeValue | None:
     if m := PATTERNS["span"].match(s):
         if c.anchor is None:
             return unknown("relative-span")
-        return make("relative-span", _back(c.anchor, m["unit"], _number(m["num"])[1]), c.anchor)
+        n = _number(m["num"])[1]
+        start = _back(c.anchor, m["unit"], n)
+        # "the past 24 hours" spans two dates but one day's news, like "overnight"
+        day = m["unit"] == "hour" and n <= 24
+        return make("relative-span", start, c.anchor, "day" if day else None)
     if m := PATTERNS["recent"].match(s):
         if c.anchor is None:
             return unknown("recent")
