@@ -36,8 +36,9 @@ class PlacesComponent(Component):
                      if not any(m.start < e and s < m.end for s, e in found)]
         mentions.sort(key=lambda m: m.start)
         links = resolve_mentions(mentions, state.doc, country_hint=hint)
-        # Places named by an actor ("Russia said") are output, but are not where events are.
-        state.place_links = [(m, p) for m, p in links if not m.from_actor]
+        # Places named by an actor ("Russia said") are output; event_place takes them only
+        # through a locative phrase ("demonstrated in the capital Baku").
+        state.place_links = links
         for mention, place in links:
             if place is None:
                 continue
