@@ -127,6 +127,9 @@ def register(app: typer.Typer) -> None:
         until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
         near: Annotated[str | None, typer.Option(help="PLACE:KM or LAT,LON:KM")] = None,
         country: Annotated[str | None, typer.Option(help="ISO3 of the place")] = None,
+        designated_by: Annotated[str | None, typer.Option(
+            "--designated-by", help="only events whose source is designated by (US, UN...)")
+        ] = None,
         limit: Annotated[int | None, typer.Option()] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
     ) -> None:
@@ -137,7 +140,7 @@ def register(app: typer.Typer) -> None:
             try:
                 rows = store.events(actor=actor, type=type, since=_date(since),
                                     until=_date(until), near=near, country=country,
-                                    limit=limit)
+                                    designated_by=designated_by, limit=limit)
             except QueryError as exc:
                 raise typer.BadParameter(str(exc)) from None
         if as_json:

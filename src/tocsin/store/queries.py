@@ -80,8 +80,12 @@ class QueryMixin:
                near: tuple[float, float, float] | str | None = None,
                country: str | None = None, role: str | None = None,
                min_documents: int | None = None, include_negated: bool = False,
-               limit: int | None = None) -> list[dict[str, Any]]:
-        """Merged events matching every filter given, oldest first."""
+               limit: int | None = None, designated_by: str | None = None
+               ) -> list[dict[str, Any]]:
+        """Merged events matching every filter given, oldest first. `designated_by` keeps
+        events whose source is designated or sanctioned by that authority ("US", "UN",
+        "OFAC"), per the knowledge base and the store's designated_by/sanctioned_by
+        relations."""
         where: list[str] = ["TRUE"]
         args: list[Any] = []
         if not include_negated:
@@ -94,6 +98,14 @@ class QueryMixin:
             where.append("e.id IN (SELECT event_id FROM event_participants WHERE actor_id IN "
                          f"({','.join('?' * len(ids))}){role_sql})")
             args += ids + ([role] if role else [])
+        if designated_by:
+            ids = self.designated_actors(designated_by)
+            if not ids:
+                where.append("FALSE")
+            else:
+                where.append("e.id IN (SELECT event_id FROM event_participants WHERE role = "
+                             f"'source' AND actor_id IN ({','.join('?' * len(ids))}))")
+                args += ids
         if type:
             where.append("e.type = ?")
             args.append(type.upper())
@@ -119,6 +131,30 @@ class QueryMixin:
         if limit:
             sql += f" LIMIT {int(limit)}"
         return _rows(self.con.execute(sql, args))
+
+    def designated_actors(self, authority: str) -> list[str]:
+        """Actors designated or sanctioned by an authority: knowledge-base designations whose
+        authority names it ("US" matches "US Treasury OFAC"), and relations found in text
+        whose object resolves to it."""
+        from tocsin.actors.kb import get_kb
+
+        q = authority.casefold().strip()
+        words = set(q.replace(".", "").split())
+        found: set[str] = set()
+        for actor in get_kb().actors.values():
+            for d in actor.designations:
+                auth = d.authority.casefold().replace(".", "")
+                if q in auth or words <= set(auth.split()) or (
+                        d.programme and q == d.programme.casefold()):
+                    found.add(actor.id)
+        objects = self.resolve_actor(authority) if len(q) > 1 else []
+        if objects:
+            rows = self.con.execute(
+                "SELECT DISTINCT subject FROM relations WHERE type IN ('designated_by', "
+                f"'sanctioned_by') AND object IN ({','.join('?' * len(objects))})",
+                objects).fetchall()
+            found.update(r[0] for r in rows)
+        return sorted(found)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         """One event with every report of it and why each was merged (or founded it)."""
