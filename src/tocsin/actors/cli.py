@@ -207,6 +207,46 @@ def register(app: typer.Typer) -> None:
         result = import_petrarch(path, load_kb(exclude=user_kb_dir() / f"{stem}.yaml"))
         _finish_import(result, stem, dry_run, as_json)
 
+    @kb_app.command("suggest")
+    def kb_suggest(
+        db: Annotated[str, typer.Option("--db", help="DuckDB store")] = "tocsin.duckdb",
+        min_documents: Annotated[int, typer.Option("--min-documents")] = 2,
+        limit: Annotated[int, typer.Option()] = 30,
+        as_yaml: Annotated[bool, typer.Option("--yaml", help="print KB entries")] = False,
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Frequent names in the store that the KB lacks, with a proposed entry."""
+        import yaml
+
+        from tocsin.actors.kb import get_kb
+        from tocsin.actors.suggest import suggest
+        from tocsin.store import Store
+
+        if not Path(db).exists():
+            _fail(f"no store at {db}: run `tocsin ingest` first")
+        with Store(db, read_only=True) as store:
+            found = suggest(store, get_kb(), min_documents, limit)
+        if as_yaml:
+            sys.stdout.write(yaml.safe_dump([s.to_entry() for s in found], sort_keys=False,
+                                            allow_unicode=True))
+            return
+        if as_json:
+            for s in found:
+                sys.stdout.write(json.dumps({**s.to_entry(), "documents": s.documents,
+                                             "mentions": s.mentions,
+                                             "evidence": s.evidence}) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{len(found)} unresolved names seen in >= {min_documents} documents")
+        for col in ("name", "docs", "type?", "country?", "parent?", "evidence"):
+            table.add_column(col)
+        for s in found:
+            table.add_row(s.name, str(s.documents), s.type, s.country or "", s.parent or "",
+                          (s.evidence[0] if s.evidence else "")[:120])
+        Console().print(table)
+
     @kb_app.command("add")
     def add_cmd(path: FileArg) -> None:
         """Validate a YAML file of actors (shipped format) and copy it to the user KB."""

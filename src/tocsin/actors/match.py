@@ -52,6 +52,8 @@ class ActorNouns:
     locative_preps: frozenset[str]
     place_nouns: frozenset[str]
     locative_heads: frozenset[str]
+    group_cues: frozenset[str]
+    honorifics: frozenset[str]
     person_pronouns: frozenset[str]
     org_pronouns: frozenset[str]
 
@@ -69,6 +71,8 @@ def actor_nouns() -> ActorNouns:
         locative_preps=frozenset(data["locative_preps"]),
         place_nouns=frozenset(data["place_nouns"]),
         locative_heads=frozenset(data["locative_heads"]),
+        honorifics=frozenset(data["honorifics"]),
+        group_cues=frozenset(data["type_cues"]["militia"]),
         person_pronouns=frozenset(data["pronouns"]["person"]),
         org_pronouns=frozenset(data["pronouns"]["organization"]),
     )
@@ -236,6 +240,32 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
     return out
 
 
+def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
+               ) -> list[ActorMention]:
+    """Proper-name runs that contain a group word ("Saraya Thar al-Muhandis", "Liwa
+    al-Tafuf"): armed groups the NER model often misses, kept as new organisations."""
+    out: list[ActorMention] = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if not (tok.text[:1].isupper() and tok.pos_ == "PROPN") or _overlaps(i, i + 1, taken):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (doc[j].pos_ == "PROPN" or doc[j].text in {"-", "al", "el"}) and (
+                doc[j].text[:1].isupper() or doc[j].text in {"-", "al", "el"}):
+            j += 1
+        while j > i and doc[j - 1].text in {"-", "al", "el"}:
+            j -= 1
+        words = {t.lower_ for t in doc[i:j]}
+        if j - i >= 2 and words & nouns.group_cues and not _overlaps(i, j, taken):
+            span = doc[i:j]
+            out.append(ActorMention(span.start_char, span.end_char, i, j, span.text, "ner",
+                                    new_actor=(span.text, "militia", None), score=0.5))
+        i = max(j, i + 1)
+    return out
+
+
 def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
              countries: dict[int, str]) -> list[ActorMention]:
     out: list[ActorMention] = []
@@ -279,6 +309,25 @@ def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
     return out
 
 
+def _name_word(tok: Token, nouns: ActorNouns) -> bool:
+    return (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in
+            nouns.honorifics and tok.lower_.rstrip(".") not in nouns.honorifics)
+
+
+def _embedded(span: Span, nouns: ActorNouns) -> bool:
+    """A known name that is only the tail or head of a longer proper name."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].text in {"-", "al", "el"}:
+        i -= 1
+    if i >= 0 and i >= span.sent.start and _name_word(doc[i], nouns) and (
+            doc[i].ent_type_ in {"ORG", "PERSON", "FAC", ""}):
+        return True
+    j = span.end
+    return j < len(doc) and j < span.sent.end and _name_word(doc[j], nouns) and (
+        doc[j].lemma_.lower() not in nouns.place_nouns) and doc[j].ent_iob_ == "I"
+
+
 class _NoActor:
     type = "unknown"
 
@@ -296,6 +345,8 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
     if len(span) == 1 and any(e.label_ == "PERSON" and e.start <= span.start and
                               span.end <= e.end and len(e) > 1 for e in doc.ents):
         return False  # "Abbas" inside "Abbas Mousavi" is not Mahmoud Abbas
+    if _embedded(span, nouns):
+        return False  # "al-Muhandis" inside "Saraya Thar al-Muhandis": another name
     aliases = [h for h in m.candidates if h.kind == "alias"]
     if not aliases or not all(h.ambiguous for h in aliases):
         return True
@@ -346,6 +397,9 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
         if (h.kind == "demonym" and t.dep_ == "amod") or (h.kind == "name" and
                                                            t.dep_ == "compound")
     }
+    cue = _cue_names(doc, taken, nouns)
+    mentions += cue
+    taken += [(m.tok_start, m.tok_end) for m in cue]
     gen = _generic(doc, nouns, taken, demonyms)
     mentions += gen
     taken += [(m.tok_start, m.tok_end) for m in gen]
