@@ -69,3 +69,20 @@ def test_group_anaphor_attaches_to_the_named_group(pipeline) -> None:  # type: i
     assert any(m.text == "The group" for m in aah.mentions)
     threats = [e for e in out.events if e.type == "THREATEN"]
     assert threats and threats[0].source == ["asaib-ahl-al-haq"]
+
+
+def test_descriptions_and_possessives_attach_to_the_right_actor(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.model import Document
+
+    text = ("Moqtada al-Sadr addressed supporters in Najaf on Friday. The cleric called for "
+            "the expulsion of US forces. Asaib Ahl al-Haq held a rally in Basra. Its leader "
+            "said the group would fight the occupiers. The group's spokesman said the "
+            "rally was peaceful.")
+    out = pipeline.process(Document(text=text))
+    by_id = {a.id: [m.text for m in a.mentions] for a in out.actors}
+    assert "The cleric" in by_id["muqtada-al-sadr"]
+    assert "Its" in by_id["asaib-ahl-al-haq"]
+    request = next(e for e in out.events if e.type == "REQUEST")
+    assert request.source == ["muqtada-al-sadr"]
+    threat = next(e for e in out.events if e.type == "THREATEN")
+    assert threat.source == ["asaib-ahl-al-haq"]

@@ -59,7 +59,8 @@ def _resolve_anaphors(mentions: list[ActorMention], actors: dict[str, Actor]) ->
 
 def _pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, Actor]
                       ) -> list[ActorMention]:
-    """Subject pronouns -> the nearest fitting actor named in the two sentences before."""
+    """Subject and possessive pronouns ("it said", "its leader") and person descriptions
+    ("the cleric") -> the nearest fitting actor named in the two sentences before."""
     nouns = actor_nouns()
     out: list[ActorMention] = []
     sents = list(doc.sents)
@@ -67,11 +68,16 @@ def _pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, 
     named = [m for m in mentions if m.actor_id in actors and m.kind != "anaphor"]
     for tok in doc:
         low = tok.lower_
-        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.tag_ != "PRP":
+        subject = tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ == "PRP"
+        owner = tok.dep_ == "poss" and tok.tag_ == "PRP$"  # "its leader", "his forces"
+        person_noun = (tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns.person_anaphors
+                       and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+                       and not any(c.dep_ in {"compound", "poss"} for c in tok.children))
+        if not (subject or owner or person_noun):
             continue
-        if low in nouns.person_pronouns:
+        if person_noun or low in nouns.person_pronouns or low in {"his", "her"}:
             types = frozenset({"person"})
-        elif low in nouns.org_pronouns:
+        elif low in nouns.org_pronouns or low in {"its", "their"}:
             types = GROUP_TYPES | frozenset({"government", "military", "media", "police"})
         else:
             continue
@@ -82,8 +88,10 @@ def _pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, 
         if not fits:
             continue
         ref = fits[-1]
-        out.append(ActorMention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1, tok.text,
-                                "anaphor", actor_id=ref.actor_id, score=0.5))
+        first = doc[tok.i - 1] if person_noun and tok.i > 0 else tok  # "the cleric"
+        out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
+                                doc[first.i : tok.i + 1].text, "anaphor",
+                                actor_id=ref.actor_id, score=0.5))
     return out
 
 

@@ -60,6 +60,16 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
     return TimeValue(None, None, "unknown")
 
 
+def _sentence_time(sent: Span, state: State) -> TimeValue | None:
+    """The first past time expression of a sentence, resolved, if any."""
+    for s, e in state.time_spans:
+        if sent.start_char <= s < sent.end_char and s >= state.dateline_end:
+            value = resolve(state.doc.text[s:e], state.anchor) if state.doc else None
+            if value is not None and value.precision != "unknown":
+                return value
+    return None
+
+
 def _place_country_target(act: CodedAct, state: State) -> list[str]:
     """A strike on a base, an airport or a city is aimed at the country it lies in."""
     kb = get_kb()
@@ -113,6 +123,10 @@ class EventsComponent(Component):
                                                 "publication-date", None}]
             if explicit:
                 last = explicit[-1]
+            elif not acts:
+                # A dated sentence without an act still sets the narrative's time
+                # ("X addressed supporters on Friday. The cleric called for ...").
+                last = _sentence_time(sent, state) or last
 
     @staticmethod
     def _links(state: State) -> list[tuple[Any, Place | None]]:
