@@ -76,3 +76,7 @@ from tocsin.actors.cli import register as _register_kb  # noqa: E402, I001
 _register_kb(app)
 from tocsin.geo.cli import register as _register_gazetteer  # noqa: E402, I001
 _register_gazetteer(app)
+from tocsin.server.cli import register as _register_server  # noqa: E402, I001
+_register_server(app)
+from tocsin.analysis.cli import register as _register_analysis  # noqa: E402, I001
+_register_analysis(app)

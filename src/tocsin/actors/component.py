@@ -65,7 +65,8 @@ def _pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, 
     out: list[ActorMention] = []
     sents = list(doc.sents)
     sent_index = {t.i: n for n, s in enumerate(sents) for t in s}
-    named = [m for m in mentions if m.actor_id in actors and m.kind != "anaphor"]
+    # Resolved descriptions ("the group") count as antecedents too.
+    named = [m for m in mentions if m.actor_id in actors]
     for tok in doc:
         low = tok.lower_
         subject = tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ == "PRP"

@@ -26,6 +26,7 @@ THREAT_MODE = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relatio
 THREAT_CAMEO = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "MOBILIZE": "138"}
 REPORT_NOUNS = frozenset({"statement", "declaration", "letter", "communique", "resolution",
                           "message", "note", "appeal", "decree"})
+ATTEMPT_NOUNS = frozenset({"attempt", "bid"})
 COERCE_TO_THREAT = {"arrest": "arrest", "ban": "ban", "deport": "expel", "restrict": "restrict",
                     "curfew": "restrict", "seize": "territory"}
 
@@ -68,6 +69,8 @@ def _in_background(tok: Token, time_spans: list[tuple[int, int]]) -> bool:
     for _ in range(3):
         if cur.dep_ == "acl" and cur.tag_ == "VBG" and cur.head.lemma_.lower() in REPORT_NOUNS:
             return False  # "issued a statement condemning the attack": the statement's act
+        if cur.dep_ == "acl" and cur.head.lemma_.lower() in ATTEMPT_NOUNS:
+            return False  # "an attempt to assassinate the governor": an attempted act is one
         if cur.dep_ in {"relcl", "acl"}:
             sub = list(cur.subtree)
             lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1])

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+import yaml
 from spacy.tokens import Span, Token
 
 from tocsin.actors.kb import get_kb
 from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
-from tocsin.events.lexicon import cameo_root, get_lexicon
+from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.resolve import event_place
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
@@ -58,6 +61,40 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
         return TimeValue(state.anchor - timedelta(days=6), state.anchor, "week", None,
                          "publication-week")
     return TimeValue(None, None, "unknown")
+
+
+@lru_cache(maxsize=1)
+def _habitual_adverbs() -> frozenset[str]:
+    path = resources.files("tocsin") / "data" / "lexicon" / "aspect.yaml"
+    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["habitual_adverbs"])
+
+
+def _habitual(tok: Token) -> bool:
+    """A pattern described in the present or present perfect ("has repeatedly bombed",
+    "frequently targets") is background, not a reported act."""
+    verb = tok if tok.pos_ in {"VERB", "AUX"} else tok.head
+    if not any(c.dep_ == "advmod" and c.lower_ in _habitual_adverbs() for c in verb.children):
+        return False
+    present = verb.tag_ in {"VBZ", "VBP"} or any(
+        c.dep_ == "aux" and c.lower_ in {"has", "have", "'s", "'ve"} for c in verb.children)
+    return present
+
+
+def _retold(act: CodedAct, earlier: list[Event], lex: Lexicon) -> bool:
+    """"The strike hit a vehicle": a definite act noun as subject retells an act the
+    document already reported; it adds detail, not a second event."""
+    if not any(e.type == act.type for e in earlier):
+        return False
+    heads = [act.token] if act.nominal else [
+        c for c in act.token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    for head in heads:
+        definite = any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that",
+                                                                    "these", "those"}
+                       for c in head.children)
+        if definite and any(t.type == act.type for t in lex.triggers_for(
+                head.lemma_.lower(), "NOUN")):
+            return True
+    return False
 
 
 def _sentence_time(sent: Span, state: State) -> TimeValue | None:
@@ -112,7 +149,8 @@ class EventsComponent(Component):
         index = ActorIndex(kinds)
         last: TimeValue | None = None
         for sent in state.doc.sents:
-            acts = code_sentence(sent, index, lex, state.time_spans)
+            acts = [a for a in code_sentence(sent, index, lex, state.time_spans)
+                    if not _habitual(a.token) and not _retold(a, state.events, lex)]
             dead, hurt = casualties(sent) if acts else (None, None)
             first_assault = next((a for a in acts if a.type == "ASSAULT"), None)
             for act in acts:

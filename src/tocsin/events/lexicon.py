@@ -24,7 +24,8 @@ POS_TAGS = frozenset({"VERB", "NOUN"})
 ARTICLES = frozenset({"a", "an", "the"})
 _SET_FIELDS = ("objects", "not_objects", "subjects", "not_subjects", "modifiers",
                "not_modifiers", "context")
-_BOOL_FIELDS = ("complement", "target_subject", "predicative", "weak", "attribution")
+_BOOL_FIELDS = ("complement", "other_subject", "target_subject", "predicative", "weak",
+                "attribution")
 _KEYS = frozenset({"lemma", "pos", "cameo", "mode", "note", *_SET_FIELDS, *_BOOL_FIELDS})
 _CAMEO = re.compile(r"^(0[1-9]|1[0-9]|20)\d{1,2}$")
 
@@ -66,6 +67,7 @@ class Trigger:
     not_modifiers: frozenset[str] | None = None
     context: frozenset[str] | None = None
     complement: bool = False       # fires only with a clausal complement ("vowed to ...")
+    other_subject: bool = False    # ... whose subject is another party ("wants Iran to go")
     target_subject: bool = False   # the subject is the target ("came under fire")
     predicative: bool = False      # not an event as a modifier ("Iran-backed militia")
     weak: bool = False             # only when the sentence has no other trigger
@@ -88,7 +90,7 @@ class Trigger:
     def accepts(
         self, *, objects: Collection[str] = (), subjects: Collection[str] = (),
         modifiers: Collection[str] = (), clause_lemmas: Collection[str] = (),
-        has_complement: bool = False,
+        has_complement: bool = False, other_subject: bool = False,
     ) -> bool:
         """Whether the sense restrictions hold. Pass lemmas (lowercase); for two-word
         entries such as "tear gas" also pass the "compound head" string."""
@@ -101,6 +103,8 @@ class Trigger:
         for allowed, given, must in checks:
             if allowed is not None and _overlap(allowed, given) != must:
                 return False
+        if self.other_subject and not other_subject:
+            return False
         return has_complement or not self.complement
 
 

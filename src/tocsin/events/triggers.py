@@ -34,7 +34,7 @@ QUANTITY_HEADS = frozenset({"thousand", "thousands", "hundred", "hundreds", "doz
 def _phrase_lemmas(tok: Token) -> set[str]:
     """A phrase head's lemma, plus "compound head" for two-word entries ("tear gas"), and
     the counted noun of a quantity ("thousands of protesters" -> protester)."""
-    out = {tok.lemma_.lower()}
+    out = {tok.lemma_.lower(), tok.lower_}  # "the wounded" keeps its word, not "wound"
     if tok.lemma_.lower() in QUANTITY_HEADS or tok.like_num:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -46,12 +46,14 @@ def _phrase_lemmas(tok: Token) -> set[str]:
     return out
 
 
-def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool]:
-    """(objects, subjects, modifiers, has_complement) of a verb or noun trigger."""
+def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
+    """(objects, subjects, modifiers, has_complement, other_subject) of a verb or noun
+    trigger; `other_subject`: a clausal complement with a subject of its own, or an object
+    that controls it ("wants Iran to withdraw")."""
     objects: set[str] = set()
     subjects: set[str] = set()
     modifiers: set[str] = set()
-    complement = False
+    complement = other = False
     for ch in tok.children:
         if ch.dep_ in {"dobj", "attr", "oprd", "dative", "nsubjpass"}:
             objects |= _phrase_lemmas(ch)
@@ -65,21 +67,27 @@ def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool]:
             modifiers.add(ch.lemma_.lower())
         elif ch.dep_ in {"xcomp", "ccomp"}:
             complement = True
+            other = other or any(c.dep_ in {"nsubj", "nsubjpass"} for c in ch.children) or (
+                ch.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in tok.children))
     if tok.pos_ not in {"VERB", "AUX"} and tok.head is not tok:
         # A noun's verb: "came under fire" (subject), "went on strike" (subject, verb).
         head = tok.head if tok.dep_ != "pobj" else tok.head.head
         subjects |= {c.lemma_.lower() for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}}
     if tok.dep_ == "xcomp" or (tok.dep_ == "conj" and not subjects):
         subjects |= {c.lemma_.lower() for c in tok.head.children if c.dep_ == "nsubj"}
-    return objects, subjects, modifiers, complement
+    return objects, subjects, modifiers, complement, other
 
 
 def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
     pos = "VERB" if tok.pos_ in {"VERB", "AUX"} else tok.pos_
-    if pos not in {"VERB", "NOUN", "PROPN"}:
+    adjective = pos == "ADJ" and tok.dep_ in {"amod", "compound"}
+    if pos not in {"VERB", "NOUN", "PROPN"} and not adjective:
         return None
-    options = sorted(lex.triggers_for(tok.lemma_.lower(), pos),
+    options = sorted(lex.triggers_for(tok.lemma_.lower(), "NOUN" if adjective else pos),
                      key=lambda t: (-len(t.words), t.objects is None and t.subjects is None))
+    if adjective:
+        # "martial law", "ethnic cleansing": noun phrases led by an adjective.
+        options = [t for t in options if t.is_phrase]
     if not options and pos == "VERB":
         for form in sorted(lemma_forms(tok) - {tok.lemma_.lower()}):
             options = sorted(lex.triggers_for(form, pos), key=lambda t: -len(t.words))
@@ -96,7 +104,8 @@ def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
         if trig.predicative and tok.dep_ in {"amod", "compound"}:
             continue
         if trig.accepts(objects=slots[0], subjects=slots[1], modifiers=slots[2],
-                        clause_lemmas=clause, has_complement=slots[3]):
+                        clause_lemmas=clause, has_complement=slots[3],
+                        other_subject=slots[4]):
             return trig
     return None
 
@@ -185,6 +194,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             continue
         if tok.dep_ == "amod" and tok.tag_ in {"VBG", "VBN"}:
             continue  # "the visiting king", "the besieged town": a description
+        if tok.tag_ == "VBN" and tok.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} and any(
+                c.dep_ == "det" for c in tok.children):
+            continue  # "evacuated the wounded": a participle used as a noun
         gerund_noun = tok.tag_ == "VBG" and (
             any(c.dep_ in {"det", "poss"} for c in tok.children) or tok.dep_ == "pobj")
         cand = Candidate(tok, trig, nominal=tok.pos_ not in {"VERB", "AUX"} or gerund_noun)
@@ -202,6 +214,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             del verbs[i]
     out: list[Candidate] = []
     noun_idx = {k.token.i for k in nouns}
+    by_noun = {k.token.i: k for k in nouns}
     for cand in nouns:
         anchor = cand.token
         if (anchor.dep_ == "compound" or (anchor.dep_ == "amod" and cand.trigger.is_phrase)) \
@@ -210,6 +223,12 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             # carries the act.
             anchor = anchor.head
             cand.token = anchor
+        owner = by_noun.get(anchor.head.head.i) if anchor.dep_ == "pobj" \
+            and anchor.head.lower_ == "of" else None
+        if owner is not None and owner is not cand:
+            # "the lifting of martial law", "a threat of war": the governing noun's content.
+            owner.attached.append(cand.token)
+            continue
         if _is_motive(anchor):
             continue
         host = _host_verb(anchor, verbs)

@@ -144,14 +144,14 @@ def _central(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """The middle of the 10th-90th percentile box of a set of towns: near the middle of
-    the territory (where gazetteers put an area's point), not pulled to one end of it by
-    a few outlying towns. ``_central`` is better for small sets."""
+    """The middle of the 2nd-98th percentile box of a set of towns: near the middle of
+    the territory (where gazetteers put an area's point) even when its towns crowd one
+    coast, and not moved by a stray coordinate. ``_central`` is better for small sets."""
     if len(points) < 5:
         return _central(points)
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo, hi = len(points) // 10, len(points) - 1 - len(points) // 10
+    lo, hi = len(points) // 50, len(points) - 1 - len(points) // 50
     if lons[hi] - lons[lo] > 180:  # straddles the antimeridian: fall back
         return _central(points)
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 
 from tocsin.geo.finder import find_place_mentions
-from tocsin.geo.metonyms import actor_place_mentions
+from tocsin.geo.metonyms import actor_place_mentions, demonym_mentions
 from tocsin.geo.resolve import resolve_mentions
 from tocsin.model import Span
 from tocsin.pipeline import Component, State, register
@@ -34,6 +34,8 @@ class PlacesComponent(Component):
         mentions += [m for m in actor_place_mentions(state.doc, state.actor_mentions,
                                                      state.actors)
                      if not any(m.start < e and s < m.end for s, e in found)]
+        found = [(m.start, m.end) for m in mentions] + taken
+        mentions += demonym_mentions(state.doc, found)
         mentions.sort(key=lambda m: m.start)
         links = resolve_mentions(mentions, state.doc, country_hint=hint)
         # Places named by an actor ("Russia said") are output; event_place takes them only

@@ -48,7 +48,16 @@ _TWO_WORD_CUES = {("air", "base"): "base", ("military", "base"): "base",
                   ("gas", "field"): "site", ("international", "airport"): "airport"}
 _BEFORE_CUES = {"province": "province", "governorate": "province", "city": "city",
                 "town": "city", "village": "village", "district": "district"}
-_CONNECTORS = frozenset({"-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-"})
+_CONNECTORS = frozenset({"-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-",
+                         "do", "da", "dos", "das", "de", "del", "di", "du"})
+# Words that are part of many names but never a place on their own ("South Charleston"
+# must not shrink to an admin1 called "South").
+NEVER_ALONE = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "central", "new", "upper", "lower", "greater", "little", "old", "great", "middle",
+    "mount", "lake", "port", "saint", "st", "san", "santa", "fort", "el", "la", "le",
+    "federal", "valley", "capital", "union", "coast", "city", "county", "state",
+})
 _MAX_SITE_TOKENS = 7
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
@@ -186,8 +195,9 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             after = doc[e].lower_ if e < n else ""
             cue = after in _AFTER_CUES or after in _FACILITY_CUES
             prev = doc[s - 1].lower_ if s > 0 else ""
+            before_cue = s >= 2 and prev == "of" and doc[s - 2].lower_ in _BEFORE_CUES
             if e == s or (s != t.i + 1 and not cue and prev not in LOCATIVE
-                          and prev not in ("the", "a")
+                          and prev not in ("the", "a") and not before_cue
                           and not _listed_place(doc, s, e, prev)):
                 continue
             # shrink from the right ("in Baghdad Thursday"), never cutting inside a
@@ -195,10 +205,17 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             full = e
             while e > s and ((e < full and (doc[e].lower_ in _CONNECTORS
                                             or not doc[e - 1].whitespace_))
+                             or (e - s == 1 and doc[s].lower_ in NEVER_ALONE)
                              or not gaz.lookup(doc[s:e].text)):
                 e -= 1
-            if e < full and after in ("district", "province", "village", "subdistrict"):
-                e = full  # a place the gazetteer lacks, still a place: its container helps
+            if e < full and (after in ("district", "province", "village", "subdistrict")
+                             or before_cue):
+                # a place the gazetteer lacks ("the town of Mussaiyab") is still a place:
+                # its container or a close spelling may place it
+                e = full
+            elif s < e < full and doc[e].ent_iob_ == "I" and doc[e].ent_type_ not in (
+                    _NOT_PLACE_ENTS):
+                continue  # never cut a name the tagger holds together ("Olympic | Games")
             if e > s:
                 cands.append((s, e, 2))
 

@@ -133,6 +133,21 @@ class Gazetteer:
                 self._cache.popitem(last=False)
             return list(res)
 
+    def fuzzy(self, name: str, min_ratio: float = 88.0) -> list[GazEntry]:
+        """Entries whose key is a close spelling of ``name``'s ("Mussaiyab" ~ "Musayab"):
+        keys sharing the first three letters, compared by edit-distance ratio."""
+        from rapidfuzz import fuzz
+
+        key = normalize_place(name)
+        if len(key) < 5:
+            return []
+        lo, hi = key[:3], key[:2] + chr(ord(key[2]) + 1)
+        with self._lock:
+            keys = [k for (k,) in self._conn.execute(
+                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (lo, hi))]
+        close = [k for k in keys if k != key and fuzz.ratio(k, key) >= min_ratio]
+        return [e for k in close[:20] for e in self.lookup_key(k)]
+
     def country_entry(self, iso3: str) -> GazEntry | None:
         """The country-level entry of ``iso3`` (all of them are read once, on first use)."""
         with self._lock:

@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from tocsin.geo.finder import PlaceMention
+from tocsin.geo.finder import NEVER_ALONE, PlaceMention
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place
 
 # Population above which a name inside an organisation's name is read as a place
@@ -40,6 +40,12 @@ def country_forms() -> dict[str, tuple[str, str]]:
     return {k: (next(iter(v)), kinds[k]) for k, v in owners.items() if len(v) == 1}
 
 
+def capital_of(key: str) -> str | None:
+    """The ISO3 of the country whose capital (as a metonym) has the name key ``key``."""
+    hit = country_forms().get(key)
+    return hit[0] if hit is not None and hit[1] == "metonym" else None
+
+
 def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
     """The longest sub-span of tokens [s, e) that names a country (name, demonym or
     capital metonym) or a sizeable gazetteer place; with the country's ISO3 if known."""
@@ -48,7 +54,8 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
     for size in range(min(e - s, 4), 0, -1):
         for i in range(s, e - size + 1):
             span = doc[i:i + size]
-            if not (span[0].is_title or span[0].is_upper) or span[0].lower_ == "the":
+            if not (span[0].is_title or span[0].is_upper) or span[0].lower_ == "the" or (
+                    size == 1 and span[0].lower_ in NEVER_ALONE):
                 continue
             key = normalize_place(span.text)
             hit = forms.get(key)
@@ -63,6 +70,15 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
                 if x.feature in _PLACE_FEATURES and (whole or x.population >= _EMBEDDED_POP):
                     return i, i + size, None
     return None
+
+
+_PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "region",
+                          "governorate", "suburb", "neighbourhood", "neighborhood"})
+
+
+def _locative_slot(doc: Doc, i: int) -> bool:
+    """Does the name at token ``i`` follow "the town of" / "the village of"?"""
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PLACE_NOUNS
 
 
 def _is_region(text: str) -> bool:
@@ -84,8 +100,16 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
             continue
         found = _geo_run(doc, m.tok_start, m.tok_end)
         if found is None:
+            if m.kind == "ner" and not person and _locative_slot(doc, m.tok_start):
+                # a name the tagger called an organisation, in a place's slot ("in the
+                # town of Mussaiyab"): a place the resolver may still find
+                span = doc[m.tok_start:m.tok_end]
+                out.append(PlaceMention(span.text, span.start_char, span.end_char,
+                                        m.tok_start, m.tok_end, "city", span.text))
             continue
         s, e, iso3 = found
+        if iso3 is None and m.kind == "kb":
+            continue  # a known organisation's own name is no place ("Hamas", "PA")
         if person and not (s == m.tok_start and e == m.tok_end and _is_region(doc[s:e].text)):
             continue  # a person's name is a place only when all of it is a region's name
         span = doc[s:e]
@@ -93,4 +117,52 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
         pm.country = iso3
         pm.from_actor = True
         out.append(pm)
+    return out
+
+
+# Adjectives of world regions, read as the region ("European markets", "Central American
+# migrants"); the region entries come from the gazetteer.
+_REGION_ADJECTIVES = {
+    "european": "Europe", "african": "Africa", "asian": "Asia",
+    "latin american": "Latin America", "central american": "Central America",
+    "north american": "North America", "south american": "South America",
+    "middle eastern": "Middle East", "southeast asian": "Southeast Asia",
+}
+
+
+def demonym_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Country and region adjectives outside actor mentions ("the Russian request",
+    "Japanese officials", "Central American migrants"): they name a country as a place."""
+    forms = country_forms()
+    out: list[PlaceMention] = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if not tok.is_title or tok.ent_type_ in ("PERSON", "ORG", "WORK_OF_ART"):
+            i += 1
+            continue
+        hit: tuple[int, str | None, str] | None = None  # (size, iso3, name)
+        if i + 1 < n:
+            two = f"{tok.lower_} {doc[i + 1].lower_}"
+            if two in _REGION_ADJECTIVES:
+                hit = (2, None, _REGION_ADJECTIVES[two])
+        if hit is None:
+            key = normalize_place(tok.text)
+            form = forms.get(key)
+            if form is not None and form[1] == "demonym":
+                hit = (1, form[0], tok.text)
+            elif tok.lower_ in _REGION_ADJECTIVES:
+                hit = (1, None, _REGION_ADJECTIVES[tok.lower_])
+        if hit is None:
+            i += 1
+            continue
+        size, iso3, name = hit
+        span = doc[i:i + size]
+        if not any(span.start_char < e and s < span.end_char for s, e in taken):
+            pm = PlaceMention(span.text, span.start_char, span.end_char, i, i + size, None,
+                              name)
+            pm.country = iso3
+            pm.from_actor = True  # a nationality, never where an event happened
+            out.append(pm)
+        i += size
     return out

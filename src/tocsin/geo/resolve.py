@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from tocsin.geo.finder import LOCATIVE, PlaceMention
 from tocsin.geo.gazetteer import GazEntry, get_gazetteer, normalize_place
+from tocsin.geo.metonyms import capital_of
 from tocsin.model import Place, Span
 
 _SITE_FEATURES = frozenset({"site", "airport", "base"})
@@ -60,6 +61,8 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
     if normalize_place(e.name) == key:
         s += 0.6
     s += {"country": 2.5, "city": 0.5, "region": 0.3}.get(e.feature, 0.0)
+    if e.feature == "admin1" and capital_of(key) == e.country:
+        s -= 1.5  # "Washington" in the news is the capital, not the state
     if e.feature == "admin1":
         # "Kirkuk", "Baghdad": a province named after its capital means the city; a name
         # no city shares ("Indiana", "Helmand") means the province.
@@ -95,6 +98,21 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     return out
 
 
+def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | None
+                    ) -> tuple[GazEntry | None, float]:
+    """A name the gazetteer lacks, spelt close to one it has ("Mussaiyab" ~ "Al-Musayab"),
+    accepted only inside the stated container or the document's dominant country."""
+    top = max(share, key=lambda c: share[c]) if share else None
+    if cont is None and (top is None or share[top] < 0.4):
+        return None, 0.0
+    near = [e for e in get_gazetteer().fuzzy(m.name or m.text)
+            if e.feature not in ("country", "region")
+            and (_inside(e, cont) if cont is not None else e.country == top)]
+    if not near:
+        return None, 0.0
+    return max(near, key=lambda e: e.population), 0.4
+
+
 def _inside(e: GazEntry, cont: GazEntry) -> bool:
     if e.id == cont.id:
         return True
@@ -124,9 +142,12 @@ def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float]
           ) -> tuple[GazEntry | None, float]:
     if not cands:
         return None, 0.0
+    # a province and its namesake town inside it ("Kirkuk"), not a town elsewhere that
+    # shares a state's name ("Oregon, Ohio")
     twins = frozenset((c.entry.country, key) for c in cands
                       if c.entry.feature == "city" and c.entry.population >= 15000
-                      and normalize_place(c.entry.name) == key)
+                      and normalize_place(c.entry.name) == key and c.entry.admin1
+                      and normalize_place(c.entry.admin1) == key)
     scored = sorted(((_score(c, m, key, share, container, twins, a1 or {}), c.entry)
                      for c in cands), key=lambda x: -x[0])
     if len(scored) == 1:
@@ -140,7 +161,11 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
                      ) -> list[tuple[PlaceMention, Place | None]]:
     """Each mention with its Place (or None). Mentions of one place share one Place object
     whose ``mentions`` lists them all; the same string resolves the same way in a doc."""
-    keys = [normalize_place(m.name or m.text) for m in mentions]
+    # "Kansas City" is a name, not "Kansas" + a cue word: the whole text keys a mention the
+    # gazetteer knows whole, so it never shares a decision with plain "Kansas"
+    gaz = get_gazetteer()
+    keys = [normalize_place(m.text if m.name != m.text and gaz.lookup(m.text) else
+                            m.name or m.text) for m in mentions]
     cands = [_candidates(m) for m in mentions]
     conts = _containers(mentions, doc)
 
@@ -184,6 +209,10 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         total = sum(rest.values()) or 1.0
         a1 = {a: v / total for a, v in rest.items() if v > 0}
         entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1)
+        if entry is None and not mentions[i0].from_actor and (
+                cont is not None or mentions[i0].hint is not None):
+            # only in a place's slot ("the town of X", "X district", "X, Iraq")
+            entry, conf = _close_spelling(mentions[i0], share, cont)
         weak = entry is None or mentions[i0].hint in ("district", "village")
         if cont is not None and weak and (entry is None or not _inside(entry, cont)):
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
@@ -231,6 +260,14 @@ _BEARINGS = frozenset({
 })
 
 
+def _locative(tok: Token) -> bool:
+    """Is ``tok`` (a place name) the object of a locative preposition ("in Afghanistan")?"""
+    root = tok
+    while root.dep_ in ("compound", "amod") and root.head is not root:
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE
+
+
 def _reference_point(tok: Token) -> bool:
     """Is ``tok`` the landmark a location is measured from ("40 km south of Kirkuk")?"""
     head = tok.head
@@ -267,32 +304,40 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                 p = _mention_at(child, resolved, strict=True)
                 if p is not None:
                     linked.append((h_depth, len(linked), p))
-            if child.dep_ != "prep" or child.lower_ not in LOCATIVE:
+            # (token, depth, strict): a noun's modifier is only a location if it is below
+            # country level and no actor ("killed in a U.S. airstrike")
+            if h is trigger and child.dep_ in ("dobj", "nsubjpass"):
+                stack = [(child, h_depth + 1, True)]  # "captured the town of Bakwa"
+            elif child.dep_ == "prep" and child.lower_ in LOCATIVE:
+                stack = [(o, h_depth + 1, False) for o in child.children if o.dep_ == "pobj"]
+            else:
                 continue
-            stack = [(o, h_depth + 1) for o in child.children if o.dep_ == "pobj"]
             while stack:
-                tok, depth = stack.pop(0)
+                tok, depth, strict = stack.pop(0)
                 if tok.i in seen or depth > 4:
                     continue
                 seen.add(tok.i)
-                p = _mention_at(tok, resolved)
+                p = _mention_at(tok, resolved, strict)
                 if p is not None:
                     linked.append((depth + 3 * _reference_point(tok), len(linked), p))
                     # conjuncts ("in Kirkuk and Mosul") are co-equal places
-                    stack.extend((c, depth) for c in tok.children if c.dep_ == "conj")
+                    stack.extend((c, depth, strict) for c in tok.children if c.dep_ == "conj")
                     continue
                 for c in tok.children:  # "at a checkpoint near Kirkuk", "the town of X"
                     if c.dep_ == "prep":
-                        stack.extend((o, depth + 1) for o in c.children if o.dep_ == "pobj")
-                    elif c.dep_ in ("compound", "appos", "conj", "nmod"):
-                        stack.append((c, depth))
+                        stack.extend((o, depth + 1, False) for o in c.children
+                                     if o.dep_ == "pobj")
+                    elif c.dep_ in ("appos", "conj"):
+                        stack.append((c, depth, strict))
+                    elif c.dep_ in ("compound", "nmod", "amod"):
+                        stack.append((c, depth, True))
     if linked:
         return max(linked, key=lambda x: (SPECIFICITY.get(x[2].feature, 0), -x[0], -x[1]))[2]
     sent = trigger.sent
     same: list[tuple[int, int, int, Place]] = []
     for m, p in resolved:
         if (p is not None and sent.start <= m.tok_start < sent.end and not m.from_actor
-                and p.feature != "country"):
+                and (p.feature != "country" or _locative(trigger.doc[m.tok_start]))):
             ref = _reference_point(trigger.doc[m.tok_end - 1])
             same.append((-ref, SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
     if same:

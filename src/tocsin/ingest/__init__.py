@@ -5,6 +5,7 @@ Readers know nothing of the pipeline. A bad item never stops the others.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -12,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tocsin.ingest.decode import BadInput, check_text, decode
+from tocsin.ingest.decode import MAX_BYTES, BadInput, check_text, decode
 from tocsin.ingest.html import looks_like_html, read_html
+from tocsin.ingest.jsonl import read_jsonl_file
 from tocsin.model import Document, InputError
 
 if TYPE_CHECKING:
@@ -44,12 +46,21 @@ def from_record(rec: dict[str, Any], name: str, published: date | None) -> Docum
     else:
         raise BadInput(f"{name}: record has neither a 'text' nor an 'html' string")
     doc.id = str(rec["id"]) if rec.get("id") not in (None, "") else doc.id
-    doc.title = rec.get("title") or doc.title
-    doc.source = rec.get("source") or doc.source
-    doc.url = rec.get("url") or doc.url
-    doc.author = rec.get("author") or doc.author
-    doc.language = rec.get("language") or doc.language
+    doc.title = _meta(rec.get("title")) or doc.title
+    doc.source = _meta(rec.get("source")) or doc.source
+    doc.url = _meta(rec.get("url")) or doc.url
+    doc.author = _meta(rec.get("author")) or doc.author
+    doc.language = _meta(rec.get("language")) or doc.language
     return doc
+
+
+def _meta(value: Any) -> str | None:
+    # Metadata is text; a number is kept as text, a list or object is not metadata.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def read_jsonl(text: str, name: str, published: date | None) -> Iterator[Item]:
@@ -65,6 +76,10 @@ def read_jsonl(text: str, name: str, published: date | None) -> Iterator[Item]:
         except BadInput as exc:
             rid = rec.get("id") if isinstance(rec, dict) else None
             yield InputError(str(exc), id=None if rid is None else str(rid))
+        except RecursionError:
+            yield InputError(f"{where}: JSON nested too deeply")
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            yield InputError(f"{where}: unreadable JSON value ({str(exc)[:120]})")
 
 
 def read_bytes(data: bytes, name: str, published: date | None = None,
@@ -79,6 +94,12 @@ def read_bytes(data: bytes, name: str, published: date | None = None,
                 kind = "html"
             else:
                 kind = "text"
+        if kind == "jsonl" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            # Line by line, so that one bad line is an error for that line alone.
+            if not data.strip():
+                raise BadInput(f"{name}: empty document")
+            yield from read_jsonl_file(io.BytesIO(data), name, published)
+            return
         text = decode(data, name)
         if kind == "jsonl":
             yield from read_jsonl(text, name, published)
@@ -108,12 +129,27 @@ def read_path(path: str, published: date | None = None, *, opts: FetchOptions | 
         yield from walk.read_any(path, published, opts, skip)
         return
     try:
+        if p.suffix.lower() in (".jsonl", ".ndjson") and p.stat().st_size > MAX_BYTES:
+            # A corpus file: streamed, never read whole.
+            with p.open("rb") as f:
+                yield from _guarded(read_jsonl_file(f, path, published), path)
+            return
         data = p.read_bytes()
     except OSError as exc:
         yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
         return
     kind = walk.special_kind(path, data)
     if kind is not None:
-        yield from walk.read_special(path, data, kind, published, opts, skip)
+        yield from _guarded(walk.read_special(path, data, kind, published, opts, skip), path)
         return
-    yield from read_bytes(data, path, published)
+    yield from _guarded(read_bytes(data, path, published), path)
+
+
+def _guarded(items: Iterator[Item], name: str) -> Iterator[Item]:
+    """The last line of defence: a reader bug ends that input with an error, not the run."""
+    try:
+        yield from items
+    except RecursionError:
+        yield InputError(f"{name}: input nested too deeply to read")
+    except Exception as exc:
+        yield InputError(f"{name}: reader failed ({type(exc).__name__}: {str(exc)[:200]})")

@@ -104,7 +104,11 @@ def read_feed(data: bytes, name: str, published: date | None = None,
     """Every item of an RSS/Atom feed; `opts` None means never fetch item pages."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # the loose parser still fails on some bytes
+        yield InputError(f"{name}: not a readable feed ({type(exc).__name__}: {exc})")
+        return
     if parsed.bozo and not parsed.entries:
         yield InputError(f"{name}: not a readable feed ({parsed.get('bozo_exception')})")
         return

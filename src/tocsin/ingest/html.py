@@ -28,8 +28,14 @@ def read_html(html: str, name: str, published: date | None = None,
               url: str | None = None) -> Document:
     import trafilatura
 
-    result = trafilatura.bare_extraction(html, url=url, with_metadata=True,
-                                         include_comments=False, favor_recall=True)
+    try:
+        result = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                             include_comments=False, favor_recall=True)
+    except RecursionError:
+        raise BadInput(f"{name}: HTML nested too deeply to read") from None
+    except Exception as exc:  # lxml and trafilatura reject some pages outright
+        raise BadInput(f"{name}: unreadable HTML ({type(exc).__name__}: {str(exc)[:120]})"
+                       ) from None
     if result is None:
         raise BadInput(f"{name}: no main text could be extracted from the HTML")
     meta = result.as_dict() if hasattr(result, "as_dict") else dict(result)

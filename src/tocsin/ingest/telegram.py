@@ -44,10 +44,11 @@ def _date(value: Any) -> date | None:
 
 
 def _chat(chat: dict[str, Any], name: str, published: date | None) -> Iterator[Item]:
-    title = chat.get("name") or "Telegram chat"
+    title = _str(chat.get("name")) or "Telegram chat"
     chat_id = chat.get("id", title)
-    username = chat.get("username")  # present in some exports; lets us build t.me links
-    for msg in chat.get("messages") or []:
+    username = _str(chat.get("username"))  # in some exports; lets us build t.me links
+    messages = chat.get("messages")
+    for msg in messages if isinstance(messages, list) else []:
         if not isinstance(msg, dict) or msg.get("type", "message") != "message":
             continue
         text = message_text(msg.get("text")).strip()
@@ -64,14 +65,19 @@ def _chat(chat: dict[str, Any], name: str, published: date | None) -> Iterator[I
             text=text, id=doc_id, title=None, published=_date(msg.get("date")) or published,
             source=f"Telegram: {title}",
             url=f"https://t.me/{username}/{msg_id}" if username else None,
-            author=msg.get("from") or msg.get("author") or title, language=None)
+            author=_str(msg.get("from")) or _str(msg.get("author")) or title, language=None)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def read_telegram(obj: Any, name: str, published: date | None = None) -> Iterator[Item]:
     if not is_telegram_export(obj):
         yield InputError(f"{name}: not a Telegram Desktop export (no messages)")
         return
-    chats = obj["chats"]["list"] if "chats" in obj else [obj]
+    chats = obj["chats"]["list"] if isinstance(obj.get("chats"), dict) \
+        and isinstance(obj["chats"].get("list"), list) else [obj]
     for chat in chats:
         if isinstance(chat, dict):
             yield from _chat(chat, name, published)

@@ -107,6 +107,10 @@ def read_special(path: str, data: bytes, kind: str, published: date | None,
         yield InputError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})")
     except BadInput as exc:
         yield InputError(str(exc))
+    except RecursionError:
+        yield InputError(f"{path}: JSON nested too deeply")
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        yield InputError(f"{path}: unreadable JSON value ({str(exc)[:120]})")
 
 
 def read_any(path: str, published: date | None = None, opts: FetchOptions | None = None,

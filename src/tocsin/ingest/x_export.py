@@ -34,13 +34,20 @@ def _date(value: Any) -> date | None:
 
 
 def _response(obj: dict[str, Any], name: str, published: date | None) -> Iterator[Item]:
-    users = {str(u.get("id")): u for u in (obj.get("includes") or {}).get("users") or []
-             if isinstance(u, dict)}
+    includes = obj.get("includes")
+    listed = includes.get("users") if isinstance(includes, dict) else None
+    users = {str(u.get("id")): u for u in listed if isinstance(u, dict)} \
+        if isinstance(listed, list) else {}
     data = obj.get("data")
     for tweet in [data] if isinstance(data, dict) else data or []:
+        if not isinstance(tweet, dict):
+            yield InputError(f"{name}: post is not an object ({type(tweet).__name__})")
+            continue
         tid = str(tweet.get("id"))
-        note = tweet.get("note_tweet") or {}
-        text = str(note.get("text") or tweet.get("text") or "").strip()
+        note = tweet.get("note_tweet")
+        note_text = note.get("text") if isinstance(note, dict) else None
+        raw = note_text or tweet.get("text") or ""
+        text = (raw if isinstance(raw, str) else "").strip()
         doc_id = f"x-{tid}"
         try:
             check_text(text, f"{name}: post {tid}")
@@ -48,18 +55,23 @@ def _response(obj: dict[str, Any], name: str, published: date | None) -> Iterato
             yield InputError(str(exc), id=doc_id)
             continue
         user = users.get(str(tweet.get("author_id")), {})
-        handle = user.get("username")
+        handle = _str(user.get("username"))
         yield Document(
             text=text, id=doc_id, published=_date(tweet.get("created_at")) or published,
             source=f"X: @{handle}" if handle else "X",
             url=f"https://x.com/{handle}/status/{tid}" if handle
             else f"https://x.com/i/web/status/{tid}",
-            author=user.get("name") or handle, language=tweet.get("lang"))
+            author=_str(user.get("name")) or handle, language=_str(tweet.get("lang")))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def read_x(objs: Iterable[Any], name: str, published: date | None = None) -> Iterator[Item]:
     for obj in objs:
         if is_x_response(obj):
             yield from _response(obj, name, published)
-        elif not (isinstance(obj, dict) and obj.get("meta", {}).get("result_count") == 0):
+        elif not (isinstance(obj, dict) and isinstance(obj.get("meta"), dict)
+                  and obj["meta"].get("result_count") == 0):
             yield InputError(f"{name}: not an X API v2 response (no data with id and text)")

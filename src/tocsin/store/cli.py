@@ -94,8 +94,25 @@ def register(app: typer.Typer) -> None:
         reprocess: Annotated[bool, typer.Option(
             "--reprocess", help="re-extract documents stored by another pipeline version")
         ] = False,
+        engine: Annotated[str, typer.Option(help="serial | local | dask")] = "serial",
+        workers: Annotated[int | None, typer.Option(help="worker processes")] = None,
+        scheduler: Annotated[str | None, typer.Option(help="dask scheduler address")] = None,
+        partition_size: Annotated[int, typer.Option(help="documents per partition")] = 200,
+        doc_timeout: Annotated[float, typer.Option(help="seconds per document")] = 120.0,
+        work_dir: Annotated[str | None, typer.Option(
+            help="partition files and manifest (default DB.parts)")] = None,
     ) -> None:
         """Extract and store documents (idempotent: re-running adds nothing)."""
+        if engine != "serial":  # scaled out: see tocsin.scale and docs/scale.md
+            from tocsin.scale.cli import UsageError, run_scaled
+
+            try:
+                errors = run_scaled(paths, db, engine, workers, scheduler, _date(published),
+                                    allow_private, report, verbose, reprocess,
+                                    partition_size, doc_timeout, work_dir)
+            except UsageError as exc:
+                raise typer.BadParameter(str(exc)) from None
+            raise typer.Exit(1 if errors else 0)
         errors = _run_ingest(paths, db, _date(published), allow_private, report, verbose,
                              progress and sys.stderr.isatty(), reprocess)
         raise typer.Exit(1 if errors else 0)
@@ -108,11 +125,18 @@ def register(app: typer.Typer) -> None:
         allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
         report: Annotated[str | None, typer.Option(help="errors as JSON Lines")] = None,
         times: Annotated[int, typer.Option(help="stop after N polls (0: never)")] = 0,
+        alerts_to: Annotated[str | None, typer.Option(
+            "--alerts-to", help="append new escalation alerts (JSON Lines)")] = None,
+        webhook: Annotated[str | None, typer.Option(help="POST new alerts here")] = None,
     ) -> None:
         """Poll feeds and ingest new items, forever (or --times N)."""
         interval, n = _seconds(every), 0
         while True:
             _run_ingest(urls, db, None, allow_private, report, False, False)
+            if alerts_to or webhook:
+                from tocsin.analysis.cli import emit_new_alerts
+
+                emit_new_alerts(db, alerts_to, webhook)
             n += 1
             if times and n >= times:
                 return

@@ -76,6 +76,26 @@ CREATE TABLE relations (
     pipeline VARCHAR, extracted_at TIMESTAMP
 );
 """),
+    (2, "escalation alerts", """
+CREATE TABLE alerts (
+    id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,                       -- series kind: actor, dyad, country, ...
+    series VARCHAR NOT NULL, label VARCHAR, bin VARCHAR NOT NULL,
+    raised DATE NOT NULL, window_start DATE, window_end DATE,
+    current_count INTEGER, baseline_count INTEGER,
+    current_exposure INTEGER, baseline_exposure INTEGER,
+    rate_ratio DOUBLE, p_value DOUBLE, intensity DOUBLE, severity DOUBLE, level VARCHAR,
+    actor_ids VARCHAR[], event_ids VARCHAR[],
+    detail VARCHAR,                              -- JSON: the whole explained alert
+    first_seen TIMESTAMP NOT NULL,
+    episode_end DATE
+);
+CREATE INDEX alerts_raised ON alerts(raised);
+"""),
+    (3, "alert acknowledgements", """
+ALTER TABLE alerts ADD COLUMN acknowledged_at TIMESTAMP;
+ALTER TABLE alerts ADD COLUMN acknowledged_by VARCHAR;
+"""),
 ]
 
 

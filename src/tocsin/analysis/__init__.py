@@ -1,0 +1,1 @@
+"""Escalation alerts and analysis: series, detection, alerts, networks, pictures."""

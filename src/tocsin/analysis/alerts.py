@@ -1,0 +1,283 @@
+"""Escalation alerts: detection on every series, explained by the events behind it.
+
+An alert names its series (actor, dyad, place, type), the bin it was raised in, the
+current and baseline windows with their counts, exposures and rates (events per 100
+documents of all reporting, and per document about the actor or place), the rate ratio, the
+p-value, the hostility of the event mix against the baseline's, a severity, the actors
+involved and the events with their evidence sentences and sources.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tocsin.analysis.detect import Detection, DetectorConfig, Tests, detect
+from tocsin.analysis.series import (
+    KINDS,
+    EventRow,
+    Series,
+    build_series,
+    document_days,
+    documents_about,
+    labeller,
+    load_events,
+    per_bin,
+)
+from tocsin.model import stable_id
+
+if TYPE_CHECKING:
+    from tocsin.store import Store
+
+MAX_EVENTS = 25  # events listed per alert
+
+
+@dataclass(slots=True)
+class Alert:
+    id: str
+    kind: str
+    key: str
+    label: str
+    by: str
+    raised: date  # first day of the bin the alert was raised in
+    window: tuple[date, date]  # current window (first day, last day)
+    baseline: tuple[date, date]
+    current_count: int
+    baseline_count: int
+    current_exposure: int  # documents published in the window
+    baseline_exposure: int
+    current_rate: float  # events per 100 documents
+    baseline_rate: float
+    rate_ratio: float
+    p_value: float
+    intensity: float  # mean hostility (0..10) of the window's events
+    baseline_intensity: float | None
+    severity: float
+    level: str
+    episode_end: date | None  # first day of the bin the episode closed in (None: open)
+    about: dict[str, Any] = field(default_factory=dict)  # rates per document about it
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def probability(self) -> float:
+        """1 - p: how sure the test is that the rate rose."""
+        return 1.0 - self.p_value
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["probability"] = round(self.probability, 6)
+        return json.loads(json.dumps(out, default=str))
+
+    def summary(self) -> str:
+        return (f"{self.raised} {self.level.upper():6} {self.kind}:{self.label} "
+                f"{self.current_count} events in {self.window[0]}..{self.window[1]} vs "
+                f"{self.baseline_count} before (rate x{self.rate_ratio:.1f}, "
+                f"p={self.p_value:.2g}, hostility {self.intensity:.1f})")
+
+
+def severity(rr: float, p: float, intensity: float, baseline_intensity: float | None
+             ) -> tuple[float, str]:
+    """log2 of the rate ratio, scaled by how hostile the mix is and by any shift toward
+    hostility (threats turning into attacks weigh more than more statements)."""
+    shift = max(0.0, intensity - (baseline_intensity or 0.0)) if baseline_intensity \
+        is not None else 0.0
+    score = max(0.0, math.log2(max(rr, 1.0))) * (intensity / 10.0) * (1.0 + shift / 10.0)
+    score *= min(1.0, -math.log10(max(p, 1e-12)) / 2.0)  # weak evidence tempers it
+    level = "high" if score >= 3.0 else "medium" if score >= 1.5 else "low"
+    return round(score, 3), level
+
+
+def _ev_json(ev: EventRow, store: Store) -> dict[str, Any]:
+    docs = store.con.execute(
+        """SELECT d.id, d.title, d.source, d.url, d.published, em.sentence
+           FROM event_mentions em JOIN documents d ON d.id = em.doc_id
+           WHERE em.event_id = ? ORDER BY d.published, d.id, em.start""",
+        [ev.id]).fetchall()
+    return {"id": ev.id, "date": ev.day, "type": ev.type, "mode": ev.mode,
+            "sources": ev.sources, "targets": ev.targets, "place": ev.place,
+            "country": ev.country, "fatalities": ev.fatalities,
+            "hostility": round(ev.weight, 2), "evidence": ev.evidence,
+            "reports": [{"doc_id": d[0], "title": d[1], "source": d[2], "url": d[3],
+                         "published": d[4], "sentence": d[5]} for d in docs]}
+
+
+def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow],
+            label: Any) -> Alert:
+    """The alert for one detection on one series."""
+    i, w = det.start, det.window
+    lo = i - w + 1
+    base_lo = lo - det.baseline_bins
+    step = timedelta(days=1 if s.by == "day" else 7)
+    win_ids = [e for b in range(lo, i + 1) for e in s.event_ids[b]]
+    base_ids = [e for b in range(base_lo, lo) for e in s.event_ids[b]]
+    win_ev = [events[e] for e in win_ids]
+    base_ev = [events[e] for e in base_ids]
+    intensity = float(np.mean([e.weight for e in win_ev])) if win_ev else 0.0
+    base_int = float(np.mean([e.weight for e in base_ev])) if base_ev else None
+    cur_rate = 100.0 * det.x / det.ex if det.ex else float("nan")
+    base_rate = 100.0 * det.y / det.ey if det.ey else float("nan")
+    score, level = severity(det.rate_ratio, det.p, intensity, base_int)
+    about: dict[str, Any] = {}
+    if s.kind in ("actor", "country", "admin1"):
+        docs = per_bin(documents_about(store, s.kind, s.key), s.bins, s.by)
+        dx, dy = float(docs[lo:i + 1].sum()), float(docs[base_lo:lo].sum())
+        about = {"current_documents": int(dx), "baseline_documents": int(dy),
+                 "current_per_document": round(det.x / dx, 3) if dx else None,
+                 "baseline_per_document": round(det.y / dy, 3) if dy else None}
+    roles: Counter[tuple[str, str]] = Counter()
+    for e in win_ev:
+        roles.update((a, "source") for a in dict.fromkeys(e.sources))
+        roles.update((a, "target") for a in dict.fromkeys(e.targets))
+    actors = [{"id": a, "name": label("actor", a), "role": r, "events": n}
+              for (a, r), n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
+    end = s.bins[det.end] if det.end is not None else None
+    return Alert(
+        id=stable_id("alert", s.kind, s.key, s.by, s.bins[i].isoformat()),
+        kind=s.kind, key=s.key, label=s.label, by=s.by, raised=s.bins[i],
+        window=(s.bins[lo], s.bins[i] + step - timedelta(days=1)),
+        baseline=(s.bins[base_lo], s.bins[lo] - timedelta(days=1)),
+        current_count=det.x, baseline_count=det.y, current_exposure=int(det.ex),
+        baseline_exposure=int(det.ey), current_rate=round(cur_rate, 3),
+        baseline_rate=round(base_rate, 3), rate_ratio=round(det.rate_ratio, 3),
+        p_value=float(f"{det.p:.4g}"), intensity=round(intensity, 2),
+        baseline_intensity=None if base_int is None else round(base_int, 2),
+        severity=score, level=level, episode_end=end, about=about, actors=actors,
+        events=[_ev_json(e, store) for e in sorted(win_ev, key=lambda e: (e.day, e.id))
+                ][-MAX_EVENTS:])
+
+
+def series_for(store: Store, by: str = "week", types: set[str] | None = None,
+               region: str | None = None, until: date | None = None,
+               kinds: tuple[str, ...] = KINDS, only: set[tuple[str, str]] | None = None
+               ) -> tuple[dict[tuple[str, str], Series], dict[str, EventRow], Any]:
+    events = load_events(store, until=until, types=types, region=region)
+    label = labeller(store)
+    series = build_series(events, document_days(store, until), by, kinds, end=until,
+                          label=label, only=only)
+    return series, {e.id: e for e in events}, label
+
+
+def find_alerts(store: Store, since: date | None = None, until: date | None = None,
+                actor: str | None = None, region: str | None = None,
+                types: set[str] | None = None, by: str = "week",
+                kinds: tuple[str, ...] = KINDS, cfg: DetectorConfig | None = None
+                ) -> list[Alert]:
+    """Alerts raised on or after ``since`` (history before it still forms the baseline),
+    most severe first. ``actor`` keeps the series of that actor and its dyads."""
+    cfg = cfg or DetectorConfig.for_bins(by)
+    wanted: set[str] | None = None
+    if actor:
+        from tocsin.store.queries import QueryError
+
+        wanted = set(store.resolve_actor(actor))
+        if not wanted:
+            raise QueryError(f"unknown actor {actor!r}")
+    series, events, label = series_for(store, by, types, region, until, kinds)
+    out = []
+    for s in series.values():
+        if wanted is not None and not _involves(s, wanted):
+            continue
+        if s.counts.sum() < cfg.min_count:
+            continue
+        _, found = detect(s.counts, s.exposure, cfg)
+        for det in found:
+            if since and s.bins[det.start] < since - timedelta(days=6 if by == "week" else 0):
+                continue
+            out.append(explain(store, s, det, events, label))
+    return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
+
+
+def _involves(s: Series, actors: set[str]) -> bool:
+    if s.kind == "actor":
+        return s.key in actors
+    if s.kind == "dyad":
+        src, _, tgt = s.key.partition("->")
+        return src in actors or tgt in actors
+    return False
+
+
+def save_alerts(store: Store, alerts: list[Alert]) -> list[Alert]:
+    """Record alerts (table ``alerts``); returns the ones not recorded before."""
+    if not alerts:
+        return []
+    ids = [a.id for a in alerts]
+    known = {r[0] for r in store.con.execute(
+        f"SELECT id FROM alerts WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()}
+    new = [a for a in alerts if a.id not in known]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for a in new:
+        store.con.execute(
+            # Named columns: later migrations add columns (acknowledgements) after these.
+            "INSERT INTO alerts (id, kind, series, label, bin, raised, window_start, "
+            "window_end, current_count, baseline_count, current_exposure, baseline_exposure, "
+            "rate_ratio, p_value, intensity, severity, level, actor_ids, event_ids, detail, "
+            "first_seen, episode_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [a.id, a.kind, a.key, a.label, a.by, a.raised, a.window[0], a.window[1],
+             a.current_count, a.baseline_count, a.current_exposure, a.baseline_exposure,
+             a.rate_ratio, a.p_value, a.intensity, a.severity, a.level,
+             [x["id"] for x in a.actors], [e["id"] for e in a.events],
+             json.dumps(a.to_json(), ensure_ascii=False), now, a.episode_end])
+    for a in alerts:  # an episode that has closed since it was recorded
+        if a.id in known and a.episode_end is not None:
+            store.con.execute("UPDATE alerts SET episode_end = ? WHERE id = ? AND "
+                              "episode_end IS NULL", [a.episode_end, a.id])
+    return new
+
+
+def series_key(store: Store, query: str, kind: str | None = None) -> tuple[str, str]:
+    """What a timeline query names: an actor (id, name or alias), ``a->b`` (dyad), a
+    PLOVER type or ``TYPE/mode``, an ISO3 country or ``ISO3/Admin1``."""
+    from tocsin.model import PLOVER_TYPES
+    from tocsin.store.queries import QueryError
+
+    q = query.strip()
+
+    def actor_id(text: str) -> str:
+        ids = store.resolve_actor(text)
+        if not ids:
+            raise QueryError(f"unknown actor {text!r}")
+        return ids[0]
+
+    head = q.split("/")[0].upper()
+    if kind is None:
+        kind = ("dyad" if "->" in q else "type" if q.upper() in PLOVER_TYPES
+                else "mode" if "/" in q and head in PLOVER_TYPES
+                else "admin1" if "/" in q and len(head) == 3
+                else "country" if len(q) == 3 and q.isupper() else "actor")
+    if kind == "actor":
+        return kind, actor_id(q)
+    if kind == "dyad":
+        src, _, tgt = q.partition("->")
+        return kind, f"{actor_id(src)}->{actor_id(tgt)}"
+    if kind in ("type", "country"):
+        return kind, q.upper()
+    if kind == "mode":
+        return kind, f"{head}/{q.split('/', 1)[1]}"
+    if kind == "admin1":
+        return kind, f"{head}/{q.split('/', 1)[1]}"
+    raise QueryError(f"unknown series kind {kind!r}")
+
+
+def timeline(store: Store, query: str, kind: str | None = None,
+             types: set[str] | None = None, region: str | None = None, by: str = "week",
+             until: date | None = None, cfg: DetectorConfig | None = None
+             ) -> tuple[Series, Tests, list[Alert]]:
+    """One series with its per-bin tests and the alerts raised on it."""
+    cfg = cfg or DetectorConfig.for_bins(by)
+    key = series_key(store, query, kind)
+    series, events, label = series_for(store, by, types, region, until, (key[0],),
+                                       only={key})
+    s = series.get(key)
+    if s is None:
+        from tocsin.store.queries import QueryError
+
+        raise QueryError(f"no dated events for {key[0]} {key[1]!r}")
+    tests, found = detect(s.counts, s.exposure, cfg)
+    return s, tests, [explain(store, s, d, events, label) for d in found]

@@ -1,0 +1,255 @@
+"""API queries the store's own methods lack: paginated, sorted, filtered event lists.
+
+Every value reaches SQL as a bound parameter; only whitelisted column expressions (the
+sort keys) are spliced into the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tocsin.store.queries import HAVERSINE, QueryError, parse_near
+
+if TYPE_CHECKING:
+    from tocsin.server.state import Reader
+
+SORTS = {
+    "date": "e.date_start {d} NULLS LAST, e.id {d}",
+    "confidence": "e.confidence {d} NULLS LAST, e.id {d}",
+    "fatalities": "coalesce(e.fatalities, 0) {d}, e.id {d}",
+    "documents": "e.n_documents {d}, e.id {d}",
+    "id": "e.id {d}",
+}
+BASE_COLS = """e.id, e.type, e.mode, e.cameo_root, e.date_start, e.date_end, e.precision,
+  e.place_id, p.name AS place, p.admin1, p.country, e.lat, e.lon, e.fatalities, e.injuries,
+  e.negated, e.future, e.n_mentions, e.n_documents, e.confidence"""
+
+
+@dataclass(slots=True)
+class EventFilter:
+    actor: str | None = None
+    types: list[str] = field(default_factory=list)
+    mode: str | None = None
+    since: date | None = None
+    until: date | None = None
+    place: str | None = None
+    radius_km: float = 50.0
+    country: str | None = None
+    min_confidence: float | None = None
+    designated_by: str | None = None
+    role: str | None = None
+    min_documents: int | None = None
+    include_negated: bool = False
+    located: bool = False
+
+
+def designated_ids(authority: str) -> list[str]:
+    """KB actors designated by an authority (substring, case-insensitive)."""
+    from tocsin.actors.kb import get_kb
+
+    needle = authority.strip().lower()
+    return sorted(a.id for a in get_kb().actors.values()
+                  if any(needle in d.authority.lower() or needle == (d.programme or "").lower()
+                         for d in a.designations))
+
+
+def _in(ids: list[str]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def event_where(reader: Reader, f: EventFilter) -> tuple[str, list[Any]]:
+    where: list[str] = ["TRUE"]
+    args: list[Any] = []
+    if not f.include_negated:
+        where.append("NOT coalesce(e.negated, FALSE)")
+    if f.actor:
+        ids = reader.resolve_actor(f.actor)
+        if not ids:
+            raise QueryError(f"unknown actor {f.actor!r}")
+        role = "" if f.role is None else " AND role = ?"
+        where.append(f"e.id IN (SELECT event_id FROM event_participants WHERE actor_id IN "
+                     f"({_in(ids)}){role})")
+        args += ids + ([f.role] if f.role else [])
+    if f.designated_by:
+        ids = designated_ids(f.designated_by)
+        if not ids:
+            where.append("FALSE")
+        else:
+            where.append(f"e.id IN (SELECT event_id FROM event_participants WHERE actor_id "
+                         f"IN ({_in(ids)}))")
+            args += ids
+    if f.types:
+        where.append(f"e.type IN ({_in(f.types)})")
+        args += [t.upper() for t in f.types]
+    if f.mode:
+        where.append("e.mode = ?")
+        args.append(f.mode)
+    if f.since:
+        where.append("e.date_end >= ?")
+        args.append(f.since)
+    if f.until:
+        where.append("e.date_start <= ?")
+        args.append(f.until)
+    if f.country:
+        where.append("p.country = ?")
+        args.append(f.country.upper())
+    if f.min_confidence is not None:
+        where.append("e.confidence >= ?")
+        args.append(f.min_confidence)
+    if f.min_documents:
+        where.append("e.n_documents >= ?")
+        args.append(f.min_documents)
+    if f.located:
+        where.append("e.lat IS NOT NULL")
+    if f.place:
+        lat, lon, km = parse_near(f"{f.place}:{f.radius_km}")
+        where.append(f"e.lat IS NOT NULL AND {HAVERSINE.format(lat='e.lat', lon='e.lon')}"
+                     " <= ?")
+        args += [lat, lat, lon, km]
+    return " AND ".join(where), args
+
+
+def _rows(cur: Any) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def list_events(reader: Reader, f: EventFilter, sort: str = "date", limit: int = 50,
+                offset: int = 0, count: bool = True) -> tuple[int | None, list[dict[str, Any]]]:
+    """(total matching, one page of events with participants and first evidence)."""
+    key, desc = sort.lstrip("-"), sort.startswith("-")
+    if key not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)} (prefix - for descending)")
+    order = SORTS[key].format(d="DESC" if desc else "ASC")
+    where, args = event_where(reader, f)
+    con = reader.con
+    frm = f"FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE {where}"
+    total = None
+    if count:
+        total = int(con.execute(f"SELECT count(*) {frm}", args).fetchone()[0])  # type: ignore[index]
+    rows = _rows(con.execute(f"SELECT {BASE_COLS} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
+                             [*args, limit, offset]))
+    attach_details(reader, rows)
+    return total, rows
+
+
+def attach_details(reader: Reader, rows: list[dict[str, Any]]) -> None:
+    """Sources, targets, outlets and first evidence sentence for a page of events."""
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r.update(sources=[], targets=[], doc_sources=[], evidence=None)
+    con = reader.con
+    # Semi-joins on an unnested list are much faster here than long IN (...) lists.
+    for eid, role, actor in con.execute(
+            "SELECT event_id, role, actor_id FROM event_participants WHERE event_id IN "
+            "(SELECT unnest(?::VARCHAR[])) ORDER BY actor_id", [ids]).fetchall():
+        if role in ("source", "target"):
+            by_id[eid][role + "s"].append(actor)
+    first: dict[str, tuple[str, int]] = {}
+    docs: dict[str, set[str]] = {}
+    for eid, doc_id, sentence, start in con.execute(
+            "SELECT event_id, doc_id, sentence, start FROM event_mentions WHERE event_id IN "
+            "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
+        docs.setdefault(eid, set()).add(doc_id)
+        if eid not in first or (doc_id, start or 0) < first[eid]:
+            first[eid] = (doc_id, start or 0)
+            by_id[eid]["evidence"] = sentence
+    all_docs = sorted({d for ds in docs.values() for d in ds})
+    outlet = dict(con.execute("SELECT id, source FROM documents WHERE id IN "
+                              "(SELECT unnest(?::VARCHAR[]))", [all_docs]).fetchall())
+    for eid, ds in docs.items():
+        by_id[eid]["doc_sources"] = sorted({outlet[d] for d in ds if outlet.get(d)})
+
+
+def map_points(reader: Reader, f: EventFilter, limit: int) -> list[list[Any]]:
+    """Located events as compact rows [id, type, lat, lon, date, fatalities, place]."""
+    f.located = True
+    where, args = event_where(reader, f)
+    return [list(r) for r in reader.con.execute(
+        "SELECT e.id, e.type, round(e.lat, 4), round(e.lon, 4), e.date_start::VARCHAR, "
+        "e.fatalities, p.name FROM events e LEFT JOIN places p ON p.id = e.place_id "
+        f"WHERE {where} ORDER BY e.date_start NULLS LAST, e.id LIMIT ?",
+        [*args, limit]).fetchall()]
+
+
+def places(reader: Reader, q: str | None, country: str | None, limit: int,
+           offset: int) -> list[dict[str, Any]]:
+    where, args = ["TRUE"], []
+    if q:
+        where.append("p.name ILIKE ?")
+        args.append(f"%{q}%")
+    if country:
+        where.append("p.country = ?")
+        args.append(country.upper())
+    return _rows(reader.con.execute(
+        f"""SELECT p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature,
+              (SELECT count(*) FROM events e WHERE e.place_id = p.id) AS n_events
+            FROM places p WHERE {' AND '.join(where)}
+            ORDER BY n_events DESC, p.name, p.id LIMIT ? OFFSET ?""", [*args, limit, offset]))
+
+
+def timeline(reader: Reader, actor_id: str) -> list[dict[str, Any]]:
+    """Events of an actor per month and type."""
+    return _rows(reader.con.execute(
+        """SELECT strftime(date_trunc('month', e.date_start), '%Y-%m') AS month, e.type,
+                  count(DISTINCT e.id) AS n
+           FROM events e JOIN event_participants ep ON ep.event_id = e.id
+           WHERE ep.actor_id = ? AND e.date_start IS NOT NULL
+             AND NOT coalesce(e.negated, FALSE)
+           GROUP BY ALL ORDER BY month, e.type""", [actor_id]))
+
+
+def documents(reader: Reader, q: str | None, source: str | None, limit: int,
+              offset: int) -> tuple[int, list[dict[str, Any]]]:
+    where, args = ["TRUE"], []
+    if q:
+        where.append("(title ILIKE ? OR text ILIKE ?)")
+        args += [f"%{q}%", f"%{q}%"]
+    if source:
+        where.append("source = ?")
+        args.append(source)
+    w = " AND ".join(where)
+    total = int(reader.con.execute(f"SELECT count(*) FROM documents WHERE {w}",
+                                   args).fetchone()[0])  # type: ignore[index]
+    return total, _rows(reader.con.execute(
+        "SELECT id, title, published, source, url, author, language, n_chars, duplicate_of, "
+        f"similarity, pipeline, ingested_at FROM documents WHERE {w} "
+        "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?", [*args, limit, offset]))
+
+
+def document(reader: Reader, doc_id: str) -> dict[str, Any] | None:
+    found = _rows(reader.con.execute(
+        "SELECT id, title, published, source, url, author, language, origin, text, n_chars, "
+        "duplicate_of, similarity, pipeline, extracted_at, ingested_at FROM documents "
+        "WHERE id = ?", [doc_id]))
+    if not found:
+        return None
+    doc = found[0]
+    doc["events"] = [r[0] for r in reader.con.execute(
+        "SELECT DISTINCT event_id FROM event_mentions WHERE doc_id = ? ORDER BY 1",
+        [doc_id]).fetchall()]
+    return doc
+
+
+def relations(reader: Reader, actor: str | None, rtype: str | None, limit: int,
+              offset: int) -> list[dict[str, Any]]:
+    where, args = ["TRUE"], []
+    if actor:
+        ids = reader.resolve_actor(actor) or [actor]
+        where.append(f"(r.subject IN ({_in(ids)}) OR r.object IN ({_in(ids)}))")
+        args += ids + ids
+    if rtype:
+        where.append("r.type = ?")
+        args.append(rtype)
+    return _rows(reader.con.execute(
+        f"""SELECT r.type, r.subject, r.object, count(*) AS n_reports,
+               list(DISTINCT r.doc_id ORDER BY r.doc_id) AS documents,
+               first(r.sentence ORDER BY r.doc_id, r.start) AS evidence
+            FROM relations r WHERE {' AND '.join(where)} GROUP BY ALL
+            ORDER BY n_reports DESC, r.type, r.subject, r.object LIMIT ? OFFSET ?""",
+        [*args, limit, offset]))

@@ -1,0 +1,1 @@
+"""Static files of the web UI (HTML, CSS, JS written for tocsin; no CDN)."""

@@ -1,0 +1,131 @@
+"""The web UI in Debian's headless Chromium (playwright), against a real server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from server_fixtures import build_db, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (run "
+                       "scripts/install_chromium.sh)"),
+    pytest.mark.slow,
+]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = build_db(tmp_path_factory.mktemp("ui"))
+    with serve(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(base: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1300, "height": 900})
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.errors = errors
+        yield pg
+        browser.close()
+
+
+def _open(page: Any, url: str, name: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(f"body[data-page='{name}']", timeout=30000)
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, DOCS_SHOTS / f"{name}.png")
+
+
+def test_dashboard(page: Any, base: str) -> None:
+    _open(page, base + "/", "dashboard")
+    assert page.locator("#alerts").inner_text().count("No alerts") == 1
+    assert page.locator("#recent tbody tr").count() >= 5
+    _shot(page, "dashboard")
+    assert page.errors == []
+
+
+def test_map_filters(page: Any, base: str) -> None:
+    _open(page, base + "/map", "map")
+    count = page.locator("#map-count")
+    total = int(count.inner_text().split()[0])
+    assert total > 5 and page.locator("#map circle.cluster").count() >= 2
+    assert page.locator("#map path.coast").count() + page.locator("#map path.grat").count() > 0
+    _shot(page, "map")
+    page.locator("input.type-filter[value='ASSAULT']").uncheck()
+    without = int(count.inner_text().split()[0])
+    assert 0 <= without < total
+    page.locator("input.type-filter[value='ASSAULT']").check()
+    page.locator("#date-from").focus()
+    for _ in range(3):
+        page.keyboard.press("PageUp")
+    page.locator("#date-from").press("End")  # start of range = last day
+    later = int(count.inner_text().split()[0])
+    assert later < total
+    assert page.locator("#date-label").inner_text().split(" – ")[0] == \
+        page.locator("#date-label").inner_text().split(" – ")[1]
+
+
+def test_search_alias_opens_actor(page: Any, base: str) -> None:
+    _open(page, base + "/", "dashboard")
+    page.fill("#search-q", "Hashd")
+    page.press("#search-q", "Enter")
+    page.wait_for_selector("body[data-page='actor']")
+    assert page.url.endswith("/actor/pmu")
+    assert page.locator("#actor-name").inner_text() == "Popular Mobilization Forces"
+    assert "Hashd al-Shaabi" in page.locator("#aliases").inner_text()
+    page.wait_for_selector("#network svg circle")
+    _shot(page, "actor")
+
+
+def test_actor_with_designations_and_network(page: Any, base: str) -> None:
+    _open(page, base + "/actor/kaabi", "actor")
+    assert "US State Department" in page.locator("#designations").inner_text()
+    assert "leader of" in page.locator("#affiliations").inner_text()
+    page.wait_for_selector("#network svg circle")
+    assert page.locator("#network svg circle").count() >= 2
+
+
+def test_event_evidence_highlighted(page: Any, base: str) -> None:
+    items = httpx.get(base + "/api/events", params={"actor": "Soleimani", "type": "ASSAULT"}
+                      ).json()["items"]
+    ev = httpx.get(base + f"/api/events/{items[0]['id']}").json()
+    _open(page, base + f"/event/{ev['id']}", "event")
+    marks = page.locator("mark.evidence-sentence")
+    assert marks.count() == len(ev["mentions"])
+    assert marks.first.inner_text().strip() == ev["mentions"][0]["sentence"].strip()
+    assert page.locator(".merge").first.inner_text().startswith(("Founded", "Merged"))
+    _shot(page, "event")
+
+
+def test_xss_sample_is_inert(page: Any, base: str) -> None:
+    doc = httpx.get(base + "/api/documents/xss-1").json()
+    assert doc["events"], "the sample should yield at least one event"
+    _open(page, base + f"/event/{doc['events'][0]}", "event")
+    text = page.locator("main").inner_text()
+    assert "<script>" in text or "onerror=" in text or "<img" in text
+    assert page.locator("main script").count() == 0
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("() => window.__xss === undefined")
+    assert page.errors == []
