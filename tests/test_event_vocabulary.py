@@ -59,6 +59,21 @@ def top(out: Extraction) -> Event:
     ("The mayor gave permission for the march on Sunday.", "CONCEDE", None),
     ("Rescue teams evacuated the wounded from the collapsed market.", "AID", None),
     ("A rights group protested that the police are torturing detainees.", "ACCUSE", "allege"),
+    # aid given as a sum ("$3 million in assistance") and distributed goods
+    ("Norway provided an additional $3 million in humanitarian assistance to Sudan.",
+     "AID", None),
+    ("The army distributed tents, food and blankets to families displaced by the floods.",
+     "AID", None),
+    # easing sanctions is CAMEO 085 (RETREAT); refusing to end a strike is a REJECT
+    ("Britain eased sanctions on Belarus in March.", "RETREAT", None),
+    ("The strikers said they will not end the strike until wages are paid.", "REJECT", None),
+    ("Officials said lifting the embargo on Cuba is off the table for now.", "REJECT", None),
+    ("Protesters burned the national flag outside the embassy.", "PROTEST", "demo"),
+    ("The commission launched legal action against the government.", "ACCUSE", "allege"),
+    ("Russia launched cyber warfare against Estonia in 2007.", "COERCE", "cyber"),
+    ("A detainee died after torture in a police station, his family said.",
+     "ASSAULT", "torture"),
+    ("Kenya has suspended food supplies to the camps.", "SANCTION", None),
 ])
 def test_vocabulary(pipeline: Pipeline, text: str, typ: str, mode: str | None) -> None:
     ev = top(run(pipeline, text))
@@ -98,3 +113,30 @@ def test_past_perfect_background_ranks_lower(pipeline: Pipeline) -> None:
     out = run(pipeline, "Police arrested two men in Mosul on Tuesday. The men had "
                         "attacked a checkpoint in the city.")
     assert top(out).type == "COERCE"
+
+
+def test_dates_and_names_are_not_acts(pipeline: Pipeline) -> None:
+    out = run(pipeline, "KABUL, Afghanistan (March 24, 2011) The International Security "
+                        "Assistance Force confirmed the capture of a Taliban facilitator.")
+    assert [(e.type, e.mode) for e in out.events] == [("COERCE", "arrest")]
+
+
+def test_boilerplate_release_and_destroyed_contraband(pipeline: Pipeline) -> None:
+    out = run(pipeline, "For Immediate Release. The patrol found and destroyed 200 kilograms "
+                        "of opium and a weapons cache near Marjah.")
+    assert out.events == []
+
+
+def test_broad_target_ranks_below_the_detention(pipeline: Pipeline) -> None:
+    out = run(pipeline, "An Afghan and coalition security force targeted a Taliban leader in "
+                        "Zurmat district on Friday. After questioning, the force apprehended "
+                        "three suspected insurgents.")
+    assert top(out).type == "COERCE"
+
+
+def test_own_support_purpose_is_no_threat(pipeline: Pipeline) -> None:
+    out = run(pipeline, "The Afghan-led force requested close air support to engage the "
+                        "insurgent force near Sangin.")
+    assert [e.type for e in out.events] == ["ASSAULT"]
+    vowed = run(pipeline, "The militia vowed to engage American forces near the border.")
+    assert [e.type for e in vowed.events] == ["THREATEN"]

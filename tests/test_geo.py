@@ -284,3 +284,66 @@ def test_import_geonames_adds_villages(tmp_path: Path, gaz: Gazetteer) -> None:
     assert get_gazetteer().lookup("Umm Sabah") == []  # the shared index is untouched
     res = CliRunner().invoke(app, ["gazetteer", "lookup", "Nineveh"])
     assert res.exit_code == 0 and "adm1:IQ-NI" in res.output
+
+
+# --- context: containers, homonyms, spellings, event syntax ------------------------------
+
+def test_unknown_district_falls_back_to_its_province(geo: Any) -> None:
+    _, res = geo("A combined force detained a Taliban leader during a security operation in "
+                 "Zharay district, Kandahar province, yesterday.")
+    district = _place(res, "Zharay")
+    assert district is not None and district.id == "adm1:AF-KAN"
+    assert district is _place(res, "Kandahar province")
+
+
+def test_foreign_homonym_of_a_small_town_is_not_emitted(pipeline: Any) -> None:
+    places = _out_places(pipeline, "Afghan and coalition forces detained several suspected "
+                                   "insurgents in Zabul province on Wednesday while pursuing "
+                                   "a Taliban commander who leads an attack cell in Mizan "
+                                   "district.")
+    assert places["Zabul province"].country == "AFG"
+    assert "Mizan district" not in places or places["Mizan district"].country == "AFG"
+
+
+def test_close_spelling_in_a_place_slot(pipeline: Any) -> None:
+    places = _out_places(pipeline, "A roadside bomb went off on the main road in the town of "
+                                   "Mussaiyab, some 80 km south of Baghdad, Iraqi police said.")
+    p = next(p for t, p in places.items() if "Mussaiyab" in t)
+    assert p.country == "IRQ" and p.admin1 == "Babil" and p.confidence < 0.5
+
+
+def test_a_city_named_after_a_state_is_not_the_state(geo: Any) -> None:
+    _, res = geo("KANSAS CITY, Mo. - Thousands of Kansas utility customers were without "
+                 "power on Saturday after a blizzard buried parts of western Kansas.")
+    kc = _place(res, "KANSAS CITY")
+    state = next(p for m, p in res if m.text == "Kansas")
+    assert kc is not None and kc.feature == "city"
+    assert state is not None and state.feature == "admin1" and state.id != kc.id
+
+
+def test_demonyms_outside_actor_mentions_are_country_places(pipeline: Any) -> None:
+    places = _out_places(pipeline, "The Foreign Office was reviewing the Russian request "
+                                   "while Japanese officials inspected the cargo.")
+    assert places["Russian"].country == "RUS" and places["Japanese"].country == "JPN"
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # the subject's locative modifier; Baghdad is only the reference point
+    ("A policeman in Amara, south of Baghdad, was killed by gunmen overnight.", "kill",
+     "Amara"),
+    # a country modifying the act is the attacker's, not the place
+    ("Abu Nabil was reportedly killed in a U.S. airstrike.", "kill", None),
+    # the capital named by apposition
+    ("Hundreds of opposition supporters demonstrated in the capital Baku on Saturday.",
+     "demonstrate", "Baku"),
+])
+def test_event_place_syntax(pipeline: Any, text: str, trigger: str,
+                            expected: str | None) -> None:
+    from tocsin.model import Document
+
+    out = pipeline.process(Document(text=text))
+    ev = next(e for e in out.events if e.trigger and e.trigger.text.lower().startswith(
+        trigger[:5]))
+    places = {p.id: p for p in out.places}
+    got = places[ev.place].mentions[0].text if ev.place else None
+    assert got == expected

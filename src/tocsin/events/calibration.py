@@ -50,6 +50,8 @@ def raw_score(act: CodedAct, has_place: bool, dated: bool) -> float:
     verb = act.token if not act.nominal else act.token.head
     if verb.tag_ in {"VBZ", "VBP"} and not m.future:
         score -= 0.05  # "the leader organizes bombings": a habit described, not an act
+    if act.broad and not act.nominal:
+        score -= 0.1  # a broad verb sense ("targeted a compound") names less than a specific one
     if _outcome(act.token):
         score += 0.12  # "forces targeted a leader, detaining two": the operation's result
     if _perfect(verb):
@@ -187,7 +189,8 @@ def _write_doc(path: Path, points: list[tuple[float, int]],
         "at the event's feature score (`tocsin.events.calibration`). The raw score adds:",
         "0.5, +0.15 main clause (+0.05 one clause down), +0.05 verb trigger, +0.1 named",
         "source, +0.05 target, +0.03 place, +0.02 explicit date, +0.05 first sentence,",
-        "-0.1 negated, -0.05 hypothetical, -0.05 simple present, +0.12 a participial",
+        "-0.1 negated, -0.05 hypothetical, -0.05 simple present, -0.1 a weak or broad",
+        "verb sense (\"targeted a leader\"), +0.12 a participial",
         "result of a main-clause act (\"targeted a leader, detaining two\"), -0.05 past",
         "perfect or perfect infinitive (\"had attacked\"), -0.1 inside a relative clause",
         "or participial modifier (\"weapons seized last year\"). The evaluators take a",

@@ -44,6 +44,7 @@ class CodedAct:
     attached: list[Token]
     nominal: bool
     threat_from: Token | None = None  # the verb the threat was made with ("warned")
+    broad: bool = False  # coded from a weak or broad sense ("targeted"): ranks lower
 
 
 def _clause_lemmas(tok: Token, extra: list[Token]) -> tuple[set[str], str]:
@@ -143,7 +144,8 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
         lemmas, text = _clause_lemmas(cand.token, cand.attached)
         mode = trig.mode or lex.mode_for(trig.type, lemmas, text)
         act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
-                       cand.attached, cand.nominal)
+                       cand.attached, cand.nominal,
+                       broad=trig.weak or trig.broad)
         m = frame.modality
         if trig.type == "THREATEN" and not cand.nominal and not _threat_content(cand.token,
                                                                                lex):

@@ -25,7 +25,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 _SET_FIELDS = ("objects", "not_objects", "subjects", "not_subjects", "modifiers",
                "not_modifiers", "context")
 _BOOL_FIELDS = ("complement", "other_subject", "target_subject", "predicative", "weak",
-                "attribution")
+                "broad", "attribution")
 _KEYS = frozenset({"lemma", "pos", "cameo", "mode", "note", *_SET_FIELDS, *_BOOL_FIELDS})
 _CAMEO = re.compile(r"^(0[1-9]|1[0-9]|20)\d{1,2}$")
 
@@ -71,6 +71,7 @@ class Trigger:
     target_subject: bool = False   # the subject is the target ("came under fire")
     predicative: bool = False      # not an event as a modifier ("Iran-backed militia")
     weak: bool = False             # only when the sentence has no other trigger
+    broad: bool = False            # names the aim more than the act ("targeted"): ranks lower
     attribution: bool = False      # says who did an event ("claimed responsibility")
     note: str | None = None
 

@@ -33,6 +33,8 @@ class ModalityCues:
     claim_phrases: tuple[str, ...]
     fatality_lemmas: frozenset[str]
     injury_lemmas: frozenset[str]
+    ruled_out: frozenset[str] = frozenset()
+    own_support: frozenset[str] = frozenset()
     deontic_modals: frozenset[str] = frozenset()
     refusal_verbs: frozenset[str] = frozenset()
     obligation_verbs: frozenset[str] = frozenset()
@@ -76,6 +78,33 @@ def governor(tok: Token) -> Token | None:
     return None
 
 
+def _ruled_out(trigger: Token, verb: Token, phrases: frozenset[str]) -> bool:
+    """The act is the subject of a predicate that excludes it ("lifting the sanctions is
+    out of the question", "a ceasefire is off the table")."""
+    if trigger is verb:
+        if verb.dep_ not in {"csubj", "csubjpass"} and not (
+                verb.tag_ == "VBG" and verb.dep_ in {"nsubj", "nsubjpass"}):
+            return False
+        pred, end = verb.head, max(t.i for t in verb.subtree)
+    elif trigger.dep_ in {"nsubj", "nsubjpass"}:
+        pred, end = verb, max(t.i for t in trigger.subtree)
+    else:
+        return False
+    rest = " ".join(t.lower_ for t in pred.subtree if t.i > end)
+    return any(p in rest for p in phrases)
+
+
+def _asks_own_support(verb: Token, support: frozenset[str]) -> bool:
+    """"requested close air support to engage them": the purpose of a unit's call for its
+    own support is an act in progress, not an announced one."""
+    for obj in verb.children:
+        if obj.dep_ == "dobj":
+            phrase = " ".join(t.lower_ for t in obj.subtree)
+            if any(s in phrase for s in support):
+                return True
+    return False
+
+
 @dataclass(slots=True)
 class Frame:
     """What the clauses above a trigger say about it."""
@@ -111,6 +140,8 @@ def read_modality(trigger: Token) -> Frame:
             m.hypothetical = True
     if _negated_subject(verb):
         m.negated = True  # "no group claimed responsibility"
+    if _ruled_out(trigger, verb, c.ruled_out):
+        m.negated = True  # "talks with the rebels are out of the question"
     if trigger is not verb and any(ch.dep_ == "neg" or ch.lower_ == "no"
                                    for ch in trigger.children):
         m.negated = True
@@ -137,7 +168,8 @@ def read_modality(trigger: Token) -> Frame:
         infinitive = cur.dep_ == "advcl" and bool(forms & threat_verbs()) and any(
             ch.dep_ == "aux" and ch.lower_ == "to" for ch in cur.children)
         if (cur.dep_ in {"xcomp", "ccomp"} or infinitive) and forms & c.intent_verbs and (
-                cur.dep_ == "xcomp" or infinitive or m.hypothetical or m.future):
+                cur.dep_ == "xcomp" or infinitive or m.hypothetical or m.future) and not (
+                _asks_own_support(gov, c.own_support)):
             m.future = True
             frame.intent = frame.intent or gov
         if cur.dep_ == "ccomp" and lemma in c.denial_verbs:

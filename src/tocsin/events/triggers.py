@@ -28,7 +28,9 @@ QUANTITY_HEADS = frozenset({"thousand", "thousands", "hundred", "hundreds", "doz
                             "score", "scores", "group", "crowd", "number", "band", "handful",
                             "some", "many", "most", "several", "one", "two", "three", "part",
                             "all", "million", "ton", "tonne", "kg", "dollar", "worth",
-                            "shipment", "consignment", "batch", "team", "contingent"})
+                            "shipment", "consignment", "batch", "team", "contingent",
+                            "kilogram", "kilo", "gram", "pound", "litre", "liter",
+                            "barrel", "sack", "truckload"})
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:
@@ -37,13 +39,21 @@ def _phrase_lemmas(tok: Token) -> set[str]:
     out = {tok.lemma_.lower(), tok.lower_}  # "the wounded" keeps its word, not "wound"
     if tok.lemma_.lower() in QUANTITY_HEADS or tok.like_num:
         for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
+            # "thousands of protesters", "$2 million in aid"
+            if prep.dep_ == "prep" and (prep.lower_ == "of" or (
+                    prep.lower_ == "in" and _is_sum(tok))):
                 out.update(p.lemma_.lower() for p in prep.children if p.dep_ == "pobj")
     for c in tok.children:
         if c.dep_ in {"compound", "amod"}:
             out.add(c.lemma_.lower())
             out.add(f"{c.lemma_.lower()} {tok.lemma_.lower()}")
     return out
+
+
+def _is_sum(tok: Token) -> bool:
+    """An amount of money: "$2 million", "352 million euros"."""
+    return tok.like_num or any(c.tag_ == "$" or c.like_num for c in tok.children) or \
+        tok.lemma_.lower() in {"dollar", "euro", "pound", "million", "billion"}
 
 
 def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
@@ -57,6 +67,8 @@ def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
     for ch in tok.children:
         if ch.dep_ in {"dobj", "attr", "oprd", "dative", "nsubjpass"}:
             objects |= _phrase_lemmas(ch)
+            for conj in ch.conjuncts:  # "destroyed the opium and a weapons cache"
+                objects |= _phrase_lemmas(conj)
         elif ch.dep_ in {"nsubj", "csubj"}:
             subjects |= _phrase_lemmas(ch)
         elif ch.dep_ == "prep":
@@ -79,6 +91,8 @@ def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
 
 
 def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
+    if tok.ent_type_ in {"DATE", "TIME"}:
+        return None  # "March 24": a date, not a march
     pos = "VERB" if tok.pos_ in {"VERB", "AUX"} else tok.pos_
     adjective = pos == "ADJ" and tok.dep_ in {"amod", "compound"}
     if pos not in {"VERB", "NOUN", "PROPN"} and not adjective:
@@ -116,7 +130,8 @@ def quantity_head(tok: Token) -> Token:
     cur = tok
     for _ in range(2):
         prep = cur.head
-        if not (cur.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ in {"NOUN", "NUM"}
+        if not (cur.dep_ == "pobj" and (prep.lower_ == "of" or (
+                prep.lower_ == "in" and _is_sum(prep.head))) and prep.head.pos_ in {"NOUN", "NUM"}
                 and prep.head.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj", "attr"}):
             break
         cur = prep.head
@@ -217,6 +232,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     by_noun = {k.token.i: k for k in nouns}
     for cand in nouns:
         anchor = cand.token
+        if anchor.dep_ == "compound" and anchor.pos_ == "PROPN" and anchor.head.pos_ == "PROPN":
+            continue  # "International Security Assistance Force": a name, not an act
         if (anchor.dep_ == "compound" or (anchor.dep_ == "amod" and cand.trigger.is_phrase)) \
                 and anchor.head.i not in noun_idx and anchor.head.i > anchor.i:
             # "a hunger strike", "a mediation mission", "martial law": the phrase's head

@@ -9,6 +9,7 @@ that the gazetteer knows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -133,15 +134,24 @@ def _strip_the(doc: Doc, s: int, e: int) -> int:
     return s
 
 
+@lru_cache(maxsize=1)
+def _site_first_words() -> frozenset[str]:
+    return frozenset(k.split()[0] for k in site_keys() if k)
+
+
 def _site_token_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token spans whose text normalises to a curated site name or alias, longest first."""
     sites = site_keys()
+    firsts = _site_first_words()
     out: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
     while i < n:
         hit = 0
-        if not (doc[i].is_stop or doc[i].is_punct or doc[i].is_space):
+        tok = doc[i]
+        # only where a site name can start: its first word, or an article before it
+        if not (tok.is_stop or tok.is_punct or tok.is_space) and (
+                tok.lower_ in _CONNECTORS or normalize_place(tok.text) in firsts):
             for k in range(min(_MAX_SITE_TOKENS, n - i), 0, -1):
                 gram = doc[i:i + k]
                 if gram[-1].is_punct or not any(

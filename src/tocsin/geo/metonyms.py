@@ -94,18 +94,21 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
         if m.kind in ("anaphor", "generic") or (m.tok_start, m.tok_end) in seen:
             continue
         seen.add((m.tok_start, m.tok_end))
+        if m.kind == "ner" and _locative_slot(doc, m.tok_start):
+            # a name the tagger took for a person or an organisation, in a place's slot
+            # ("the town of Mussaiyab", "the province of Muthanna"): a place
+            span = doc[m.tok_start:m.tok_end]
+            hint = "province" if doc[m.tok_start - 2].lower_ in (
+                "province", "governorate", "region") else "city"
+            out.append(PlaceMention(span.text, span.start_char, span.end_char,
+                                    m.tok_start, m.tok_end, hint, span.text))
+            continue
         actor = actors.get(m.actor_id)
         person = actor is not None and actor.type == "person"
         if person and m.tok_end - m.tok_start < 2:
             continue
         found = _geo_run(doc, m.tok_start, m.tok_end)
         if found is None:
-            if m.kind == "ner" and not person and _locative_slot(doc, m.tok_start):
-                # a name the tagger called an organisation, in a place's slot ("in the
-                # town of Mussaiyab"): a place the resolver may still find
-                span = doc[m.tok_start:m.tok_end]
-                out.append(PlaceMention(span.text, span.start_char, span.end_char,
-                                        m.tok_start, m.tok_end, "city", span.text))
             continue
         s, e, iso3 = found
         if iso3 is None and m.kind == "kb":

@@ -90,12 +90,24 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
 def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     """mention index -> index of the mention right after ", " ("in Tripoli, Lebanon")."""
     out = {}
+    text = doc.text  # built from the tokens on every access: read it once
     for i in range(len(mentions) - 1):
-        gap = doc.text[mentions[i].end:mentions[i + 1].start]
+        gap = text[mentions[i].end:mentions[i + 1].start]
         # "in Deir ez-Zor, US forces said": an actor is no container
         if gap.strip() == "," and not mentions[i + 1].from_actor:
             out[i] = i + 1
     return out
+
+
+def _others(where: dict[str, dict[str, float]], key: str) -> dict[str, float]:
+    """Country shares of the places named by the other names of the document."""
+    votes: dict[str, float] = defaultdict(float)
+    for k, per in where.items():
+        if k != key:
+            for c, v in per.items():
+                votes[c] += v
+    total = sum(votes.values()) or 1.0
+    return {c: v / total for c, v in votes.items()}
 
 
 def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | None
@@ -133,8 +145,7 @@ def _implausible(e: GazEntry, share: dict[str, float]) -> bool:
     if not share or max(share.values()) < 0.4:
         return False  # no dominant country: nothing to contradict
     top = max(share, key=lambda c: share[c])
-    # the place's own vote is in its share: a lone foreign homonym stays below 0.2
-    return e.country != top and share.get(e.country or "", 0.0) < 0.2
+    return e.country != top and share.get(e.country or "", 0.0) < 0.1
 
 
 def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float],
@@ -174,11 +185,17 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     if country_hint:
         votes[country_hint] += 3.0
     first: list[GazEntry | None] = []
+    # where the text places things, without the actors' nationalities ("American
+    # soldiers" in Fallujah): the evidence a foreign homonym is weighed against
+    where: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m, k, cs in zip(mentions, keys, cands, strict=True):
         best, conf = _pick(cs, m, k, {}, None)
         first.append(best)
         if best is not None and best.country:
-            votes[best.country] += 2.0 if best.feature == "country" else conf
+            vote = 2.0 if best.feature == "country" else conf
+            votes[best.country] += vote
+            if not m.from_actor:
+                where[k][best.country] += vote
     total = sum(votes.values()) or 1.0
     share = {c: v / total for c, v in votes.items()}
     a1votes: dict[str, float] = defaultdict(float)
@@ -218,7 +235,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
             # only knows elsewhere) is still known to lie in its stated container.
             entry, conf = cont, 0.3
-        elif entry is not None and cont is None and _implausible(entry, share):
+        elif entry is not None and cont is None and _implausible(entry, _others(where, k)):
             entry, conf = None, 0.0
         chosen[k] = (entry, conf)
 
@@ -262,10 +279,16 @@ _BEARINGS = frozenset({
 
 def _locative(tok: Token) -> bool:
     """Is ``tok`` (a place name) the object of a locative preposition ("in Afghanistan")?"""
-    root = tok
-    while root.dep_ in ("compound", "amod") and root.head is not root:
-        root = root.head
-    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE
+    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE
+
+
+def _describes_person(tok: Token) -> bool:
+    """A place naming where a person or group is from ("a Tampa woman", "a cab driver from
+    Abidjan", "Nigeria's largest tribes")."""
+    head = tok.head
+    if tok.dep_ in ("compound", "amod", "poss", "nmod") and head.pos_ == "NOUN":
+        return True
+    return (tok.dep_ == "pobj" and head.lower_ == "from" and head.head.pos_ == "NOUN")
 
 
 def _reference_point(tok: Token) -> bool:
@@ -308,7 +331,9 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
             # country level and no actor ("killed in a U.S. airstrike")
             if h is trigger and child.dep_ in ("dobj", "nsubjpass"):
                 stack = [(child, h_depth + 1, True)]  # "captured the town of Bakwa"
-            elif child.dep_ == "prep" and child.lower_ in LOCATIVE:
+            elif child.dep_ == "prep" and child.lower_ in LOCATIVE and not (
+                    h.i != trigger.i and h.head.i == trigger.i and child.lower_ == "from"):
+                # (a participant "from Abidjan" says where they come from, not the event)
                 stack = [(o, h_depth + 1, False) for o in child.children if o.dep_ == "pobj"]
             else:
                 continue
@@ -327,7 +352,7 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                     if c.dep_ == "prep":
                         stack.extend((o, depth + 1, False) for o in c.children
                                      if o.dep_ == "pobj")
-                    elif c.dep_ in ("appos", "conj"):
+                    elif c.dep_ in ("appos", "conj", "poss"):  # "in Syria's war"
                         stack.append((c, depth, strict))
                     elif c.dep_ in ("compound", "nmod", "amod"):
                         stack.append((c, depth, True))
@@ -337,8 +362,11 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
     same: list[tuple[int, int, int, Place]] = []
     for m, p in resolved:
         if (p is not None and sent.start <= m.tok_start < sent.end and not m.from_actor
-                and (p.feature != "country" or _locative(trigger.doc[m.tok_start]))):
-            ref = _reference_point(trigger.doc[m.tok_end - 1])
+                and (p.feature != "country" or _locative(trigger.doc[m.tok_end - 1]))):
+            root = trigger.doc[m.tok_end - 1]
+            if _describes_person(root):
+                continue  # "A Tampa woman", "a driver from Abidjan": origin, not location
+            ref = _reference_point(root)
             same.append((-ref, SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
     if same:
         return max(same, key=lambda x: (x[0], x[1], x[2]))[3]

@@ -110,7 +110,7 @@ class ScaleReport:
     partitions: int = 0
     skipped: int = 0  # already merged by an earlier run
     failed: int = 0
-    rss_mb: dict[str, float] = field(default_factory=dict)  # sandbox pid -> peak RSS (MB)
+    rss_mb: dict[str, float] = field(default_factory=dict)  # worker -> its sandbox's peak RSS
     worker_rss_mb: dict[str, float] = field(default_factory=dict)  # worker process pid
     extract_seconds: float = 0.0  # summed over partitions (worker time)
 
@@ -133,6 +133,8 @@ def drive(store: Store, parts: Iterable[Partition], work_dir: Path, submit: Subm
     manifest = Manifest(work_dir / "manifest.jsonl")
     out_dir = work_dir / "parts"
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".*.tmp"):  # half-written by a killed run's workers
+        stale.unlink(missing_ok=True)
     sr = ScaleReport(IngestReport())
     out = _Reporter(report_path, log)
     plan = iter(parts)
@@ -189,7 +191,7 @@ def drive(store: Store, parts: Iterable[Partition], work_dir: Path, submit: Subm
                         f"{type(exc).__name__}: {exc}"), None)
                     ready[part.index] = (part, None)
                     continue
-                worker = str(res.get("sandbox_pid") or res.get("pid"))
+                worker = str(res.get("worker") or res.get("pid"))
                 rss = float(res.get("sandbox_rss_mb") or 0.0)
                 sr.rss_mb[worker] = max(sr.rss_mb.get(worker, 0.0), rss)
                 wpid = str(res.get("pid"))

@@ -32,10 +32,16 @@ class Sandbox:
     """One child process holding the pipeline; `run(docs)` never raises for a document."""
 
     def __init__(self, timeout: float = 120.0, model: str | None = None,
-                 memory_mb: int | None = None) -> None:
+                 memory_mb: int | None = None, recycle_docs: int = 2000,
+                 recycle_rss_mb: float = 1200.0) -> None:
         self.timeout = timeout
         self.model = model
         self.memory_mb = memory_mb
+        # A long-lived spaCy process grows (string store, caches): a fresh child every
+        # `recycle_docs` documents, or once it holds `recycle_rss_mb`, keeps memory flat.
+        self.recycle_docs, self.recycle_rss_mb = recycle_docs, recycle_rss_mb
+        self.since_start = 0
+        self.recycles = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.out: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.peak_rss_mb = 0.0
@@ -53,6 +59,7 @@ class Sandbox:
             env["TOCSIN_SANDBOX_MODEL"] = self.model
         if self.memory_mb:
             env["TOCSIN_SANDBOX_MEMORY_MB"] = str(self.memory_mb)
+        self.since_start = 0
         self.proc = subprocess.Popen([sys.executable, "-m", "tocsin.scale.sandbox"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.out = queue.Queue()
@@ -123,6 +130,12 @@ class Sandbox:
             if msg.get("done"):
                 self.peak_rss_mb = max(self.peak_rss_mb, float(msg.get("rss_mb", 0.0)))
                 self.cpu_s = float(msg.get("cpu_s", 0.0))
+                self.since_start += len(docs)
+                if self.since_start >= self.recycle_docs or \
+                        float(msg.get("cur_mb", 0.0)) >= self.recycle_rss_mb:
+                    self.kill()
+                    self.recycles += 1
+                    self.start()
                 return None
             i = int(msg["i"])
             doc = docs[i]
@@ -178,7 +191,13 @@ def _usage() -> dict[str, float]:
     import resource
 
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"rss_mb": ru.ru_maxrss / 1024, "cpu_s": ru.ru_utime + ru.ru_stime}
+    usage = {"rss_mb": ru.ru_maxrss / 1024, "cpu_s": ru.ru_utime + ru.ru_stime}
+    try:  # resident now (Linux); the peak above never comes down
+        with open("/proc/self/statm") as f:
+            usage["cur_mb"] = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        pass
+    return usage
 
 
 def main() -> None:

@@ -85,7 +85,8 @@ def process_partition(part_dict: dict[str, Any], out_dir: str, timeout: float = 
     """Extract one partition into `out_dir`; returns a small summary for the driver."""
     part = Partition.from_dict(part_dict)
     path = part_path(out_dir, part.id)
-    base = {"index": part.index, "id": part.id, "path": str(path), "pid": os.getpid()}
+    base = {"index": part.index, "id": part.id, "path": str(path), "pid": os.getpid(),
+            "worker": f"{os.getpid()}/{threading.current_thread().name}"}
     if path.exists():  # done by an earlier attempt
         return {**base, "docs": 0, "errors": 0, "seconds": 0.0, "cached": True,
                 "sandbox_rss_mb": 0.0, "worker_rss_mb": _rss_mb()}
@@ -116,7 +117,7 @@ def process_partition(part_dict: dict[str, Any], out_dir: str, timeout: float = 
             "errors": sum(r["status"] == "error" for r in rows),
             "seconds": time.perf_counter() - t0, "cached": False,
             "sandbox_pid": box.pid, "sandbox_rss_mb": box.peak_rss_mb,
-            "sandbox_cpu_s": box.cpu_s,
+            "sandbox_cpu_s": box.cpu_s, "recycles": box.recycles,
             "worker_rss_mb": _rss_mb(), "restarts": box.restarts}
 
 
