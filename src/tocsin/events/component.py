@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -20,7 +19,7 @@ from tocsin.geo.resolve import event_place
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
 from tocsin.model import Span as TextSpan
 from tocsin.pipeline import Component, State, register
-from tocsin.time.resolve import resolve
+from tocsin.time.resolve import publication_fallback, resolve
 
 PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village", "admin1",
                                    "admin2", "country"})
@@ -55,12 +54,9 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
             return value
     if last is not None:
         return TimeValue(last.start, last.end, last.precision, last.text, "narrative")
-    if state.anchor is not None:
-        if act.type == "THREATEN":
-            return TimeValue(state.anchor, state.anchor, "day", None, "publication-date")
-        return TimeValue(state.anchor - timedelta(days=6), state.anchor, "week", None,
-                         "publication-week")
-    return TimeValue(None, None, "unknown")
+    # Reports mostly tell the day's or the night's events: the publication day, marked as
+    # assumed by its rule name so that users can filter it out.
+    return publication_fallback(state.anchor, threat=act.type == "THREATEN")
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +153,7 @@ class EventsComponent(Component):
                 self._emit(state, sent, act, index, last, dead if act is first_assault else None,
                            hurt if act is first_assault else None)
             explicit = [e.date for e in state.events[-len(acts):] if acts
-                        and e.date.rule not in {"narrative", "publication-week",
+                        and e.date.rule not in {"narrative", "publication-day-assumed",
                                                 "publication-date", None}]
             if explicit:
                 last = explicit[-1]
@@ -203,8 +199,8 @@ class EventsComponent(Component):
             place=place.id if place else None, fatalities=dead, injuries=hurt,
             modality=m,
             evidence=Evidence(sent.text, sent.start_char, sent.end_char),
-            confidence=_confidence(act, place, when.rule not in {None, "publication-week",
-                                                                "narrative"}),
+            confidence=_confidence(act, place, when.rule not in {
+                None, "publication-day-assumed", "narrative"}),
             trigger=trigger,
         )
         state.events.append(event)

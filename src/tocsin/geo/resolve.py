@@ -286,9 +286,11 @@ def _describes_person(tok: Token) -> bool:
     """A place naming where a person or group is from ("a Tampa woman", "a cab driver from
     Abidjan", "Nigeria's largest tribes")."""
     head = tok.head
-    if tok.dep_ in ("compound", "amod", "poss", "nmod") and head.pos_ == "NOUN":
-        return True
-    return (tok.dep_ == "pobj" and head.lower_ == "from" and head.head.pos_ == "NOUN")
+    if tok.dep_ == "pobj" and head.lower_ == "from":
+        head = head.head
+    elif tok.dep_ not in ("compound", "amod", "poss", "nmod"):
+        return False
+    return head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "appos")
 
 
 def _reference_point(tok: Token) -> bool:
