@@ -86,3 +86,16 @@ def test_descriptions_and_possessives_attach_to_the_right_actor(pipeline) -> Non
     assert request.source == ["muqtada-al-sadr"]
     threat = next(e for e in out.events if e.type == "THREATEN")
     assert threat.source == ["asaib-ahl-al-haq"]
+
+
+def test_ambiguous_alias_resolves_by_context(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.model import Document
+
+    lebanon = ("BEIRUT — Hezbollah leader Hassan Nasrallah said on Sunday that the group "
+               "would respond to the strike in southern Lebanon.")
+    iraq = ("BAGHDAD — Hezbollah fighters of the Iraqi Popular Mobilization Forces, led by "
+            "Abu Mahdi al-Muhandis, clashed with Islamic State near Jurf al-Sakhar.")
+    ids_lb = {a.id for a in pipeline.process(Document(text=lebanon)).actors}
+    ids_iq = {a.id for a in pipeline.process(Document(text=iraq)).actors}
+    assert "hezbollah" in ids_lb and "kataib-hezbollah" not in ids_lb
+    assert "kataib-hezbollah" in ids_iq and "hezbollah" not in ids_iq
