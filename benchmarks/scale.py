@@ -9,7 +9,9 @@ partition submitted to the last Parquet file written (extraction, the part that 
 CPU seconds of the pipeline processes give documents per CPU-second, which contention
 from other work on the machine does not distort the way wall time is. Merging the files
 into DuckDB (single writer) is timed on its own, and one end-to-end `run_dask` with 2
-workers includes cluster start-up, model loading and the in-order merge.
+workers includes cluster start-up, model loading and the in-order merge. A control (the
+same pure-Python work in 1 and then 2 processes) shows how much parallelism the machine
+offers at that moment, since on a shared machine other work takes its share.
 """
 
 from __future__ import annotations
@@ -56,6 +58,30 @@ def _measure(name: str, n_docs: int, pids: list[int], run: Callable[[], list[dic
             "rss_mb_after_first_partition": round(first) if first else None,
             "load_avg_1min_before": round(load0, 2), "load_avg_1min_after":
             round(os.getloadavg()[0], 2)}
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def control(work: int = 30_000_000) -> dict[str, Any]:
+    """The same pure-Python work in 1 process, then split over 2: what parallelism the
+    machine gives right now (on a shared machine, other sessions take their share)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_burn, [1000, 1000]))  # start both processes first
+        t0 = time.perf_counter()
+        pool.submit(_burn, work).result()
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        list(pool.map(_burn, [work // 2, work // 2]))
+        two = time.perf_counter() - t0
+    return {"config": "control: pure-Python work, 2 processes vs 1",
+            "speedup": round(one / two, 2), "load_avg_1min": round(os.getloadavg()[0], 2)}
 
 
 def bench_dask(n: int, parts: list[Any], n_docs: int, out: Path) -> dict[str, Any]:
@@ -135,6 +161,8 @@ def main() -> None:
                                     else None, "source": d.source, "url": d.url}) + "\n")
         parts = list(plan([str(corpus)], size=args.partition_size))
         chars = sum(len(d.text) for d in docs)
+        results.append(control())
+        print(json.dumps(results[-1]), flush=True)
         for cfg in args.configs.split(","):
             out = Path(tmp) / cfg
             bench = bench_dask if cfg.startswith("dask") else bench_local
@@ -166,6 +194,9 @@ def main() -> None:
     one, two = by.get("dask, 1 worker"), by.get("dask, 2 workers")
     summary: dict[str, Any] = {"documents": len(docs), "mean_chars": round(chars / len(docs)),
                                "partitions": len(parts), "results": results}
+    ctl = by.get("control: pure-Python work, 2 processes vs 1")
+    if ctl:
+        summary["machine_parallelism_2_vs_1"] = ctl["speedup"]
     if one and two:
         summary["dask_speedup_2_vs_1_wall"] = round(two["docs_per_s"] / one["docs_per_s"], 2)
         summary["dask_speedup_2_vs_1_cpu"] = round(

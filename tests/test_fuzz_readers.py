@@ -254,7 +254,7 @@ ATHERIS = Path(__file__).with_name("fuzz_atheris.py")
 
 def test_atheris_bounded_run() -> None:
     pytest.importorskip("atheris")
-    res = subprocess.run([sys.executable, str(ATHERIS), "-runs=20000", "-max_total_time=30",
+    res = subprocess.run([sys.executable, str(ATHERIS), "-runs=100000", "-max_total_time=20",
                           "-timeout=20", "-rss_limit_mb=3000"],
                          capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr[-3000:]

@@ -186,7 +186,7 @@ def test_pipeline_process_killed_under_a_batch_is_recovered() -> None:
 
     box = Sandbox(timeout=60.0)
     box.start()
-    text = "Militants attacked an army checkpoint in Diyala, killing two soldiers. " * 400
+    text = "Militants attacked an army checkpoint in Diyala, killing two soldiers. " * 1000
     killed: list[int] = []
 
     def kill_soon() -> None:

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from tocsin.ingest import read_path
 from tocsin.model import Document, Extraction, InputError
 from tocsin.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from tocsin.llm import LLMCoder
+
+CODERS = ("default", "llm")
 
 
 @lru_cache(maxsize=2)
 def get_pipeline(model: str | None = None) -> Pipeline:
     """The process-wide pipeline (the spaCy model and data load once per process)."""
     return Pipeline.load(model)
+
+
+def get_coder(name: str | None = None, model: str | None = None) -> Pipeline | LLMCoder:
+    """The event coder to run: the local pipeline (default), or the LLM coder for "llm".
+
+    Without a name, $TOCSIN_CODER decides. The LLM coder raises `LLMConfigError` when
+    TOCSIN_LLM_URL is not set.
+    """
+    name = (name or os.environ.get("TOCSIN_CODER") or "default").strip().lower()
+    if name == "llm":
+        from tocsin.llm import LLMCoder
+
+        return LLMCoder()
+    if name != "default":
+        raise ValueError(f"unknown coder {name!r}; known: {', '.join(CODERS)}")
+    return get_pipeline(model)
 
 
 def extract(text: str, published: date | str | None = None, **meta: str) -> Extraction:
@@ -25,9 +48,10 @@ def extract(text: str, published: date | str | None = None, **meta: str) -> Extr
 
 
 def extract_paths(paths: Iterable[str], published: date | None = None,
-                  model: str | None = None) -> Iterator[Extraction | InputError]:
+                  model: str | None = None, coder: str | None = None
+                  ) -> Iterator[Extraction | InputError]:
     """Every document of every path, in order; bad items come out as `InputError`s."""
-    pipeline = get_pipeline(model)
+    pipeline = get_coder(coder, model)
 
     def items() -> Iterator[Document | InputError]:
         for path in paths:

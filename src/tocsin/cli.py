@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 from datetime import date
 from typing import Annotated
@@ -32,14 +33,21 @@ def extract(
     fmt: Annotated[str | None, typer.Option("--format", help="json or jsonl")] = None,
     include_text: Annotated[bool, typer.Option("--include-text")] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
+    coder: Annotated[str | None, typer.Option(
+        help="default (local) or llm (TOCSIN_LLM_URL server); default: $TOCSIN_CODER")] = None,
 ) -> None:
     """Print the contract's JSON for each document (see CONTRACT.md)."""
-    from tocsin.api import extract_paths
+    from tocsin.api import extract_paths, get_coder
 
     pub = _date(published)
     if fmt not in (None, "json", "jsonl"):
         raise typer.BadParameter("--format must be json or jsonl")
-    results = extract_paths(paths or ["-"], pub, model)
+    if (coder or os.environ.get("TOCSIN_CODER") or "default") != "default":
+        try:  # fail as a usage error now, not mid-stream: unknown name or no server URL
+            get_coder(coder, model)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    results = extract_paths(paths or ["-"], pub, model, coder)
     # Stream: one pretty object when there is exactly one document (and no --format),
     # otherwise one line per document as soon as it is done.
     head = list(itertools.islice(results, 2))

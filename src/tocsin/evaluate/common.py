@@ -47,9 +47,9 @@ def sample(records: Sequence[T], n: int | None, seed: int) -> list[T]:
 
 def run_pipeline(docs: Sequence[Document]) -> list[Extraction | str]:
     """One Extraction per document, or the error message where the pipeline raised."""
-    from tocsin.api import get_pipeline
+    from tocsin.api import get_coder
 
-    pipeline = get_pipeline()
+    pipeline = get_coder()  # the local pipeline unless TOCSIN_CODER=llm
     out: list[Extraction | str] = []
     try:
         for item in pipeline.pipe(iter(docs)):
