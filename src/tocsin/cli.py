@@ -6,24 +6,17 @@ import itertools
 import json
 import os
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
 
+from tocsin.cliutil import parse_day as _date
 from tocsin.model import InputError, error_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Conflict reporting in, evidence-linked event data out.")
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
 @app.command()

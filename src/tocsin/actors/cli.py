@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from tocsin.actors.kb import KBActor, KBError, KnowledgeBase
+from tocsin.cliutil import parse_day as _day
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="a date YYYY-MM-DD")]
@@ -19,13 +19,6 @@ FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="inpu
 DryOpt = Annotated[bool, typer.Option("--dry-run", help="report counts, write nothing")]
 
 
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
 def _stem(prefix: str, path: Path) -> str:

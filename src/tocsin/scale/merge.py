@@ -75,13 +75,7 @@ def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Rep
             out.error(rep, InputError(f"store failed: {type(exc).__name__}: {exc}",
                                       id=ext.doc.id), row["origin"])
             continue
-        if res.status == "added":
-            rep.added += 1
-            rep.events += res.events
-        elif res.status == "duplicate":
-            rep.duplicates += 1
-        else:
-            rep.existing += 1
+        rep.tally(res)
 
 
 def load_parquet(store: Store, paths: Iterable[str | Path], rep: IngestReport | None = None

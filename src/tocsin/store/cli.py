@@ -11,18 +11,13 @@ from typing import Annotated, Any
 
 import typer
 
+from tocsin.cliutil import parse_day as _date
+
 DB = Annotated[str, typer.Option("--db", help="DuckDB file")]
 DEFAULT_DB = "tocsin.duckdb"
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
 def _seconds(value: str) -> float:

@@ -21,7 +21,7 @@ from tocsin.model import Document, Extraction, InputError, error_json
 if TYPE_CHECKING:
     from tocsin.ingest.fetch import FetchOptions
     from tocsin.pipeline import Pipeline
-    from tocsin.store.store import Store
+    from tocsin.store.store import AddResult, Store
 
 
 @dataclass(slots=True)
@@ -32,6 +32,16 @@ class IngestReport:
     events: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+
+    def tally(self, res: AddResult) -> None:
+        """Count one stored document by what the store did with it."""
+        if res.status == "added":
+            self.added += 1
+            self.events += res.events
+        elif res.status == "duplicate":
+            self.duplicates += 1
+        else:
+            self.existing += 1
 
     def summary(self) -> dict[str, Any]:
         return {"added": self.added, "existing": self.existing,
@@ -103,13 +113,7 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
                                       source=ext.doc.source, url=ext.doc.url),
                       origins.get(ext.doc.id))
             return
-        if res.status == "added":
-            rep.added += 1
-            rep.events += res.events
-        elif res.status == "duplicate":
-            rep.duplicates += 1
-        else:
-            rep.existing += 1
+        rep.tally(res)
         out.say(f"{res.status} {res.doc_id}")
         if bar is not None:
             bar.update(task, advance=1, description=f"{rep.added} added, "
