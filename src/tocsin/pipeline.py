@@ -7,6 +7,7 @@ producing silently empty output.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,15 +40,16 @@ class State:
     done: set[str] = field(default_factory=set)
 
 
-class Component:
+class Component(ABC):
     """A named pipeline stage. Subclasses set the class attributes and `__call__`."""
 
     name: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
 
-    def __call__(self, state: State) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def __call__(self, state: State) -> None:
+        """Read what `requires` names from `state`, write what `assigns` names."""
 
 
 REGISTRY: dict[str, Callable[[], Component]] = {}
