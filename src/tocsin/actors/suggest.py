@@ -17,10 +17,9 @@ from typing import Any
 
 import yaml
 
+from tocsin.actors.coref import GROUP_TYPES
 from tocsin.actors.kb import KnowledgeBase
 from tocsin.store import Store
-
-GROUP_TYPES = ("militia", "rebel", "organization", "party")
 
 
 @dataclass(slots=True)
