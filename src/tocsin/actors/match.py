@@ -342,11 +342,10 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
     if len(span) == 1 and span.end < len(doc) and (
             doc[span.end].lemma_.lower() in nouns.place_nouns):
         return False  # "Tahrir Square", "Abha airport"
-    if len(span) == 1 and any(e.label_ == "PERSON" and e.start <= span.start and
-                              span.end <= e.end and len(e) > 1 for e in doc.ents):
-        return False  # "Abbas" inside "Abbas Mousavi" is not Mahmoud Abbas
     if _embedded(span, nouns):
-        return False  # "al-Muhandis" inside "Saraya Thar al-Muhandis": another name
+        # "al-Muhandis" inside "Saraya Thar al-Muhandis", "Abbas" inside "Abbas Mousavi":
+        # part of another, longer name.
+        return False
     aliases = [h for h in m.candidates if h.kind == "alias"]
     if not aliases or not all(h.ambiguous for h in aliases):
         return True

@@ -6,12 +6,16 @@ import hashlib
 import os
 import random
 import re
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tocsin.model import Actor, Document, Event, Extraction, Place
+
+if TYPE_CHECKING:
+    from tocsin.evaluate.report import Report
 
 T = TypeVar("T")
 
@@ -62,6 +66,16 @@ def run_pipeline(docs: Sequence[Document]) -> list[Extraction | str]:
             except Exception as exc:  # counted and reported per record
                 out.append(f"{type(exc).__name__}: {exc}")
     return out
+
+
+def scored(golds: Sequence[Any], score: Callable[..., Report], path: Path, t0: float,
+           to_doc: Callable[[Any], Document] | None = None, **score_kw: Any) -> Report:
+    """Run the pipeline over the gold records' texts and score them: the common tail of every
+    evaluator (`t0` is when loading began, so that the report's time covers it)."""
+    docs = [to_doc(g) if to_doc else Document(text=g.text, id=g.id) for g in golds]
+    rep = score(golds, run_pipeline(docs), str(path), **score_kw)
+    rep.seconds = time.perf_counter() - t0
+    return rep
 
 
 # --- reading an Extraction -------------------------------------------------------------

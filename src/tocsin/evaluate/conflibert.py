@@ -16,10 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tocsin.evaluate.common import PLOVER_QUAD, primary_event, quad_of_root, run_pipeline, sample
+from tocsin.evaluate.common import (
+    PLOVER_QUAD,
+    primary_event,
+    quad_of_root,
+    sample,
+    scored,
+)
 from tocsin.evaluate.metrics import accuracy, confusion, macro_f1, per_class, safe_div
 from tocsin.evaluate.report import ClassTable, Report
-from tocsin.model import Document, Event, Extraction
+from tocsin.model import Event, Extraction
 
 NAMES = ("0 statement", "1 verbal coop", "2 material coop", "3 verbal conflict",
          "4 material conflict")
@@ -83,8 +89,4 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path), sample_n, seed)
-    rep = score(golds, run_pipeline([Document(text=g.text, id=g.id) for g in golds]),
-                str(path))
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    return scored(sample(load(path), sample_n, seed), score, path, t0)

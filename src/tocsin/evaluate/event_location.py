@@ -17,10 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tocsin.evaluate.common import event_over, place_map, primary_event, run_pipeline, sample
+from tocsin.evaluate.common import (
+    event_over,
+    place_map,
+    primary_event,
+    sample,
+    scored,
+)
 from tocsin.evaluate.metrics import Counts, overlaps, safe_div
 from tocsin.evaluate.report import ClassTable, Report
-from tocsin.model import Document, Extraction
+from tocsin.model import Extraction
 
 
 @dataclass(slots=True)
@@ -111,10 +117,7 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0,
              relabel_only: bool = False) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path, relabel_only), sample_n, seed)
-    rep = score(golds, run_pipeline([Document(text=g.text, id=g.id) for g in golds]),
-                str(path))
+    rep = scored(sample(load(path, relabel_only), sample_n, seed), score, path, t0)
     if relabel_only:
         rep.notes.append("RELABEL subset only (source == 'RELABEL')")
-    rep.seconds = time.perf_counter() - t0
     return rep

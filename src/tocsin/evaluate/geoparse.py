@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tocsin.evaluate.common import run_pipeline, sample
+from tocsin.evaluate.common import sample, scored
 from tocsin.evaluate.metrics import (
     Counts,
     acc_at_km,
@@ -28,7 +28,7 @@ from tocsin.evaluate.metrics import (
     span_counts,
 )
 from tocsin.evaluate.report import ClassTable, Report
-from tocsin.model import Document, Extraction
+from tocsin.model import Extraction
 
 
 @dataclass(slots=True)
@@ -166,8 +166,5 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path), sample_n, seed)
-    rep = score(golds, run_pipeline([Document(text=g.text, id=g.id) for g in golds]),
-                str(path), name=f"geoparse:{path.stem}")
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    return scored(sample(load(path), sample_n, seed), score, path, t0,
+                  name=f"geoparse:{path.stem}")

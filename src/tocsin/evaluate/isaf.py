@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tocsin.evaluate.common import place_map, primary_event, run_pipeline, sample
+from tocsin.evaluate.common import place_map, primary_event, sample, scored
 from tocsin.evaluate.metrics import confusion, per_class, safe_div
 from tocsin.evaluate.report import ClassTable, Report
 from tocsin.model import Document, Extraction
@@ -160,8 +160,5 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path), sample_n, seed)
-    docs = [Document(text=g.text, id=g.id, published=g.published) for g in golds]
-    rep = score(golds, run_pipeline(docs), str(path))
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    return scored(sample(load(path), sample_n, seed), score, path, t0,
+                  to_doc=lambda g: Document(text=g.text, id=g.id, published=g.published))

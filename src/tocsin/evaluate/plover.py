@@ -23,12 +23,12 @@ from tocsin.evaluate.common import (
     find_all,
     norm_name,
     primary_event,
-    run_pipeline,
     sample,
+    scored,
 )
 from tocsin.evaluate.metrics import accuracy, confusion, macro_f1, per_class, safe_div
 from tocsin.evaluate.report import ClassTable, Report
-from tocsin.model import PLOVER_TYPES, Actor, Document, Event, Extraction
+from tocsin.model import PLOVER_TYPES, Actor, Event, Extraction
 
 # Older PLOVER type names in the GSR -> (current type, mode implied by the old name).
 OLD_TYPES: dict[str, tuple[str, str | None]] = {
@@ -192,8 +192,4 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path), sample_n, seed)
-    outputs = run_pipeline([Document(text=g.text, id=g.id) for g in golds])
-    rep = score(golds, outputs, str(path))
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    return scored(sample(load(path), sample_n, seed), score, path, t0)

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tocsin.evaluate.common import actor_map, run_pipeline, sample
+from tocsin.evaluate.common import actor_map, sample, scored
 from tocsin.evaluate.metrics import Counts, overlaps, safe_div, span_counts
 from tocsin.evaluate.report import ClassTable, Report
-from tocsin.model import Document, Extraction
+from tocsin.model import Extraction
 
 CLASSES = ("Organisation", "Person", "Location")
 # tocsin relation type -> re3d relation type
@@ -145,8 +145,4 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
 
 def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
     t0 = time.perf_counter()
-    golds = sample(load(path), sample_n, seed)
-    rep = score(golds, run_pipeline([Document(text=g.text, id=g.id) for g in golds]),
-                str(path))
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    return scored(sample(load(path), sample_n, seed), score, path, t0)

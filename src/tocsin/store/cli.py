@@ -46,6 +46,15 @@ def _open(db: str, read_only: bool = False) -> Any:
         raise typer.BadParameter(f"cannot open {db}: {exc}") from None
 
 
+def _show(rows: list[dict[str, Any]], as_json: bool, cols: list[str], what: str) -> None:
+    """Rows as JSON Lines, or as a table titled with their count."""
+    if as_json:
+        for r in rows:
+            _print(r)
+    else:
+        _table(rows, cols, f"{len(rows)} {what}")
+
+
 def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -162,12 +171,8 @@ def register(app: typer.Typer) -> None:
                                     designated_by=designated_by, limit=limit)
             except QueryError as exc:
                 raise typer.BadParameter(str(exc)) from None
-        if as_json:
-            for r in rows:
-                _print(r)
-        else:
-            _table(rows, ["id", "type", "mode", "date_start", "place", "sources", "targets",
-                          "fatalities", "n_documents"], f"{len(rows)} events")
+        _show(rows, as_json, ["id", "type", "mode", "date_start", "place", "sources",
+                              "targets", "fatalities", "n_documents"], "events")
 
     @app.command()
     def event(event_id: str, db: DB = DEFAULT_DB) -> None:
@@ -189,12 +194,8 @@ def register(app: typer.Typer) -> None:
         """Actors seen in the store, most reported first."""
         with _open(db, read_only=True) as store:
             rows = store.actors(type=type, country=country, limit=limit)
-        if as_json:
-            for r in rows:
-                _print(r)
-        else:
-            _table(rows, ["id", "name", "type", "country", "n_documents", "n_events"],
-                   f"{len(rows)} actors")
+        _show(rows, as_json, ["id", "name", "type", "country", "n_documents", "n_events"],
+              "actors")
 
     @app.command()
     def actor(query: str, db: DB = DEFAULT_DB) -> None:
