@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tocsin.geo.build import ensure_index
+from tocsin.geo.event_place import event_place
 from tocsin.geo.finder import find_place_mentions
 from tocsin.geo.gazetteer import (
     Gazetteer,
@@ -21,7 +22,7 @@ from tocsin.geo.gazetteer import (
     normalize_place,
     reset_gazetteer,
 )
-from tocsin.geo.resolve import event_place, resolve_mentions
+from tocsin.geo.resolve import resolve_mentions
 from tocsin.model import Place
 
 

@@ -15,7 +15,7 @@ from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
-from tocsin.geo.resolve import event_place
+from tocsin.geo.event_place import event_place
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
 from tocsin.model import Span as TextSpan
 from tocsin.pipeline import Component, State, register
