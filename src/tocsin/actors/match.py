@@ -47,6 +47,7 @@ class ActorMention:
 class ActorNouns:
     generic: dict[str, str]  # lemma -> actor type
     state_nouns: frozenset[str]
+    state_acts: frozenset[str]
     org_anaphors: frozenset[str]
     person_anaphors: frozenset[str]
     locative_preps: frozenset[str]
@@ -66,6 +67,7 @@ def actor_nouns() -> ActorNouns:
     return ActorNouns(
         generic=generic,
         state_nouns=frozenset(data["state_nouns"]),
+        state_acts=frozenset(data["state_acts"]),
         org_anaphors=frozenset(data["anaphors"]["organization"]),
         person_anaphors=frozenset(data["anaphors"]["person"]),
         locative_preps=frozenset(data["locative_preps"]),
@@ -174,7 +176,8 @@ def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
         # does not name an actor at all.
         if root.tag_ in {"NNPS", "NNS"} or root.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             return root.pos_ in {"NOUN", "PROPN"}
-        return bool(noun_forms(root.head) & nouns.state_nouns)
+        head = noun_forms(root.head)
+        return bool(head & (nouns.state_nouns | nouns.state_acts | event_nouns()))
     if root.dep_ in {"compound", "amod", "nmod"} and (
             root.head.lemma_.lower() in event_nouns() or any(
                 c.dep_ == "compound" and c.lemma_.lower() in event_nouns()
@@ -271,8 +274,12 @@ def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
     out: list[ActorMention] = []
     for tok in doc:
         lemma = tok.lemma_.lower()
+        if tok.pos_ == "PROPN" and lemma not in nouns.generic:
+            lemma = lemma[:-1] if lemma.endswith("s") else lemma  # "Kurds" keeps its "s"
         typ = nouns.generic.get(lemma)
-        if typ is None or tok.pos_ != "NOUN" or _overlaps(tok.i, tok.i + 1, taken):
+        # Plural group names are often tagged proper nouns ("Kurds", "Shiites").
+        if typ is None or _overlaps(tok.i, tok.i + 1, taken) or not (
+                tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.tag_ == "NNPS")):
             continue
         if tok.dep_ == "compound":
             continue

@@ -17,7 +17,13 @@ from spacy.tokens import Span, Token
 from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import merge_contents, recode
-from tocsin.events.roles import ActorIndex, Roles, noun_roles, verb_roles
+from tocsin.events.roles import (
+    ActorIndex,
+    Roles,
+    noun_roles,
+    predicate_targets,
+    verb_roles,
+)
 from tocsin.events.triggers import Candidate, find_candidates
 
 # Acts that, when only threatened, become THREATEN with this mode.
@@ -177,6 +183,14 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
                   if a.type == "THREATEN" and a.frame.speaker is not None}
     acts = [a for a in acts if not (a.type in {"THREATEN", "AGREE"} and a.token.i in governing)]
     acts += _threat_statements(sent, index, acts)
+    for act in acts:
+        if not act.roles.target:
+            speaker = act.frame.speaker
+            exclude = act.roles.source + (index.head_actors(speaker) if speaker is not None
+                                          else [])
+            act.roles.target, phrases = predicate_targets(act.token, act.nominal, index,
+                                                          exclude)
+            act.roles.target_phrases += phrases
     return acts
 
 

@@ -124,6 +124,39 @@ def _place_country_target(act: CodedAct, state: State) -> list[str]:
     return []
 
 
+def _place_index(state: State, links: list[tuple[Any, Place | None]]) -> dict[int, str]:
+    """Tokens of place names (not named as actors) -> the country actor each stands for."""
+    kb = get_kb()
+    out: dict[int, str] = {}
+    for mention, place in links:
+        if place is None or not place.country or mention.from_actor:
+            continue
+        if kb.get(place.country.lower()) is not None:
+            out.update((t, place.country.lower())
+                       for t in range(mention.tok_start, mention.tok_end))
+    return out
+
+
+def _place_actors(target: list[str], act: CodedAct, state: State) -> None:
+    """A target found as a place ("arrived in Amman") is its country, named by the place."""
+    kb = get_kb()
+    phrases = {t.i for p in act.roles.target_phrases for t in (p, *p.subtree)}
+    for actor_id in target:
+        kb_actor = kb.get(actor_id)
+        if kb_actor is None or kb_actor.type != "state":
+            continue
+        for mention, place in state.place_links:
+            if (place is None or (place.country or "").lower() != actor_id
+                    or not phrases & set(range(mention.tok_start, mention.tok_end))):
+                continue
+            actor = state.actors.setdefault(
+                actor_id, Actor(actor_id, kb_actor.name, "state", place.country, True))
+            span = TextSpan(mention.text, mention.start, mention.end)
+            if span not in actor.mentions:
+                actor.mentions.append(span)
+            break
+
+
 def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
     return calibrate(raw_score(act, place is not None, dated))
 
@@ -142,7 +175,7 @@ class EventsComponent(Component):
             for t in range(m.tok_start, m.tok_end):
                 if m.actor_id:
                     kinds[t] = (m.actor_id, m.kind)
-        index = ActorIndex(kinds)
+        index = ActorIndex(kinds, _place_index(state, self._links(state)))
         last: TimeValue | None = None
         for sent in state.doc.sents:
             acts = [a for a in code_sentence(sent, index, lex, state.time_spans)
@@ -187,6 +220,7 @@ class EventsComponent(Component):
         target = [t for t in act.roles.target if t not in source]
         if not target and act.type in {"ASSAULT", "THREATEN", "COERCE"}:
             target = [t for t in _place_country_target(act, state) if t not in source]
+        _place_actors(target, act, state)
         when = _time_for(act, sent, state, last)
         place = event_place(act.token, self._links(state))
         if place is not None and place.id not in state.places:

@@ -8,7 +8,7 @@ embassy") and coordination ("killed A and B").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -26,9 +26,11 @@ CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "pa
 
 @dataclass(slots=True)
 class ActorIndex:
-    """Token index -> (actor id, mention kind) for one document."""
+    """Token index -> (actor id, mention kind) for one document; ``places`` maps the tokens
+    of place names to the country actor a place stands for when it is the target."""
 
     by_token: dict[int, tuple[str, str]]
+    places: dict[int, str] = field(default_factory=dict)
 
     def in_subtree(self, tok: Token, *, stop_at_clauses: bool = True) -> list[str]:
         """Actor ids mentioned in `tok`'s phrase, best kind first, no duplicates."""
@@ -80,10 +82,15 @@ def _children(tok: Token, *deps: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
 
 
+# A verb without a subject takes its governor's: "agreed to provide" (xcomp), "opened fire,
+# killing two" (advcl), "is ready to contribute" (acomp), "are guilty of violating" (pcomp).
+_INHERITS = frozenset({"xcomp", "conj", "advcl", "acomp", "pcomp", "prep"})
+
+
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
-    """The subject of `verb` (inherited through xcomp/conj), and whether it is passive."""
+    """The subject of `verb` (inherited from its governor), and whether it is passive."""
     cur: Token | None = verb
-    for _ in range(4):
+    for _ in range(6):
         if cur is None:
             break
         # Of two subjects (a misparsed dateline "BAGHDAD, Jan. 8 - Iran fired"), the nearer.
@@ -95,7 +102,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         passive = _children(cur, "nsubjpass")
         if passive:
             return passive[0], True
-        if cur.dep_ in {"xcomp", "conj"}:
+        if cur.dep_ in _INHERITS and cur.head is not cur:
             cur = cur.head
             continue
         break
@@ -202,3 +209,64 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
         targets = targets or [t for t in hv.target if t not in source]
         phrases += hv.target_phrases
     return Roles(source, [t for t in targets if t not in source], phrases)
+
+
+# Dependents of the trigger that never hold the act's target: its own subject side,
+# auxiliaries, markers and the attribution ("..., officials said").
+_NOT_PREDICATE = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent", "expl",
+                            "aux", "auxpass", "neg", "punct", "mark", "cc", "parataxis",
+                            "advmod", "npadvmod", "det", "case"})
+_REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
+
+
+def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: list[str]
+                      ) -> tuple[list[str], list[Token]]:
+    """The nearest actor in the act's predicate when syntax named no target.
+
+    Recipients and beneficiaries ("offered to hand over to Britain", "aid for Romania and
+    Poland", "a meeting with Obama"), the addressee of a demand ("demanded that the US
+    cancel"), the owner of what was acted on ("support Turkey's efforts") and the other
+    party of a condition ("unless Israel rescinded") all sit in the predicate. Breadth
+    first from the trigger (from its light verb for a nominal trigger), a named actor
+    before a generic noun, nearer before deeper; coordinated names come together."""
+    roots = [tok]
+    if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head is not tok:
+        light = tok.head.head if tok.dep_ == "pobj" and tok.head.head is not tok.head \
+            else tok.head
+        if light.pos_ in {"VERB", "AUX"}:
+            roots.append(light)
+    best: tuple[int, int, int, Token] | None = None
+    seen = {r.i for r in roots}
+    frontier = [(r, 0) for r in roots]
+    while frontier:
+        cur, depth = frontier.pop(0)
+        for ch in cur.children:
+            if ch.i in seen or depth >= 5:
+                continue
+            seen.add(ch.i)
+            if cur in roots and ch.dep_ in _NOT_PREDICATE:
+                continue
+            if ch.dep_ in {"punct", "parataxis", "relcl"} or ch.lemma_.lower() in _REPORTING:
+                continue  # "..., officials said", "according to reports", "where 28 died"
+            hit = index.by_token.get(ch.i)
+            rank = None
+            if hit and hit[0] not in exclude:
+                rank = 0 if KIND_RANK.get(hit[1], 9) < 4 else 2
+            elif ch.i in index.places and index.places[ch.i] not in exclude:
+                rank = 1  # "arrived in Amman", "lifted the curfew in Montenegro"
+            if rank is not None and (best is None or (rank, depth, ch.i) < best[:3]):
+                best = (rank, depth, ch.i, ch)
+            frontier.append((ch, depth + 1))
+    if best is None:
+        return [], []
+    rank, _, _, phrase = best
+    if rank == 1:
+        return [index.places[phrase.i]], [phrase]
+    while phrase.dep_ in {"compound", "amod", "poss", "nmod", "flat"} and \
+            phrase.head is not phrase and index.by_token.get(phrase.head.i) == \
+            index.by_token.get(phrase.i):
+        phrase = phrase.head
+    found = [a for a in index.phrase_actors(phrase) if a not in exclude]
+    if not found:
+        found = [index.by_token[best[3].i][0]]
+    return found, [phrase]

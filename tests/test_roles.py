@@ -1,0 +1,77 @@
+"""Who did what to whom: targets in the predicate, places as targets, inherited subjects,
+demonyms that stand for a state. Sentences are our own, in the style of wire reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tocsin.api import extract
+
+
+def _event(text: str, type_: str) -> tuple[Any, dict[str, Any]]:
+    ex = extract(text)
+    actors = {a.id: a for a in ex.actors}
+    events = [e for e in ex.events if e.type == type_]
+    assert events, f"no {type_} event in {[e.type for e in ex.events]}"
+    return events[0], actors
+
+
+def _names(ids: list[str], actors: dict[str, Any]) -> list[str]:
+    return [actors[i].name for i in ids]
+
+
+@pytest.mark.parametrize(("text", "type_", "target"), [
+    # a recipient behind "to" in the complement of a promise
+    ("Kuwait has offered to send medical supplies to Jordan, the state news agency said.",
+     "AGREE", "Jordan"),
+    # the addressee of a demand is the subject of its content clause
+    ("The Iraqi parliament demanded that Turkey withdraw its troops from the north.",
+     "REQUEST", "Turkey"),
+    # the other party of a meeting
+    ("Omani diplomats held talks with Iran on Sunday about shipping in the Gulf.",
+     "CONSULT", "Iran"),
+])
+def test_target_in_the_predicate(text: str, type_: str, target: str) -> None:
+    ev, actors = _event(text, type_)
+    assert target in _names(ev.target, actors)
+
+
+def test_visited_place_is_the_target_named_by_the_place() -> None:
+    ev, actors = _event("The Turkish foreign minister arrived in Baghdad on Tuesday for talks.",
+                        "CONSULT")
+    assert _names(ev.target, actors) == ["Iraq"]
+    iraq = actors[ev.target[0]]
+    assert any(m.text == "Baghdad" for m in iraq.mentions)  # the place is the evidence
+
+
+def test_named_recipient_beats_a_generic_noun() -> None:
+    ev, actors = _event("Jordan has promised to provide humanitarian aid to Syria, where "
+                        "thousands of people have fled the fighting.", "AGREE")
+    assert _names(ev.target, actors) == ["Syria"]
+
+
+@pytest.mark.parametrize(("text", "type_", "source"), [
+    ("Kuwait is ready to contribute 500 troops to a peacekeeping force, its foreign "
+     "minister said.", "AGREE", "Kuwait"),
+    ("Egyptian police opened fire to disperse the crowd, arresting 14 people, a security "
+     "source said.", "COERCE", "Egypt"),
+])
+def test_subject_is_inherited_from_the_governor(text: str, type_: str, source: str) -> None:
+    ev, actors = _event(text, type_)
+    assert source in _names(ev.source, actors)
+
+
+def test_demonym_before_weapons_and_proposals_is_the_state() -> None:
+    ev, actors = _event("Israeli tanks shelled positions near the town of Rafah on Monday.",
+                        "ASSAULT")
+    assert _names(ev.source, actors) == ["Israel"]
+    ev, actors = _event("Ethiopia rejected an Egyptian proposal on the dam.", "REJECT")
+    assert _names(ev.target, actors) == ["Egypt"]
+
+
+def test_no_target_invented_for_an_intransitive_act() -> None:
+    ev, _ = _event("Thousands of Kurds demonstrated on Sunday, witnesses said.", "PROTEST")
+    assert ev.target == []
+    assert ev.source  # the Kurds themselves
