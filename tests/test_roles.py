@@ -75,3 +75,15 @@ def test_no_target_invented_for_an_intransitive_act() -> None:
     ev, _ = _event("Thousands of Kurds demonstrated on Sunday, witnesses said.", "PROTEST")
     assert ev.target == []
     assert ev.source  # the Kurds themselves
+
+
+def test_coordinated_demonyms_are_both_sources() -> None:
+    ev, actors = _event("Kuwaiti and Omani officials agreed on Monday to share "
+                        "intelligence on smuggling.", "AGREE")
+    assert set(_names(ev.source, actors)) >= {"Kuwait", "Oman"}
+
+
+def test_pronoun_subject_of_reported_clause_is_the_speaker() -> None:
+    ev, actors = _event("In a letter handed to the United Nations on Monday, Syria said it "
+                        "would allow the inspectors to return.", "AGREE")
+    assert _names(ev.source, actors) == ["Syria"]

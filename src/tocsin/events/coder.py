@@ -18,6 +18,7 @@ from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import merge_contents, recode
 from tocsin.events.roles import (
+    KIND_RANK,
     ActorIndex,
     Roles,
     noun_roles,
@@ -184,14 +185,33 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
     acts = [a for a in acts if not (a.type in {"THREATEN", "AGREE"} and a.token.i in governing)]
     acts += _threat_statements(sent, index, acts)
     for act in acts:
-        if not act.roles.target:
-            speaker = act.frame.speaker
-            exclude = act.roles.source + (index.head_actors(speaker) if speaker is not None
-                                          else [])
-            act.roles.target, phrases = predicate_targets(act.token, act.nominal, index,
-                                                          exclude)
-            act.roles.target_phrases += phrases
+        _complete_target(act, index)
     return acts
+
+
+# Acts that pass something to someone: their object is what is given ("offered troops to
+# Lebanon"), so a recipient named in the predicate is the target rather than that object.
+TRANSFER_TYPES = frozenset({"AGREE", "AID", "SUPPORT", "COOPERATE", "CONCEDE", "RETREAT",
+                            "CONSULT", "MOBILIZE"})
+
+
+def _complete_target(act: CodedAct, index: ActorIndex) -> None:
+    kinds = dict(index.by_token.values())
+    generic_only = bool(act.roles.target) and all(
+        KIND_RANK.get(kinds.get(t, ""), 9) >= 4 for t in act.roles.target)
+    if act.roles.target and not (generic_only and act.type in TRANSFER_TYPES):
+        return
+    speaker = act.frame.speaker
+    exclude = act.roles.source + (index.head_actors(speaker) if speaker is not None else [])
+    if generic_only:
+        exclude = exclude + act.roles.target
+    found, phrases = predicate_targets(act.token, act.nominal, index, exclude)
+    places = set(index.places.values())
+    if generic_only and all(KIND_RANK.get(kinds.get(t, ""), 9) >= 4 and t not in places
+                            for t in found):
+        return  # nothing better than the object itself
+    act.roles.target = found
+    act.roles.target_phrases += phrases
 
 
 def _threat_statements(sent: Span, index: ActorIndex, acts: list[CodedAct]) -> list[CodedAct]:

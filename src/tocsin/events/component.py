@@ -213,9 +213,10 @@ class EventsComponent(Component):
             m.claimant = speaker_actors[0]
         source = list(act.roles.source)
         subj, _ = subject_of(act.token) if not act.nominal else (None, False)
-        if not source and speaker_actors and (
-                act.type == "THREATEN" or (subj is not None and subj.tag_ == "PRP")):
-            # "X said it would ...": the pronoun is the speaker.
+        if speaker_actors and ((not source and act.type == "THREATEN") or (
+                subj is not None and subj.tag_ == "PRP")):
+            # "X said it would ...": the pronoun is the speaker, whatever nearer name
+            # ("In a letter to the UN, Iraq said it would allow ...") precedes it.
             source = speaker_actors[:1]
         target = [t for t in act.roles.target if t not in source]
         if not target and act.type in {"ASSAULT", "THREATEN", "COERCE"}:

@@ -65,7 +65,15 @@ class ActorIndex:
         ("Ansar Allah fighters" -> Ansar Allah rather than generic fighters)."""
         hit = self.by_token.get(tok.i)
         if hit and KIND_RANK.get(hit[1], 9) < 4:
-            return [hit[0]]
+            out = [hit[0]]
+            # "Hungarian and Romanian officials": coordinated modifiers name actors too.
+            for ch in tok.children:
+                if ch.dep_ in {"amod", "compound", "nmod"} and ch.conjuncts:
+                    for t in (ch, *ch.conjuncts):
+                        other = self.by_token.get(t.i)
+                        if other and KIND_RANK.get(other[1], 9) < 4 and other[0] not in out:
+                            out.append(other[0])
+            return out
         return self.in_subtree(tok)
 
     def phrase_actors(self, tok: Token) -> list[str]:
