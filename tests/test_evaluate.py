@@ -405,3 +405,12 @@ def test_gate_without_shared_data_says_skipped(tmp_path: Path,
     code = run_gate(baseline=tmp_path / "b.json", root=tmp_path / "absent", sets=_sets())
     out = capsys.readouterr().out
     assert code == 0 and "SKIPPED" in out and "No score was checked" in out
+
+
+def test_plover_gold_actor_text_with_gaps_and_double_spaces() -> None:
+    text = "U.S. and Russian negotiators met the Homeland Union (Conservatives) in Vilnius."
+    spans = plover.gold_spans(text, "U.S. ... negotiators")
+    assert [text[a:b] for a, b in spans] == ["U.S.", "negotiators"]
+    spans = plover.gold_spans(text, "Homeland Union  (Conservatives)")
+    assert [text[a:b] for a, b in spans] == ["Homeland Union (Conservatives)"]
+    assert plover.gold_spans(text, "Kabul") == []

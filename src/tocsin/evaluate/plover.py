@@ -111,11 +111,25 @@ def load(path: Path) -> list[Gold]:
     return out
 
 
+def gold_spans(text: str, actor_text: str) -> list[tuple[int, int]]:
+    """Where a gold actor text occurs. The GSR marks discontinuous actors with ".." or
+    "..." ("U.S. ... negotiators") and sometimes doubles a space: each piece is found on
+    its own, with any run of whitespace matching any other."""
+    out: list[tuple[int, int]] = []
+    for piece in re.split(r"\.{2,}|\u2026", actor_text):
+        words = piece.split()
+        if not words:
+            continue
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        out += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+    return out
+
+
 def actor_matches(gold: dict[str, str], actors: Sequence[Actor], text: str
                   ) -> tuple[bool, bool | None, bool | None]:
     """(text overlap, country code match or None, sector match or None) for one gold actor."""
     gtext = gold.get("actorText", "")
-    occ = list(find_all(text, gtext))
+    occ = gold_spans(text, gtext)
     gname = norm_name(gtext)
     text_ok = any(
         any(o[0] < m.end and m.start < o[1] for o in occ for m in a.mentions)
