@@ -87,3 +87,16 @@ def test_pronoun_subject_of_reported_clause_is_the_speaker() -> None:
     ev, actors = _event("In a letter handed to the United Nations on Monday, Syria said it "
                         "would allow the inspectors to return.", "AGREE")
     assert _names(ev.source, actors) == ["Syria"]
+
+
+def test_speaker_reaches_through_a_predicate_adjective() -> None:
+    ev, actors = _event("Turkey says it is willing to withdraw its troops from northern "
+                        "Iraq, a government spokesman said.", "AGREE")
+    assert _names(ev.source, actors) == ["Turkey"]
+    assert _names(ev.target, actors) == ["Iraq"]  # not "its troops": they are Turkey's
+
+
+def test_target_deep_in_a_purpose_phrase() -> None:
+    ev, actors = _event("Lawyers staged a sit-in outside the court in protest against "
+                        "abuses by the Egyptian security forces.", "PROTEST")
+    assert "Egypt" in _names(ev.target, actors)

@@ -73,7 +73,8 @@ def _own_children(tok: Token) -> list[Token]:
 
 def governor(tok: Token) -> Token | None:
     """The verb whose clause contains `tok`'s clause (None at the root)."""
-    if tok.dep_ in CLAUSE_DEPS and tok.head is not tok:
+    # "is willing to withdraw": the adjective's copula carries the clause upwards.
+    if (tok.dep_ in CLAUSE_DEPS or tok.dep_ == "acomp") and tok.head is not tok:
         return tok.head
     return None
 

@@ -224,6 +224,9 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
 _NOT_PREDICATE = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent", "expl",
                             "aux", "auxpass", "neg", "punct", "mark", "cc", "parataxis",
                             "advmod", "npadvmod", "det", "case"})
+# How far down the predicate a target may sit: "staged a strike in protest against
+# violations by the security forces" puts it six arcs below the trigger.
+MAX_DEPTH = 7
 _REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
 
 
@@ -249,7 +252,7 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     while frontier:
         cur, depth = frontier.pop(0)
         for ch in cur.children:
-            if ch.i in seen or depth >= 5:
+            if ch.i in seen or depth >= MAX_DEPTH:
                 continue
             seen.add(ch.i)
             if cur in roots and ch.dep_ in _NOT_PREDICATE:
