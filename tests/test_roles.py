@@ -100,3 +100,11 @@ def test_target_deep_in_a_purpose_phrase() -> None:
     ev, actors = _event("Lawyers staged a sit-in outside the court in protest against "
                         "abuses by the Egyptian security forces.", "PROTEST")
     assert "Egypt" in _names(ev.target, actors)
+
+
+def test_a_town_the_model_calls_a_person_is_no_actor() -> None:
+    ex = extract("The army has been holding hundreds of displaced families in camps on the "
+                 "Jaffna peninsula, a rights group said. President Bush met King Hassan.")
+    names = {a.name for a in ex.actors}
+    assert "Jaffna" not in names
+    assert any(p.name == "Jaffna" for p in ex.places)

@@ -234,6 +234,13 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
         if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
             continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)
+        if not hits and len(span) == 1 and (ent.label_ == "ORG" or (
+                span.start > 0 and doc[span.start - 1].lower_ == "the")) and not (
+                span.end < len(doc) and noun_forms(doc[span.end]) & nouns.state_nouns
+                ) and _known_town(span.text):
+            # "in Sivas", "the Jaffna peninsula": the small model's organisation or person
+            # is a town ("President Bush", "the Bush administration" stay persons).
+            continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
         if not hits:
@@ -241,6 +248,14 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             m.new_actor = (span.text, typ, None)
         out.append(m)
     return out
+
+
+def _known_town(name: str) -> bool:
+    """A one-word name the gazetteer knows as a sizeable town or an admin area."""
+    from tocsin.geo.gazetteer import get_gazetteer
+
+    return any(e.population >= 20_000 or e.feature in {"admin1", "admin2", "country"}
+               for e in get_gazetteer().lookup(name))
 
 
 def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
