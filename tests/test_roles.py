@@ -108,3 +108,15 @@ def test_a_town_the_model_calls_a_person_is_no_actor() -> None:
     names = {a.name for a in ex.actors}
     assert "Jaffna" not in names
     assert any(p.name == "Jaffna" for p in ex.places)
+
+
+def test_generic_actor_span_takes_its_modifiers() -> None:
+    ev, actors = _event("Riot police fired tear gas to disperse Islamist student "
+                        "demonstrators outside the university.", "ASSAULT")
+    target = actors[ev.target[0]]
+    assert [m.text for m in target.mentions] == ["Islamist student demonstrators"]
+
+
+def test_former_country_names_resolve_to_the_state() -> None:
+    ex = extract("Kampuchean guerrillas attacked a West German aid convoy near the border.")
+    assert {a.country for a in ex.actors} >= {"KHM", "DEU"}

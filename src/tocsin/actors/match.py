@@ -302,10 +302,17 @@ def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
         country = countries[modifier.i] if modifier is not None else None
         label = tok.lower_ if tok.tag_ == "NNS" or lemma == "people" else lemma + "s"
         name = f"{country} {label}" if country else label
-        # The span takes in its country modifier ("US contractor"), which is then no place.
+        # The span takes in its modifiers ("Moslem fundamentalist demonstrators", "US
+        # contractor"; a country modifier is then no place), up to another actor's name.
         first = modifier if modifier is not None and modifier.i < tok.i else tok
         if _overlaps(first.i, tok.i + 1, taken):
             first = tok
+        while first.i > 0:
+            prev = doc[first.i - 1]
+            if prev.dep_ not in {"amod", "compound", "nmod"} or prev.head.i > tok.i or (
+                    prev.like_num or _overlaps(prev.i, first.i, taken)):
+                break
+            first = prev
         out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
                                 doc[first.i : tok.i + 1].text, "generic",
                                 new_actor=(name, typ, country), score=0.5))
