@@ -120,3 +120,12 @@ def test_generic_actor_span_takes_its_modifiers() -> None:
 def test_former_country_names_resolve_to_the_state() -> None:
     ex = extract("Kampuchean guerrillas attacked a West German aid convoy near the border.")
     assert {a.country for a in ex.actors} >= {"KHM", "DEU"}
+
+
+def test_joiners_of_a_nominal_act_are_its_source() -> None:
+    ev, actors = _event("Thousands of Kurds took part in a rally in Erbil on Friday.",
+                        "PROTEST")
+    assert any("Kurds" in m.text for a in ev.source for m in actors[a].mentions)
+    ev, actors = _event("Police arrested 20 people in a protest outside the ministry.",
+                        "COERCE")
+    assert [actors[a].type for a in ev.source] == ["police"]  # the police, not the crowd

@@ -22,6 +22,10 @@ PATRON_VERBS = frozenset({"back", "lead", "align", "sponsor", "support", "fund",
                           "affiliate", "link", "allied", "ally", "run", "aligned", "backed",
                           "led"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
+# Prepositions by which a subject joins a nominal act ("gathered for a rally").
+# ("police arrested 20 people in a protest": "in" joins only after verbs of taking part).
+JOIN_PREPS = frozenset({"for", "into", "to"})
+JOIN_VERBS = frozenset({"participate", "join", "take", "engage", "march", "persist"})
 
 
 @dataclass(slots=True)
@@ -216,6 +220,14 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
         hv = verb_roles(head, index)
         targets = targets or [t for t in hv.target if t not in source]
         phrases += hv.target_phrases
+    joined = noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB" and (
+        noun.head.lower_ in JOIN_PREPS or (noun.head.lower_ == "in" and
+                                           noun.head.head.lemma_.lower() in JOIN_VERBS))
+    if not source and joined:
+        # "thousands converged for a rally", "took part in the protest": the joiners act.
+        subj, passive = subject_of(noun.head.head)
+        if subj is not None and not passive:
+            source = [a for a in index.phrase_actors(subj) if a not in targets]
     return Roles(source, [t for t in targets if t not in source], phrases)
 
 
