@@ -129,3 +129,15 @@ def test_joiners_of_a_nominal_act_are_its_source() -> None:
     ev, actors = _event("Police arrested 20 people in a protest outside the ministry.",
                         "COERCE")
     assert [actors[a].type for a in ev.source] == ["police"]  # the police, not the crowd
+
+
+def test_a_time_clause_names_no_target() -> None:
+    ev, actors = _event("Missiles struck two vehicles on the airport road shortly after the "
+                        "general arrived from Damascus.", "ASSAULT")
+    assert "Syria" not in _names(ev.target, actors)
+
+
+def test_a_city_the_model_calls_a_person_is_a_place() -> None:
+    ex = extract("Air defences shot down several drones aimed at Khamis Mushait.")
+    assert "Khamis Mushait" not in {a.name for a in ex.actors}
+    assert any(p.name == "Khamis Mushait" for p in ex.places)

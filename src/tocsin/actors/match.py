@@ -234,12 +234,11 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
         if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
             continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)
-        if not hits and len(span) == 1 and (ent.label_ == "ORG" or (
-                span.start > 0 and doc[span.start - 1].lower_ == "the")) and not (
-                span.end < len(doc) and noun_forms(doc[span.end]) & nouns.state_nouns
-                ) and _known_town(span.text):
-            # "in Sivas", "the Jaffna peninsula": the small model's organisation or person
-            # is a town ("President Bush", "the Bush administration" stay persons).
+        if not hits and not (span.end < len(doc) and noun_forms(doc[span.end]) &
+                             nouns.state_nouns) and _town_not_actor(span, ent.label_):
+            # "in Sivas", "the Jaffna peninsula", "Khamis Mushait": the small model's
+            # organisation or person is a town ("President Bush", "the Bush
+            # administration" stay persons).
             continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
@@ -250,12 +249,21 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
     return out
 
 
-def _known_town(name: str) -> bool:
-    """A one-word name the gazetteer knows as a sizeable town or an admin area."""
+def _town_not_actor(span: Span, label: str) -> bool:
+    """Whether an unknown name the model tagged ORG or PERSON is a town the gazetteer
+    knows: a one-word organisation or "the X" at 20,000 inhabitants (or an admin area),
+    a longer name at 100,000, where a person sharing a city's full name is unlikely."""
     from tocsin.geo.gazetteer import get_gazetteer
 
-    return any(e.population >= 20_000 or e.feature in {"admin1", "admin2", "country"}
-               for e in get_gazetteer().lookup(name))
+    doc = span.doc
+    if len(span) == 1:
+        if not (label == "ORG" or (span.start > 0 and doc[span.start - 1].lower_ == "the")):
+            return False
+        least = 20_000
+    else:
+        least = 100_000
+    return any(e.population >= least or (len(span) == 1 and e.feature in {
+        "admin1", "admin2", "country"}) for e in get_gazetteer().lookup(span.text))
 
 
 def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns

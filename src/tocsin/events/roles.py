@@ -239,6 +239,8 @@ _NOT_PREDICATE = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent",
 # How far down the predicate a target may sit: "staged a strike in protest against
 # violations by the security forces" puts it six arcs below the trigger.
 MAX_DEPTH = 7
+_TIME_MARKS = frozenset({"after", "before", "when", "while", "since", "until",
+                         "once", "whenever"})
 _REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
 
 
@@ -271,6 +273,9 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
                 continue
             if ch.dep_ in {"punct", "parataxis", "relcl"} or ch.lemma_.lower() in _REPORTING:
                 continue  # "..., officials said", "according to reports", "where 28 died"
+            if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_MARKS
+                                          for m in ch.children):
+                continue  # "shortly after Soleimani arrived": when, not to whom
             hit = index.by_token.get(ch.i)
             rank = None
             if hit and hit[0] not in exclude:
