@@ -177,6 +177,9 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
             for ga in gold_actors:
                 t, c, s = actor_matches(ga, pred, g.text)
                 roles.setdefault(f"{role}_text", []).append(t)
+                # The same actor by span or by resolved code ("U.S. negotiator" = Paul
+                # Nitze, USA), as CAMEO-coded evaluations compare actors.
+                roles.setdefault(f"{role}_match", []).append(t or bool(c))
                 if c is not None:
                     roles.setdefault(f"{role}_country", []).append(c)
                 if s is not None:
@@ -201,6 +204,8 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
                      "INVESTIGATE->ACCUSE/investigate, FIGHT->ASSAULT; dates not scored")
     rep.notes.append("mode accuracy is over records whose gold has a current mode and whose "
                      "type was right")
+    rep.notes.append("<role>_text: a predicted actor overlaps the gold actor text; "
+                     "<role>_match: that, or a predicted actor has the gold country code")
     return rep
 
 
