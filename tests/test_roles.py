@@ -141,3 +141,10 @@ def test_a_city_the_model_calls_a_person_is_a_place() -> None:
     ex = extract("Air defences shot down several drones aimed at Khamis Mushait.")
     assert "Khamis Mushait" not in {a.name for a in ex.actors}
     assert any(p.name == "Khamis Mushait" for p in ex.places)
+
+
+def test_an_operation_name_is_no_actor() -> None:
+    ex = extract("The army said the offensive, dubbed Northern Shield, would last weeks. "
+                 "Operation Desert Lion began at dawn.")
+    names = {a.name for a in ex.actors}
+    assert not names & {"Northern Shield", "Desert Lion"}

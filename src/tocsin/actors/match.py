@@ -230,6 +230,8 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             continue
         if span.end < len(doc) and doc[span.end].lemma_.lower() in nouns.place_nouns:
             continue  # "Abha airport": a place the small model took for a person
+        if span.start > 0 and doc[span.start - 1].lower_ in _OPERATION_CUES:
+            continue  # "the operation, named Peace Spring": a name of an act, no actor
         head = span.root.lower_
         if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
             continue  # "Katyusha", "Missiles": instruments, not actors
@@ -247,6 +249,9 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             m.new_actor = (span.text, typ, None)
         out.append(m)
     return out
+
+
+_OPERATION_CUES = frozenset({"operation", "named", "dubbed", "codenamed", "code-named"})
 
 
 def _town_not_actor(span: Span, label: str) -> bool:
