@@ -6,6 +6,11 @@
 Starts `tocsin serve` on a free loopback port (or uses --url), sends a bounded number of
 GET /api/events requests (a mix of filters, sorts and pages) from a few threads with
 httpx, and stops by itself (also after --max-seconds). Target: p95 < 100 ms.
+
+A baseline runs first in the same server process, with the same clients: a trivial
+endpoint (--baseline, default /openapi.json: no database work) for a quarter of the
+requests. The report gives both and the ratios of the events endpoint's latency to it,
+so that figures from a busy machine can be compared with ones from a quiet one.
 """
 
 from __future__ import annotations
@@ -46,7 +51,10 @@ def _percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def run(url: str, n: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
+def run(url: str, n: int, concurrency: int, max_seconds: float,
+        path: str = "/api/events") -> dict[str, Any]:
+    """`n` GET requests of `path` from `concurrency` threads (event queries drawn from
+    QUERIES when `path` is the events endpoint)."""
     import httpx
 
     lat: list[float] = []
@@ -54,6 +62,7 @@ def run(url: str, n: int, concurrency: int, max_seconds: float) -> dict[str, Any
     lock = threading.Lock()
     counter = iter(range(n))
     deadline = time.monotonic() + max_seconds
+    events = path == "/api/events"
 
     def worker(seed: int) -> None:
         nonlocal errors
@@ -63,15 +72,15 @@ def run(url: str, n: int, concurrency: int, max_seconds: float) -> dict[str, Any
                 if time.monotonic() > deadline:
                     return
                 t0 = time.perf_counter()
-                r = c.get("/api/events", params=rng.choice(QUERIES))
+                r = c.get(path, params=rng.choice(QUERIES) if events else None)
                 dt = time.perf_counter() - t0
                 with lock:
                     lat.append(dt)
                     errors += r.status_code != 200
 
     with httpx.Client(base_url=url, timeout=60) as c:  # warm caches (KB, gazetteer)
-        for q in QUERIES:
-            c.get("/api/events", params=q)
+        for q in QUERIES if events else [{}]:
+            c.get(path, params=q)
     start = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for t in threads:
@@ -79,12 +88,25 @@ def run(url: str, n: int, concurrency: int, max_seconds: float) -> dict[str, Any
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    return {"requests": len(lat), "errors": errors, "concurrency": concurrency,
-            "seconds": round(wall, 2), "requests_per_s": round(len(lat) / wall, 1),
+    return {"path": path, "requests": len(lat), "errors": errors,
+            "concurrency": concurrency, "seconds": round(wall, 2),
+            "requests_per_s": round(len(lat) / wall, 1),
             "p50_ms": round(1000 * _percentile(lat, 50), 1),
             "p95_ms": round(1000 * _percentile(lat, 95), 1),
             "p99_ms": round(1000 * _percentile(lat, 99), 1),
             "max_ms": round(1000 * max(lat), 1)}
+
+
+def compare(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The baseline, then the events endpoint, with their latency ratios."""
+    base = run(url, max(1, args.requests // 4), args.concurrency, args.max_seconds,
+               args.baseline) if args.baseline else None
+    res = run(url, args.requests, args.concurrency, args.max_seconds)
+    if base:
+        res["baseline"] = base
+        for k in ("p50_ms", "p95_ms"):
+            res[k.replace("_ms", "_ratio")] = round(res[k] / max(base[k], 0.1), 1)
+    return res
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,12 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--baseline", default="/openapi.json",
+                    help="trivial endpoint measured first for ratios ('' to skip)")
     args = ap.parse_args(argv)
     if args.url:
         host = args.url.split("//", 1)[-1].split(":")[0].split("/")[0]
         if host not in ("127.0.0.1", "localhost", "[::1]"):
             ap.error("load tests only target loopback")
-        return _report(run(args.url, args.requests, args.concurrency, args.max_seconds))
+        return _report(compare(args.url, args))
     if not args.db:
         ap.error("give --db or --url")
     port = _free_port()
@@ -117,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             except httpx.TransportError:
                 time.sleep(0.2)
         stats = httpx.get(url + "/api/stats", timeout=30).json()["counts"]
-        res = run(url, args.requests, args.concurrency, args.max_seconds)
+        res = compare(url, args)
         res["events_in_store"] = stats["events"]
         return _report(res)
     finally:

@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         out.unlink()
     t0 = time.monotonic()
     with Store(out) as store:
-        ingest(store, [str(DEMO)])
+        rep = ingest(store, [str(DEMO)])
+        if rep.errors:  # a short base would give a store unlike the demo's
+            sys.stderr.write(f"{len(rep.errors)} demo documents failed: {rep.errors[:3]}\n")
         con = store.con
         base = con.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]
         copies = max(0, -(-args.events // base) - 1)
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         msel = ", ".join({"id": "m.id || r.sfx", "doc_id": "m.doc_id || r.sfx"}.get(
             c, f'm."{c}"') for c in mcols)
         con.execute(f"INSERT INTO mentions SELECT {msel} FROM mentions m, rep r")
+        # A copy's summary equals its original's: same actors, outlets and sentences.
+        con.execute("""INSERT INTO event_summary SELECT s.event_id || r.sfx, s.sources,
+            s.targets, s.doc_sources, s.evidence FROM event_summary s, rep r""")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
         n = con.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tocsin.store.queries import HAVERSINE, QueryError, parse_near
+from tocsin.store.queries import HAVERSINE, QueryError, event_details, parse_near
 
 if TYPE_CHECKING:
     from tocsin.server.state import Reader
@@ -22,9 +22,15 @@ SORTS = {
     "documents": "e.n_documents {d}, e.id {d}",
     "id": "e.id {d}",
 }
+# Sort keys with few distinct values (days, small counts): see _page_ids.
+FEW_KEYS = {"date": "e.date_start", "fatalities": "coalesce(e.fatalities, 0)",
+            "documents": "e.n_documents"}
+SORT_COLS = "e.id, e.date_start, e.confidence, e.fatalities, e.n_documents"
 BASE_COLS = """e.id, e.type, e.mode, e.cameo_root, e.date_start, e.date_end, e.precision,
   e.place_id, p.name AS place, p.admin1, p.country, e.lat, e.lon, e.fatalities, e.injuries,
   e.negated, e.future, e.n_mentions, e.n_documents, e.confidence"""
+SUMMARY_COLS = """s.event_id IS NOT NULL AS _summary, s.sources, s.targets, s.doc_sources,
+  s.evidence"""
 
 
 @dataclass(slots=True)
@@ -105,9 +111,12 @@ def event_where(reader: Reader, f: EventFilter) -> tuple[str, list[Any]]:
         where.append("e.lat IS NOT NULL")
     if f.place:
         lat, lon, km = parse_near(f"{f.place}:{f.radius_km}")
-        where.append(f"e.lat IS NOT NULL AND {HAVERSINE.format(lat='e.lat', lon='e.lon')}"
+        # A band of latitude holds the whole circle (a degree of latitude is 111.2 km on
+        # the sphere HAVERSINE uses): a cheap pre-filter before the distance itself.
+        band = km / 110.5
+        where.append(f"e.lat BETWEEN ? AND ? AND {HAVERSINE.format(lat='e.lat', lon='e.lon')}"
                      " <= ?")
-        args += [lat, lat, lon, km]
+        args += [lat - band, lat + band, lat, lat, lon, km]
     return " AND ".join(where), args
 
 
@@ -122,48 +131,82 @@ def list_events(reader: Reader, f: EventFilter, sort: str = "date", limit: int =
     key, desc = sort.lstrip("-"), sort.startswith("-")
     if key not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)} (prefix - for descending)")
-    order = SORTS[key].format(d="DESC" if desc else "ASC")
     where, args = event_where(reader, f)
     con = reader.con
-    frm = f"FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE {where}"
-    total = None
-    if count:
-        total = int(con.execute(f"SELECT count(*) {frm}", args).fetchone()[0])  # type: ignore[index]
-    rows = _rows(con.execute(f"SELECT {BASE_COLS} {frm} ORDER BY {order} LIMIT ? OFFSET ?",
-                             [*args, limit, offset]))
-    attach_details(reader, rows)
+    # Places are joined only when a filter needs them: every other filter is on events.
+    join = "LEFT JOIN places p ON p.id = e.place_id " if f.country else ""
+    frm = f"FROM events e {join}WHERE {where}"
+    costly = bool(f.actor or f.designated_by or f.place)
+    total, ids = _page_ids(con, frm, args, key, desc, limit, offset, count, costly)
+    if not ids:
+        return total, []
+    found = {r["id"]: r for r in _rows(con.execute(
+        f"SELECT {BASE_COLS}, {SUMMARY_COLS} FROM events e "
+        "LEFT JOIN places p ON p.id = e.place_id "
+        "LEFT JOIN event_summary s ON s.event_id = e.id "
+        "WHERE e.id IN (SELECT unnest(?::VARCHAR[]))", [ids]))}
+    rows = [found[i] for i in ids if i in found]
+    # A summary is written with every event; computing it here is only a safety net.
+    attach_details(reader, [r for r in rows if not r.pop("_summary")])
     return total, rows
 
 
+def _page_ids(con: Any, frm: str, args: list[Any], key: str, desc: bool, limit: int,
+              offset: int, count: bool, costly: bool) -> tuple[int | None, list[str]]:
+    """(total, ids of one page). Only ids and sort keys go through the sort; full rows
+    are fetched afterwards for the page alone."""
+    d = "DESC" if desc else "ASC"
+    page = f"ORDER BY {SORTS[key].format(d=d)} LIMIT ? OFFSET ?"
+    if count and costly:
+        # Costly predicates (a semi-join, a distance) are evaluated once for both the
+        # count and the page; a page past the end still needs the count alone.
+        found = con.execute(
+            f"WITH m AS MATERIALIZED (SELECT {SORT_COLS} {frm}) "
+            f"SELECT e.id, (SELECT count(*) FROM m) FROM m e {page}",
+            [*args, limit, offset]).fetchall()
+        if found:
+            return int(found[0][1]), [r[0] for r in found]
+    elif count and key in FEW_KEYS:
+        # Counts per sort key give the total and which keys the page covers; the sort
+        # then sees those keys' rows only, however deep the page.
+        k = FEW_KEYS[key]
+        hist = con.execute(f"SELECT {k}, count(*) {frm} GROUP BY 1 ORDER BY 1 {d} NULLS LAST",
+                           args).fetchall()
+        total = sum(int(n) for _, n in hist)
+        seen, skip, run = 0, 0, list[Any]()
+        for value, n in hist:
+            if not run and seen + n <= offset:
+                seen += n
+                continue
+            if not run:
+                skip = offset - seen
+            run.append(value)
+            seen += n
+            if seen >= offset + limit:
+                break
+        if not run:
+            return total, []
+        values = [v for v in run if v is not None]
+        cond = [f"{k} BETWEEN ? AND ?"] if values else []
+        cond += [f"{k} IS NULL"] if None in run else []
+        extra = [min(values), max(values)] if values else []
+        return total, [r[0] for r in con.execute(
+            f"SELECT e.id {frm} AND ({' OR '.join(cond)}) {page}",
+            [*args, *extra, limit, skip]).fetchall()]
+    ids = [r[0] for r in con.execute(f"SELECT e.id {frm} {page}",
+                                     [*args, limit, offset]).fetchall()]
+    if not count:
+        return None, ids
+    return int(con.execute(f"SELECT count(*) {frm}", args).fetchone()[0]), ids
+
+
 def attach_details(reader: Reader, rows: list[dict[str, Any]]) -> None:
-    """Sources, targets, outlets and first evidence sentence for a page of events."""
-    if not rows:
-        return
-    ids = [r["id"] for r in rows]
-    by_id = {r["id"]: r for r in rows}
+    """Sources, targets, outlets and first evidence sentence for a page of events,
+    computed from the tables (what event_summary holds)."""
+    details = event_details(reader.con, [r["id"] for r in rows])
     for r in rows:
-        r.update(sources=[], targets=[], doc_sources=[], evidence=None)
-    con = reader.con
-    # Semi-joins on an unnested list are much faster here than long IN (...) lists.
-    for eid, role, actor in con.execute(
-            "SELECT event_id, role, actor_id FROM event_participants WHERE event_id IN "
-            "(SELECT unnest(?::VARCHAR[])) ORDER BY actor_id", [ids]).fetchall():
-        if role in ("source", "target"):
-            by_id[eid][role + "s"].append(actor)
-    first: dict[str, tuple[str, int]] = {}
-    docs: dict[str, set[str]] = {}
-    for eid, doc_id, sentence, start in con.execute(
-            "SELECT event_id, doc_id, sentence, start FROM event_mentions WHERE event_id IN "
-            "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
-        docs.setdefault(eid, set()).add(doc_id)
-        if eid not in first or (doc_id, start or 0) < first[eid]:
-            first[eid] = (doc_id, start or 0)
-            by_id[eid]["evidence"] = sentence
-    all_docs = sorted({d for ds in docs.values() for d in ds})
-    outlet = dict(con.execute("SELECT id, source FROM documents WHERE id IN "
-                              "(SELECT unnest(?::VARCHAR[]))", [all_docs]).fetchall())
-    for eid, ds in docs.items():
-        by_id[eid]["doc_sources"] = sorted({outlet[d] for d in ds if outlet.get(d)})
+        r.update(zip(("sources", "targets", "doc_sources", "evidence"), details[r["id"]],
+                     strict=True))
 
 
 def map_points(reader: Reader, f: EventFilter, limit: int) -> list[list[Any]]:

@@ -22,6 +22,7 @@ from tocsin.store.merge import (
     best_match,
     finer,
 )
+from tocsin.store.queries import event_details
 
 if TYPE_CHECKING:
     import duckdb
@@ -165,6 +166,25 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                   SELECT event_id, count(*) AS n, count(DISTINCT doc_id) AS d
                   FROM event_mentions WHERE event_id IN ({','.join('?' * len(ids))})
                   GROUP BY event_id) c WHERE events.id = c.event_id""", ids)
+    refresh_summaries(con, [p.view.id for p in pool if p.new or p.dirty])
+
+
+def refresh_summaries(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:
+    """Recompute the event_summary rows (migration 5) of events whose reports or
+    participants changed; an event that no longer exists loses its row."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return
+    con.execute("DELETE FROM event_summary WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids])
+    alive = [r[0] for r in con.execute(
+        "SELECT id FROM events WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY id",
+        [ids]).fetchall()]
+    details = event_details(con, alive)
+    if alive:
+        values = ",".join(["(?, ?, ?, ?, ?)"] * len(alive))
+        con.execute(f"INSERT INTO event_summary VALUES {values}",
+                    [v for i in alive for v in (i, *details[i])])
 
 
 def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:
@@ -201,3 +221,4 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None
         for actor_id, role in sorted(people):
             con.execute("INSERT INTO event_participants VALUES (?, ?, ?)",
                         [event_id, actor_id, role])
+    refresh_summaries(con, event_ids)

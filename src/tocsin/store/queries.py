@@ -44,6 +44,38 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+Details = tuple[list[str], list[str], list[str], str | None]
+
+
+def event_details(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Details]:
+    """(sources, targets, outlets, first evidence sentence) per event, what the
+    event_summary table holds: three look-ups through the event_id and primary-key
+    indexes. The first sentence is the earliest by (doc_id, start, mention id)."""
+    if not ids:
+        return {}
+    people: dict[str, dict[str, list[str]]] = {i: {"source": [], "target": []} for i in ids}
+    for eid, role, actor in con.execute(
+            "SELECT event_id, role, actor_id FROM event_participants WHERE event_id IN "
+            "(SELECT unnest(?::VARCHAR[])) ORDER BY actor_id", [ids]).fetchall():
+        if role in ("source", "target"):
+            people[eid][role].append(actor)
+    first: dict[str, tuple[str, int, str, str | None]] = {}
+    docs: dict[str, set[str]] = {i: set() for i in ids}
+    for mid, eid, doc_id, sentence, start in con.execute(
+            "SELECT id, event_id, doc_id, sentence, start FROM event_mentions WHERE event_id "
+            "IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
+        docs[eid].add(doc_id)
+        key = (doc_id, start or 0, mid, sentence)
+        if eid not in first or key[:3] < first[eid][:3]:
+            first[eid] = key
+    outlet = dict(con.execute("SELECT id, source FROM documents WHERE id IN "
+                              "(SELECT unnest(?::VARCHAR[]))",
+                              [sorted(set().union(*docs.values()))]).fetchall())
+    return {i: (people[i]["source"], people[i]["target"],
+                sorted({outlet[d] for d in docs[i] if outlet.get(d)}),
+                first[i][3] if i in first else None) for i in ids}
+
+
 EVENT_COLS = """e.id, e.type, e.mode, e.cameo_root, e.date_start, e.date_end, e.precision,
   e.place_id, p.name AS place, p.admin1, p.country, e.lat, e.lon, e.fatalities, e.injuries,
   e.negated, e.future, e.n_mentions, e.n_documents, e.confidence,

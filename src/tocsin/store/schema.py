@@ -96,6 +96,39 @@ CREATE INDEX alerts_raised ON alerts(raised);
 ALTER TABLE alerts ADD COLUMN acknowledged_at TIMESTAMP;
 ALTER TABLE alerts ADD COLUMN acknowledged_by VARCHAR;
 """),
+    # Look-ups of one page of events (the API) and of an actor's events: without these,
+    # each is a full scan of the per-report tables.
+    (4, "event look-up indexes", """
+CREATE INDEX event_mentions_event ON event_mentions(event_id);
+CREATE INDEX event_participants_event ON event_participants(event_id);
+CREATE INDEX event_participants_actor ON event_participants(actor_id);
+"""),
+    # What a list of events shows besides the events row (participants, outlets, first
+    # evidence sentence), kept per event by the store's writer so that a page of events
+    # is one look-up instead of one per table.
+    (5, "event summaries", """
+CREATE TABLE event_summary (
+    event_id VARCHAR PRIMARY KEY,
+    sources VARCHAR[] NOT NULL, targets VARCHAR[] NOT NULL,
+    doc_sources VARCHAR[] NOT NULL,              -- outlets of the reporting documents
+    evidence VARCHAR                             -- first sentence by (doc_id, start)
+);
+INSERT INTO event_summary
+WITH ep AS (
+    SELECT event_id,
+           list(actor_id ORDER BY actor_id) FILTER (WHERE role = 'source') AS s,
+           list(actor_id ORDER BY actor_id) FILTER (WHERE role = 'target') AS t
+    FROM event_participants GROUP BY event_id),
+em AS (
+    SELECT em.event_id,
+           list(DISTINCT d.source ORDER BY d.source)
+               FILTER (WHERE d.source IS NOT NULL AND d.source <> '') AS ds,
+           first(em.sentence ORDER BY em.doc_id, coalesce(em.start, 0), em.id) AS ev
+    FROM event_mentions em LEFT JOIN documents d ON d.id = em.doc_id
+    GROUP BY em.event_id)
+SELECT e.id, coalesce(ep.s, []), coalesce(ep.t, []), coalesce(em.ds, []), em.ev
+FROM events e LEFT JOIN ep ON ep.event_id = e.id LEFT JOIN em ON em.event_id = e.id;
+"""),
 ]
 
 
