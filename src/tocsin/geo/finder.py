@@ -59,7 +59,19 @@ NEVER_ALONE = frozenset({
     "mount", "lake", "port", "saint", "st", "san", "santa", "fort", "el", "la", "le",
     "federal", "valley", "capital", "union", "coast", "city", "county", "state",
 })
+# Common nouns the tagger capitalises into an entity ("the Valley"); unlike "Western" (a
+# province in Kenya) they never name a place on their own.
+_GENERIC_ALONE = frozenset({"valley", "city", "county", "state", "federal", "union",
+                            "capital", "centre", "center", "hills", "island"})
 _MAX_SITE_TOKENS = 7
+# Last words of street and landmark names ("Royal Street", "Forum Drive", "Shawnee Park"):
+# the whole name is a place the gazetteer lacks, placed by its town (see resolve.py).
+STREET_WORDS = frozenset({
+    "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "lane",
+    "highway", "parkway", "pike", "turnpike", "bypass", "expressway", "freeway", "way",
+    "square", "plaza", "bridge", "park",
+})
+_ROAD_NUMBERED = frozenset({"interstate", "highway", "route", "road"})
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
                              "PERCENT"})
@@ -119,7 +131,9 @@ def _extend(doc: Doc, s: int, e: int) -> tuple[int, int, str | None, int, int]:
     elif s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in _BEFORE_CUES:
         hint = _BEFORE_CUES[doc[s - 2].lower_]
         s -= 2
-    if hint is None and doc[e - 1].lower_ in _FACILITY_CUES:  # a site name ("K-1 base")
+    if hint is None and doc[e - 1].lower_.rstrip(".") in STREET_WORDS and e - s >= 2:
+        hint = "street"
+    elif hint is None and doc[e - 1].lower_ in _FACILITY_CUES:  # a site name ("K-1 base")
         hint = _FACILITY_CUES[doc[e - 1].lower_]
     elif hint is None and e - s >= 2 and doc[e - 1].lower_ in _AFTER_CUES:
         # the tagger's entity already holds the cue ("Paktika province")
@@ -186,7 +200,12 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
     # 2. spaCy entities
     for ent in doc.ents:
         if ent.label_ in ("GPE", "LOC", "FAC"):
-            cands.append((_strip_the(doc, ent.start, ent.end), ent.end, 1))
+            s0, e0 = _strip_the(doc, ent.start, ent.end), ent.end
+            while e0 - s0 > 1 and (doc[e0 - 1].tag_ == "POS" or doc[e0 - 1].is_punct):
+                e0 -= 1  # "Boone County's" is "Boone County"
+            if e0 - s0 == 1 and doc[s0].lower_ in _GENERIC_ALONE:
+                continue  # "the Valley", "the State": no gazetteer can place these
+            cands.append((s0, e0, 1))
 
     # 3. proper-noun runs after a locative preposition or before a cue word
     for t in doc:
@@ -229,14 +248,32 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             if e > s:
                 cands.append((s, e, 2))
 
-    # 4. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
+    # 4. streets and landmarks: a capitalised run ending in a street word ("Royal Street",
+    # "South Lowry Avenue", "Shawnee Park"), and numbered roads ("Interstate 70", "I-75")
+    for t in doc:
+        low = t.lower_.rstrip(".")
+        if low in STREET_WORDS and t.is_title and t.i > 0:
+            s = t.i
+            while s > 0 and t.i - s < 5 and (
+                    doc[s - 1].pos_ == "PROPN" or doc[s - 1].like_num or (
+                        doc[s - 1].is_title and not doc[s - 1].is_sent_start
+                        and not doc[s - 1].is_stop)) and not doc[s - 1].is_punct:
+                s -= 1
+            if s < t.i and not doc[s].like_num and doc[s].ent_type_ not in _NOT_PLACE_ENTS:
+                cands.append((s, t.i + 1, 1))
+        elif low in _ROAD_NUMBERED and t.is_title and t.i + 1 < n and doc[t.i + 1].like_num:
+            cands.append((t.i, t.i + 2, 1))
+        elif len(t.text) > 2 and t.text[:2] in ("I-", "US-") and t.text[2:].isdigit():
+            cands.append((t.i, t.i + 1, 1))
+
+    # 5. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
     for t in doc:
         if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws
                                           or (t.is_sent_start and len(t) > 3)):
             e = t.i
             while e < n and doc[e].is_upper and doc[e].is_alpha:
                 e += 1
-            if e < n and doc[e].text in ("(", "-", "\u2014", "\u2013", ",") and gaz.lookup(
+            if e < n and doc[e].text in ("(", "-", "--", "\u2014", "\u2013", ",") and gaz.lookup(
                     doc[t.i:e].text):
                 cands.append((t.i, e, 2))
 

@@ -135,8 +135,10 @@ class Gazetteer:
 
     def fuzzy(self, name: str, min_ratio: float = 88.0) -> list[GazEntry]:
         """Entries whose key is a close spelling of ``name``'s ("Mussaiyab" ~ "Musayab"):
-        keys sharing the first three letters, compared by edit-distance ratio."""
+        keys sharing the first three letters, compared by edit-distance ratio; one swapped
+        pair of letters ("Ghanzi" for "Ghazni") counts as a single edit."""
         from rapidfuzz import fuzz
+        from rapidfuzz.distance import OSA
 
         key = normalize_place(name)
         if len(key) < 5:
@@ -145,7 +147,9 @@ class Gazetteer:
         with self._lock:
             keys = [k for (k,) in self._conn.execute(
                 "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (lo, hi))]
-        close = [k for k in keys if k != key and fuzz.ratio(k, key) >= min_ratio]
+        close = [k for k in keys if k != key and (
+            fuzz.ratio(k, key) >= min_ratio
+            or (len(key) >= 6 and OSA.normalized_similarity(k, key) >= 0.83))]
         return [e for k in close[:20] for e in self.lookup_key(k)]
 
     def country_entry(self, iso3: str) -> GazEntry | None:

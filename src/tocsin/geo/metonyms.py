@@ -14,12 +14,19 @@ from typing import Any
 from spacy.tokens import Doc
 
 from tocsin.geo.finder import NEVER_ALONE, PlaceMention
-from tocsin.geo.gazetteer import get_gazetteer, normalize_place
+from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 
 # Population above which a name inside an organisation's name is read as a place
 # ("Washington University", "Pakistan Cricket Board").
 _EMBEDDED_POP = 100_000
 _PLACE_FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
+# Last words of local institutions whose name starts with their town or county.
+_INSTITUTIONS = frozenset({
+    "police", "department", "sheriff", "court", "council", "library", "society", "school",
+    "schools", "college", "university", "hospital", "board", "commission", "center",
+    "centre", "club", "church", "office", "authority", "district", "festival", "museum",
+    "chamber", "association", "committee", "commissioners", "jail", "zoo",
+})
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +45,18 @@ def country_forms() -> dict[str, tuple[str, str]]:
                     owners.setdefault(k, set()).add(iso3)
                     kinds.setdefault(k, kind)
     return {k: (next(iter(v)), kinds[k]) for k, v in owners.items() if len(v) == 1}
+
+
+def plural_people(text: str) -> bool:
+    """"Mexicans", "South Africans", "Filipinos": people, not a place (geoparsing gold
+    annotates "Mexican officials" but not "Mexicans"); "Swiss" or "Chinese" stay open."""
+    if not text.endswith("s"):
+        return False
+    key = normalize_place(text[:-1])
+    if key == normalize_place(text):
+        return False
+    hit = country_forms().get(key)
+    return hit is not None and hit[1] == "demonym"
 
 
 def capital_of(key: str) -> str | None:
@@ -59,6 +78,8 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
                 continue
             key = normalize_place(span.text)
             hit = forms.get(key)
+            if hit is not None and plural_people(span.text):
+                continue
             if hit is not None:
                 iso3, kind = hit
                 if kind != "metonym" or any(x.country == iso3 and x.feature == "city"
@@ -66,8 +87,13 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
                     return i, i + size, iso3
                 continue
             whole = size == e - s
+            # a local institution named after its town: "Richmond Police Department",
+            # "Licking County Genealogy Society", "Nashville Film Festival"
+            local = i == s and not whole and doc[e - 1].lower_ in _INSTITUTIONS
             for x in gaz.lookup_key(key):
-                if x.feature in _PLACE_FEATURES and (whole or x.population >= _EMBEDDED_POP):
+                if x.feature in _PLACE_FEATURES and (
+                        whole or x.population >= _EMBEDDED_POP
+                        or (local and (x.population >= 1000 or x.feature == "admin2"))):
                     return i, i + size, None
     return None
 
@@ -91,9 +117,26 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
     out: list[PlaceMention] = []
     seen: set[tuple[int, int]] = set()
     for m in actor_mentions:
-        if m.kind in ("anaphor", "generic") or (m.tok_start, m.tok_end) in seen:
+        if m.kind == "anaphor" or (m.tok_start, m.tok_end) in seen:
             continue
         seen.add((m.tok_start, m.tok_end))
+        if m.kind == "generic":
+            # the town before a group noun: "Richmond police", "a Harlem woman"
+            j = m.tok_start
+            while j < m.tok_end - 1 and (doc[j].pos_ == "PROPN" or doc[j].is_title
+                                         and doc[j].lower_ not in ("the", "a", "an")):
+                j += 1
+            s0 = m.tok_start
+            while s0 < j and doc[s0].lower_ in ("the", "a", "an"):
+                s0 += 1
+            hit = _geo_run(doc, s0, j) if j > s0 else None
+            if hit is not None and hit[0] == s0 and hit[1] == j:
+                span = doc[s0:j]
+                pm = PlaceMention(span.text, span.start_char, span.end_char, s0, j, None,
+                                  span.text)
+                pm.country, pm.from_actor = hit[2], True
+                out.append(pm)
+            continue
         if m.kind == "ner" and _locative_slot(doc, m.tok_start):
             # a name the tagger took for a person or an organisation, in a place's slot
             # ("the town of Mussaiyab", "the province of Muthanna"): a place
@@ -111,8 +154,9 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
         if found is None:
             continue
         s, e, iso3 = found
-        if iso3 is None and m.kind == "kb":
-            continue  # a known organisation's own name is no place ("Hamas", "PA")
+        if iso3 is None and m.kind == "kb" and normalize_place(doc[s:e].text) not in site_keys():
+            continue  # a known organisation's own name is no place ("Hamas"), unless a
+            # curated region's ("EU")
         if person and not (s == m.tok_start and e == m.tok_end and _is_region(doc[s:e].text)):
             continue  # a person's name is a place only when all of it is a region's name
         span = doc[s:e]
@@ -152,7 +196,7 @@ def demonym_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMentio
         if hit is None:
             key = normalize_place(tok.text)
             form = forms.get(key)
-            if form is not None and form[1] == "demonym":
+            if form is not None and form[1] == "demonym" and not plural_people(tok.text):
                 hit = (1, form[0], tok.text)
             elif tok.lower_ in _REGION_ADJECTIVES:
                 hit = (1, None, _REGION_ADJECTIVES[tok.lower_])

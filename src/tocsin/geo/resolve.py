@@ -30,6 +30,8 @@ class _Cand:
 def _candidates(m: PlaceMention) -> list[_Cand]:
     gaz = get_gazetteer()
     out: dict[str, _Cand] = {}
+    if m.hint == "street":  # only a curated landmark; else its town places it
+        return [_Cand(e, True) for e in gaz.lookup(m.text) if e.id.startswith("site:")]
     if m.country is not None:  # a country form: its capital ("Moscow") or the country
         same = [e for e in gaz.lookup(m.text) if e.country == m.country
                 and e.feature in ("country", "city")]
@@ -51,7 +53,7 @@ def _a1key(e: GazEntry) -> str:
 
 def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
            container: GazEntry | None, twins: frozenset[tuple[str | None, str]],
-           a1: dict[str, float]) -> float:
+           a1: dict[str, float], ctx: _Context) -> float:
     e = c.entry
     s = 0.3 * math.log10(e.population + 1)
     if e.id.startswith("site:"):
@@ -84,7 +86,19 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
         elif container.feature == "admin1":
             same = e.admin1 and normalize_place(e.admin1) == normalize_place(container.name)
             s += 3.0 if same else (0.5 if e.country == container.country else -1.0)
+    if (e.feature, e.country) in ctx.peer_kinds:
+        s += 1.5  # a list of peers is of one kind: "Alaska, Alabama, Georgia" are states
+    if e.feature in ("country", "admin1", "admin2") and any(
+            _inside(x, e) for x in ctx.contained if x.id != e.id):
+        s += 2.5  # the container of a place named before it: "Atlanta, Georgia"
     return s
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the neighbouring mentions say about one name."""
+    peer_kinds: frozenset[tuple[str, str | None]] = frozenset()
+    contained: tuple[GazEntry, ...] = ()  # readings of "X" in "X, <this>"
 
 
 def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
@@ -94,9 +108,47 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
         # "in Deir ez-Zor, US forces said": an actor is no container
-        if gap.strip() == "," and not mentions[i + 1].from_actor:
-            out[i] = i + 1
+        if gap.strip() != "," or mentions[i + 1].from_actor:
+            continue
+        if mentions[i].hint is None and i + 2 < len(mentions) and " ".join(
+                text[mentions[i + 1].end:mentions[i + 2].start].split()) in (
+                "and", ", and", "or", ", or"):
+            continue  # "stops in Washington, New York and Boston": a list
+        out[i] = i + 1
     return out
+
+
+_LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&", "/"})
+
+
+def _peers(mentions: list[PlaceMention], doc: Doc) -> dict[int, list[int]]:
+    """mention index -> the other members of its list ("Alaska, Alabama, Georgia")."""
+    out: dict[int, list[int]] = {}
+    text = doc.text
+    chain: list[int] = []
+    for i in range(len(mentions)):
+        if chain and not mentions[i].from_actor and not mentions[chain[-1]].from_actor and (
+                " ".join(text[mentions[chain[-1]].end:mentions[i].start].split())
+                in _LIST_GAPS):
+            chain.append(i)
+            continue
+        for j in chain:
+            out[j] = [x for x in chain if x != j]
+        chain = [i]
+    for j in chain:
+        out[j] = [x for x in chain if x != j]
+    return out
+
+
+def _peer_kinds(firsts: list[GazEntry | None]) -> frozenset[tuple[str, str | None]]:
+    """The kind (feature, country) most of a list's other members have, if a country or
+    a province: "Washington, New York and Boston" is no list of states."""
+    kinds: dict[tuple[str, str | None], int] = defaultdict(int)
+    for f in firsts:
+        if f is not None:
+            kinds[(f.feature, f.country)] += 1
+    return frozenset(kd for kd, n in kinds.items()
+                     if kd[0] in ("country", "admin1") and n * 2 > len(firsts))
 
 
 def _others(where: dict[str, dict[str, float]], key: str) -> dict[str, float]:
@@ -108,6 +160,14 @@ def _others(where: dict[str, dict[str, float]], key: str) -> dict[str, float]:
                 votes[c] += v
     total = sum(votes.values()) or 1.0
     return {c: v / total for c, v in votes.items()}
+
+
+def _support(where: dict[str, dict[str, float]], key: str, share: dict[str, float]) -> int:
+    """How many names other than ``key`` place things in the dominant country."""
+    if not share:
+        return 0
+    top = max(share, key=lambda c: share[c])
+    return sum(1 for k, per in where.items() if k != key and per.get(top, 0.0) > 0)
 
 
 def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | None
@@ -122,7 +182,9 @@ def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | N
             and (_inside(e, cont) if cont is not None else e.country == top)]
     if not near:
         return None, 0.0
-    return max(near, key=lambda e: e.population), 0.4
+    admin = m.hint in _ADMIN_HINTS  # "Ghanzi province" is the province, not its town
+    return max(near, key=lambda e: ((e.feature in ("admin1", "admin2")) == admin,
+                                    e.population)), 0.4
 
 
 def _inside(e: GazEntry, cont: GazEntry) -> bool:
@@ -139,8 +201,13 @@ def _inside(e: GazEntry, cont: GazEntry) -> bool:
 _FOREIGN_TOWN_MAX = 500_000
 
 
-def _implausible(e: GazEntry, share: dict[str, float]) -> bool:
-    if e.feature not in ("city", "village") or e.population >= _FOREIGN_TOWN_MAX:
+def _implausible(e: GazEntry, share: dict[str, float], names: int = 0) -> bool:
+    """``names``: how many other names place the document in its dominant country."""
+    small = (e.feature in ("city", "village") and e.population < _FOREIGN_TOWN_MAX
+             # a small foreign province against a well-attested country: "Ghanzi
+             # province" in a story from Kabul about Afghanistan is a typo of Ghazni
+             or e.feature == "admin1" and e.population < 100_000 and names >= 2)
+    if not small:
         return False
     if not share or max(share.values()) < 0.4:
         return False  # no dominant country: nothing to contradict
@@ -149,8 +216,8 @@ def _implausible(e: GazEntry, share: dict[str, float]) -> bool:
 
 
 def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float],
-          container: GazEntry | None, a1: dict[str, float] | None = None
-          ) -> tuple[GazEntry | None, float]:
+          container: GazEntry | None, a1: dict[str, float] | None = None,
+          ctx: _Context | None = None) -> tuple[GazEntry | None, float]:
     if not cands:
         return None, 0.0
     # a province and its namesake town inside it ("Kirkuk"), not a town elsewhere that
@@ -159,7 +226,8 @@ def _pick(cands: list[_Cand], m: PlaceMention, key: str, share: dict[str, float]
                       if c.entry.feature == "city" and c.entry.population >= 15000
                       and normalize_place(c.entry.name) == key and c.entry.admin1
                       and normalize_place(c.entry.admin1) == key)
-    scored = sorted(((_score(c, m, key, share, container, twins, a1 or {}), c.entry)
+    ctx = ctx or _Context()
+    scored = sorted(((_score(c, m, key, share, container, twins, a1 or {}, ctx), c.entry)
                      for c in cands), key=lambda x: -x[0])
     if len(scored) == 1:
         return scored[0][1], 0.95 if scored[0][1].id.startswith("site:") else 0.9
@@ -188,34 +256,57 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     # where the text places things, without the actors' nationalities ("American
     # soldiers" in Fallujah): the evidence a foreign homonym is weighed against
     where: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    kvotes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m, k, cs in zip(mentions, keys, cands, strict=True):
         best, conf = _pick(cs, m, k, {}, None)
         first.append(best)
         if best is not None and best.country:
             vote = 2.0 if best.feature == "country" else conf
             votes[best.country] += vote
+            kvotes[k][best.country] += vote
             if not m.from_actor:
                 where[k][best.country] += vote
-    total = sum(votes.values()) or 1.0
-    share = {c: v / total for c, v in votes.items()}
     a1votes: dict[str, float] = defaultdict(float)
     for best in first:
         if best is not None and best.admin1 and best.feature != "country":
             a1votes[_a1key(best)] += 1.0
+
+    peers = _peers(mentions, doc)
+    inner: dict[int, list[int]] = defaultdict(list)  # container -> the names before it
+    for a, b in conts.items():
+        inner[b].append(a)
 
     # Pass 2: with country shares and "X, Y" containment; one decision per key.
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, k in enumerate(keys):
         by_key[k].append(i)
     chosen: dict[str, tuple[GazEntry | None, float]] = {}
-    for k, idxs in by_key.items():
+    # containers first, so that "Nawah district, Ghanzi province" is placed by the
+    # container's final reading rather than its context-free one
+    order = sorted(by_key, key=lambda key: not any(i in inner for i in by_key[key]))
+    for k in order:
+        idxs = by_key[k]
         i0 = next((i for i in idxs if i in conts), idxs[0])
         # prefer the mention with the most context (a cue word or a container)
         i0 = next((i for i in idxs if mentions[i].hint), i0)
-        cont = first[conts[i0]] if i0 in conts else None
-        if cont is not None and (cont.feature not in ("country", "admin1") or any(
-                c.entry.feature == cont.feature for c in cands[i0])):
+        cont = None
+        if i0 in conts:
+            ck = keys[conts[i0]]
+            cont = chosen[ck][0] if ck in chosen else first[conts[i0]]
+        f0 = first[i0]
+        if cont is not None and (cont.feature not in ("country", "admin1") or (
+                f0 is not None and f0.feature == cont.feature
+                and not any(_inside(c.entry, cont) for c in cands[i0]
+                            if c.entry.id != cont.id))):
             cont = None  # "France, Brazil" and "Ohio, Indiana" are lists, not containment
+        # a name does not vote for its own reading ("Paris" is no evidence for France)
+        mine = kvotes.get(k, {})
+        rest_c = {c: v - mine.get(c, 0.0) for c, v in votes.items()}
+        total = sum(v for v in rest_c.values() if v > 0) or 1.0
+        share = {c: v / total for c, v in rest_c.items() if v > 0}
+        ctx = _Context(
+            _peer_kinds([first[j] for i in idxs for j in peers.get(i, ()) if keys[j] != k]),
+            tuple(c.entry for i in idxs for j in inner.get(i, ()) for c in cands[j]))
         # the other places' provinces: a name does not vote for its own reading
         own: dict[str, float] = defaultdict(float)
         for i in idxs:
@@ -225,7 +316,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         rest = {a: v - own.get(a, 0.0) for a, v in a1votes.items()}
         total = sum(rest.values()) or 1.0
         a1 = {a: v / total for a, v in rest.items() if v > 0}
-        entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1)
+        entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1, ctx)
         if entry is None and not mentions[i0].from_actor and (
                 cont is not None or mentions[i0].hint is not None):
             # only in a place's slot ("the town of X", "X district", "X, Iraq")
@@ -235,10 +326,14 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
             # only knows elsewhere) is still known to lie in its stated container.
             entry, conf = cont, 0.3
-        elif entry is not None and cont is None and _implausible(entry, _others(where, k)):
+        elif entry is not None and cont is None and _implausible(
+                entry, others := _others(where, k), _support(where, k, others)):
             entry, conf = None, 0.0
+            if mentions[i0].hint is not None and not mentions[i0].from_actor:
+                entry, conf = _close_spelling(mentions[i0], share, None)
         chosen[k] = (entry, conf)
 
+    _place_streets(mentions, keys, chosen, doc)
     places: dict[str, Place] = {}
     out: list[tuple[PlaceMention, Place | None]] = []
     for m, k in zip(mentions, keys, strict=True):
@@ -256,3 +351,38 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         p.mentions.append(Span(m.text, m.start, m.end))
         out.append((m, p))
     return out
+
+
+_TOWNS = frozenset({"city", "village", "admin2"})
+
+
+def _place_streets(mentions: list[PlaceMention], keys: list[str],
+                   chosen: dict[str, tuple[GazEntry | None, float]], doc: Doc) -> None:
+    """A street or landmark the gazetteer lacks lies in the town named right after it
+    ("Knox Road in Harlem", "Hampton Avenue, St. Louis"), else in the town the document
+    names most; it takes that town's point with a low confidence."""
+    text = doc.text
+    counts: dict[str, int] = defaultdict(int)
+    for m, k in zip(mentions, keys, strict=True):
+        e, conf = chosen[k]
+        # only a town the reader is sure of: a wrong town misplaces every street in it
+        if (e is not None and not m.from_actor and e.feature in ("city", "village")
+                and conf >= 0.5 and e.population >= 5000):
+            counts[e.id] += 1
+    by_id = {e.id: e for e, _ in chosen.values() if e is not None}
+    top = max(counts, key=lambda i: counts[i]) if counts else None
+    home = by_id.get(top) if top is not None and counts[top] >= 2 else None
+    for i, (m, k) in enumerate(zip(mentions, keys, strict=True)):
+        if m.hint != "street" or chosen[k][0] is not None:
+            continue
+        town = home
+        if i + 1 < len(mentions):
+            gap = " ".join(text[m.end:mentions[i + 1].start].split())
+            nxt = chosen[keys[i + 1]][0]
+            if gap in (",", "in", "in the", "at", "near") and nxt is not None and (
+                    nxt.feature in _TOWNS or nxt.feature == "admin1"):
+                town = nxt
+        if town is None:
+            continue
+        chosen[k] = (GazEntry(f"street:{town.id}:{k.replace(' ', '-')}", m.text, town.lat,
+                              town.lon, town.country, town.admin1, "site", 0), 0.2)
