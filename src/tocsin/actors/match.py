@@ -113,7 +113,7 @@ def _capitalised(span: Span) -> bool:
 def _locative(span: Span, nouns: ActorNouns) -> bool:
     """A country or capital name used as a place: the object of a locative preposition."""
     root = span.root
-    while root.dep_ == "conj" and root.head is not root:
+    while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head  # "in Iraq and Syria"
     if root.dep_ == "pobj" and root.head.lower_ == "of" and (
             root.head.head.lemma_.lower() in nouns.locative_heads):
@@ -169,7 +169,7 @@ def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
     if _locative(span, nouns):
         return False
     root = span.root
-    while root.dep_ == "conj" and root.head is not root and root.head.pos_ == "ADJ":
+    while root.dep_ == "conj" and root.head.i != root.i and root.head.pos_ == "ADJ":
         root = root.head  # "Israeli and Palestinian officials"
     if kinds <= {"demonym"}:
         # "Americans" acts; "American" before "troops" stands for the state; "Iraqi city"

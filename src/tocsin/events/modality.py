@@ -74,7 +74,7 @@ def _own_children(tok: Token) -> list[Token]:
 def governor(tok: Token) -> Token | None:
     """The verb whose clause contains `tok`'s clause (None at the root)."""
     # "is willing to withdraw": the adjective's copula carries the clause upwards.
-    if (tok.dep_ in CLAUSE_DEPS or tok.dep_ == "acomp") and tok.head is not tok:
+    if (tok.dep_ in CLAUSE_DEPS or tok.dep_ == "acomp") and tok.head.i != tok.i:
         return tok.head
     return None
 

@@ -68,7 +68,7 @@ def merge_contents(acts: list[CodedAct], lex: Lexicon) -> list[CodedAct]:
     dropped: set[int] = set()
     for act in acts:
         tok = act.token
-        if act.nominal or tok.head is tok:
+        if act.nominal or tok.head.i == tok.i:
             continue
         gov = by_tok.get(tok.head.i)
         if gov is None and tok.dep_ == "ccomp" and tok.head.dep_ == "acl":

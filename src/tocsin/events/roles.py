@@ -114,7 +114,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         passive = _children(cur, "nsubjpass")
         if passive:
             return passive[0], True
-        if cur.dep_ in _INHERITS and cur.head is not cur:
+        if cur.dep_ in _INHERITS and cur.head.i != cur.i:
             cur = cur.head
             continue
         break
@@ -255,8 +255,8 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     first from the trigger (from its light verb for a nominal trigger), a named actor
     before a generic noun, nearer before deeper; coordinated names come together."""
     roots = [tok]
-    if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head is not tok:
-        light = tok.head.head if tok.dep_ == "pobj" and tok.head.head is not tok.head \
+    if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head.i != tok.i:
+        light = tok.head.head if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i \
             else tok.head
         if light.pos_ in {"VERB", "AUX"}:
             roots.append(light)
@@ -291,7 +291,7 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     if rank == 1:
         return [index.places[phrase.i]], [phrase]
     while phrase.dep_ in {"compound", "amod", "poss", "nmod", "flat"} and \
-            phrase.head is not phrase and index.by_token.get(phrase.head.i) == \
+            phrase.head.i != phrase.i and index.by_token.get(phrase.head.i) == \
             index.by_token.get(phrase.i):
         phrase = phrase.head
     found = [a for a in index.phrase_actors(phrase) if a not in exclude]

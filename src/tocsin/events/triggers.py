@@ -81,7 +81,7 @@ def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
             complement = True
             other = other or any(c.dep_ in {"nsubj", "nsubjpass"} for c in ch.children) or (
                 ch.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in tok.children))
-    if tok.pos_ not in {"VERB", "AUX"} and tok.head is not tok:
+    if tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
         # A noun's verb: "came under fire" (subject), "went on strike" (subject, verb).
         head = tok.head if tok.dep_ != "pobj" else tok.head.head
         subjects |= {c.lemma_.lower() for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}}
@@ -174,19 +174,20 @@ def _light() -> frozenset[str]:
 
 def clause_depth(tok: Token, speech: frozenset[str] = frozenset()) -> int:
     """How many subordinate clauses lie between an act and its sentence's main clause:
-    0 for the main verb (or its light verb's object, or a clause reported by the main verb
-    of saying), 1+ for acts in adverbial, relative or purpose clauses."""
+    0 for the main verb (or its light verb's object), 1+ for acts in reported, adverbial,
+    relative or purpose clauses. (Counting a clause reported by the main verb of saying as
+    0 was measured and lowers type accuracy: the confidence calibration expects 1.)"""
     depth = 0
     cur = tok
     if tok.pos_ not in {"VERB", "AUX"}:
         cur = tok.head if tok.dep_ != "pobj" else tok.head.head
-        if cur is tok:
+        if cur.i == tok.i:
             return 0
     for _ in range(8):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return depth
-        if cur.dep_ == "ccomp" and (cur.head.head is cur.head or cur.head.dep_ == "conj"):
-            cur = cur.head  # "X attacked Y, police said": reported main act
+        if cur.dep_ == "ccomp" and cur.head.dep_ == "conj":
+            cur = cur.head  # "..., and said X attacked Y": a reported act in a second clause
             continue
         purpose_of_light = cur.dep_ in {"advcl", "xcomp"} and bool(
             lemma_forms(cur.head) & _light()) and any(
