@@ -25,6 +25,30 @@ PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village",
                                    "admin2", "country"})
 
 
+def _attachment(span: Span, anchor: Token) -> int:
+    """How far the expression ``span`` is from dating ``anchor``: the parse distance from
+    the expression up to the anchor or to the anchor's governing clause ("conducted an
+    operation today to detain ..."), plus penalties for a time that dates something else."""
+    above = {anchor.i: 0}
+    cur: Token = anchor
+    while cur.head.i != cur.i and len(above) < 7:
+        cur = cur.head
+        above.setdefault(cur.i, len(above))
+    hops, cur = 0, span.root
+    while cur.i not in above and cur.head.i != cur.i and hops < 8:
+        cur, hops = cur.head, hops + 1
+    score = hops + above.get(cur.i, 10)
+    head = span.root.head
+    if _dates_noun(span) and head.i != anchor.i and head.i not in above:
+        score += 5  # "Tuesday's attack", "the July 2 attack": that noun's date
+    # "ISAF today confirmed the capture ... June 14": a time on the verb of saying that
+    # governs the act dates the report; another expression dates the act
+    if head.i != anchor.i and head.i in above and head.lemma_.lower() in (
+            get_lexicon().speech_verbs):
+        score += 50
+    return score
+
+
 def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -> TimeValue:
     """The temporal expression tied to the act, else the narrative's, else publication."""
     doc = sent.doc
@@ -32,25 +56,22 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
              if sent.start_char <= s < sent.end_char and s >= state.dateline_end]
     anchor_tok = act.threat_from or (act.frame.speaker.head if act.type == "THREATEN" and
                                      act.frame.speaker is not None else act.token)
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, int, int, int] | None = None
     for s, e in spans:
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None:
             continue
-        # Distance along the parse from the expression to the act's verb.
-        hops = 0
-        cur: Token = span.root
-        while cur.i != anchor_tok.i and cur.head is not cur and hops < 6:
-            cur = cur.head
-            hops += 1
-        score = hops if cur.i == anchor_tok.i else 10 + abs(s - anchor_tok.idx) // 20
-        if best is None or score < best[0]:
-            best = (score, s, e)
+        cand = (_attachment(span, anchor_tok), abs(s - anchor_tok.idx), s, e)
+        if best is None or cand < best:
+            best = cand
     if best is not None:
-        expr = doc.text[best[1]:best[2]]
+        expr = doc.text[best[2]:best[3]]
         future = act.frame.modality.future and act.type != "THREATEN"
         value = resolve(expr, state.anchor, future=future)
         if value is not None and value.precision != "unknown":
+            if value.rule == "relative-span" and value.precision == "day" and value.end:
+                # a round-up of "the past 24 hours" is that day's news: the report's day
+                return TimeValue(value.end, value.end, "day", value.text, value.rule)
             return value
     if last is not None:
         return TimeValue(last.start, last.end, last.precision, last.text, "narrative")
@@ -94,13 +115,28 @@ def _retold(act: CodedAct, earlier: list[Event], lex: Lexicon) -> bool:
 
 
 def _sentence_time(sent: Span, state: State) -> TimeValue | None:
-    """The first past time expression of a sentence, resolved, if any."""
+    """The first past time expression of a sentence, resolved, if any: not one modifying
+    a noun ("responsible for the July 2 attack"), which dates something else."""
+    assert state.doc is not None
     for s, e in state.time_spans:
-        if sent.start_char <= s < sent.end_char and s >= state.dateline_end:
-            value = resolve(state.doc.text[s:e], state.anchor) if state.doc else None
-            if value is not None and value.precision != "unknown":
-                return value
+        if not (sent.start_char <= s < sent.end_char and s >= state.dateline_end):
+            continue
+        span = state.doc.char_span(s, e, alignment_mode="expand")
+        if span is None or _dates_noun(span):
+            continue
+        value = resolve(state.doc.text[s:e], state.anchor)
+        if value is not None and value.precision != "unknown":
+            return value
     return None
+
+
+def _dates_noun(span: Span) -> bool:
+    """Is the expression a modifier of a noun ("the July 2 attack", "Tuesday's attack",
+    "the January and May, 2012 bombings")? It dates that noun's event."""
+    cur = span.root
+    while cur.dep_ == "conj" and cur.head.i != cur.i:
+        cur = cur.head
+    return cur.dep_ in ("poss", "compound", "nmod", "amod") and cur.head.pos_ == "NOUN"
 
 
 def _place_country_target(act: CodedAct, state: State) -> list[str]:
@@ -177,6 +213,7 @@ class EventsComponent(Component):
                     kinds[t] = (m.actor_id, m.kind)
         index = ActorIndex(kinds, _place_index(state, self._links(state)))
         last: TimeValue | None = None
+        headline: list[int] = []  # header events with no time of their own
         for sent in state.doc.sents:
             acts = [a for a in code_sentence(sent, index, lex, state.time_spans)
                     if not _habitual(a.token) and not _retold(a, state.events, lex)]
@@ -185,6 +222,9 @@ class EventsComponent(Component):
             for act in acts:
                 self._emit(state, sent, act, index, last, dead if act is first_assault else None,
                            hurt if act is first_assault else None)
+                if (act.token.idx < state.dateline_end
+                        and state.events[-1].date.rule == "publication-day-assumed"):
+                    headline.append(len(state.events) - 1)
             explicit = [e.date for e in state.events[-len(acts):] if acts
                         and e.date.rule not in {"narrative", "publication-day-assumed",
                                                 "publication-date", None}]
@@ -194,6 +234,23 @@ class EventsComponent(Component):
                 # A dated sentence without an act still sets the narrative's time
                 # ("X addressed supporters on Friday. The cleric called for ...").
                 last = _sentence_time(sent, state) or last
+        self._date_headline(state, headline)
+
+    @staticmethod
+    def _date_headline(state: State, headline: list[int]) -> None:
+        """A headline ("Taliban Commander Captured in Kandahar") tells the lead's event:
+        an undated act before the dateline takes the date of the first dated act after it."""
+        if not headline:
+            return
+        lead = next((e.date for e in state.events if e.trigger is not None
+                     and e.trigger.start >= state.dateline_end and e.date.rule not in {
+                         "narrative", "publication-day-assumed", "publication-date", None}),
+                    None)
+        if lead is None:
+            return
+        for i in headline:
+            state.events[i].date = TimeValue(lead.start, lead.end, lead.precision, lead.text,
+                                             "narrative")
 
     @staticmethod
     def _links(state: State) -> list[tuple[Any, Place | None]]:

@@ -10,12 +10,13 @@ from tocsin.model import Place
 
 
 def _mention_at(tok: Token, resolved: list[tuple[PlaceMention, Place | None]],
-                strict: bool = False) -> Place | None:
+                strict: bool = False, country_ok: bool = False) -> Place | None:
     """The place of the mention covering ``tok``; ``strict`` refuses places named by an
-    actor ("Russia said") and countries, which only a locative phrase makes a location."""
+    actor ("Russia said") and countries (unless ``country_ok``: "the Taiwan capital"),
+    which only a locative phrase makes a location."""
     for m, p in resolved:
         if p is not None and m.tok_start <= tok.i < m.tok_end:
-            if strict and (m.from_actor or p.feature == "country"):
+            if strict and (m.from_actor or (p.feature == "country" and not country_ok)):
                 return None
             return p
     return None
@@ -25,11 +26,50 @@ def _mention_at(tok: Token, resolved: list[tuple[PlaceMention, Place | None]],
 _BEARINGS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "outskirts", "km", "kilometers", "kilometres", "miles", "mi", "outside",
+    "meters", "metres", "yards", "feet", "away",
+})
+
+
+# Verbs whose object or passive subject is the place acted on ("captured Seoul", "bombed
+# Waku-Congo", "Gibraltar was captured"): the place is the event's even when the actor
+# tagger took it for the target, and their "from" names the former holder, not a place.
+_TAKES_PLACE = frozenset({
+    "capture", "seize", "take", "overrun", "storm", "bomb", "shell", "strike", "attack",
+    "raid", "destroy", "besiege", "occupy", "liberate", "invade", "recapture", "retake",
+    "enter", "bombard", "pound", "surround", "encircle", "annex", "loot", "raze",
+})
+# Nouns naming a place: a name modifying them is a location ("through the Taiwan
+# capital", "on a Hong Kong hotel"), unlike an event noun's ("a U.S. airstrike").
+_PLACE_NOUNS = frozenset({
+    "capital", "city", "town", "village", "hotel", "border", "camp", "base", "embassy",
+    "consulate", "province", "region", "area", "district", "street", "hospital", "school",
+    "market", "mosque", "church", "home", "house", "office", "port", "airport", "coast",
+    "checkpoint", "outpost", "neighbourhood", "neighborhood", "suburb", "countryside",
+    "building", "compound", "headquarters", "station", "prison", "territory", "island",
+    "square", "park", "bridge", "road", "highway", "harbour", "harbor", "shop",
+})
+
+# Parts of a place: "in the vicinity of Kobane", "on the edge of Kabul".
+_PARTS = frozenset({
+    "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part",
+    "north", "south", "east", "west", "middle", "environs", "periphery", "streets",
 })
 
 
 def _locative(tok: Token) -> bool:
-    """Is ``tok`` (a place name) the object of a locative preposition ("in Afghanistan")?"""
+    """Is ``tok`` (a place name) the object of a locative preposition ("in Afghanistan"),
+    or a name modifying such an object that names a place ("in the Taiwan capital")?"""
+    for _ in range(3):
+        head = tok.head
+        if tok.dep_ in ("compound", "nmod", "poss") and head.lemma_.lower() in _PLACE_NOUNS:
+            tok = head  # "in the Taiwan capital"
+        elif tok.dep_ == "appos" and head.lemma_.lower() in _PLACE_NOUNS:
+            tok = head  # "in the commercial capital, Abidjan"
+        elif (tok.dep_ == "pobj" and head.lower_ == "of" and head.head.i != head.i
+              and head.head.lemma_.lower() in _PLACE_NOUNS | _PARTS):
+            tok = head.head  # "in the city of Fallujah", "in the vicinity of Kobane"
+        else:
+            break
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE
 
 
@@ -42,6 +82,82 @@ def _describes_person(tok: Token) -> bool:
     elif tok.dep_ not in ("compound", "amod", "poss", "nmod"):
         return False
     return head.pos_ == "NOUN" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "appos")
+
+
+# Words whose clause attributes a statement: a place below them says where it was made.
+_ATTRIBUTION = frozenset({
+    "say", "tell", "report", "quote", "speak", "according", "statement", "announce",
+    "add", "claim", "confirm", "write", "interview", "broadcast",
+})
+# Entities a place can describe ("Blackwater Security of North Carolina", "Chechnya's
+# Justice Ministry", "a cab driver from Abidjan"): the place is theirs, not the event's.
+_DESCRIBED = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW"})
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out = [tok]
+    while out[-1].head.i != out[-1].i and len(out) < 40:
+        out.append(out[-1].head)
+    return out
+
+
+def _foreign_path(tok: Token, trigger: Token, places: frozenset[int]) -> bool:
+    """Does the path from the place ``tok`` up to where it meets the trigger's branch
+    leave the event: through an attribution ("said in Abu Dhabi", "according to Los
+    Angeles station KCAL"), a named person or organisation the place describes, or an
+    origin ("a driver from Abidjan")?"""
+    up = {t.i for t in _ancestors(trigger)}
+    # an attribution after the report ("..., he said, reached from Libreville"); one in
+    # front of it sets the scene ("In Deir ez-Zor, US forces said they had killed ...")
+    after = tok.i > trigger.i
+    path: list[Token] = []
+    for t in _ancestors(tok):
+        if t.i in up:
+            if (after and t.i != trigger.i and trigger.pos_ in ("VERB", "AUX")
+                    and t.lemma_.lower() in _ATTRIBUTION):
+                return True  # (not "confirmed the capture of X in Zabul province")
+            break
+        path.append(t)
+    for prev, t in zip([tok, *path], path, strict=False):
+        if after and (t.lemma_.lower() in _ATTRIBUTION or t.lower_ in _ATTRIBUTION):
+            return True
+        # the place describes a named person or organisation: "X's ministry", "station
+        # of X", "... Medical Center in Nashville" after the act (not a header's
+        # "Operations ... In Kandahar last night, a force captured", a garbled parse)
+        describing = prev.dep_ in ("poss", "compound", "nmod", "amod") or (
+            prev.dep_ == "prep" and (prev.lower_ in ("of", "for", "from", "with")
+                                     or t.i > trigger.i))  # "a hospital in Nashville"
+        if (describing and t.i not in places and t.ent_type_ in _DESCRIBED
+                and t.pos_ in ("PROPN", "NOUN") and not _participant(t, trigger)):
+            return True
+        if t.dep_ == "prep" and t.lower_ == "from" and _origin_or_holder(t.head, trigger):
+            return True
+    return False
+
+
+def _origin_or_holder(head: Token, trigger: Token) -> bool:
+    """Does "from" under ``head`` name a former holder ("captured from Spain") or an
+    origin ("a cab driver from Abidjan"), not a distance ("150 meters from a mosque")?"""
+    if head.lemma_.lower() in _TAKES_PLACE:
+        return True
+    return (head.pos_ in ("NOUN", "PROPN") and head.i != trigger.i
+            and head.lower_ not in _BEARINGS
+            and not any(c.dep_ == "nummod" for c in head.children))
+
+
+def _participant(tok: Token, trigger: Token) -> bool:
+    """Is ``tok`` (the head of) the trigger's subject or object ("the arrest of Taliban
+    leader X in Kunduz province": where X was arrested)?"""
+    while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i:
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    return head.i == trigger.i and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj")
+
+
+def _place_tokens(resolved: list[tuple[PlaceMention, Place | None]]) -> frozenset[int]:
+    return frozenset(i for m, _ in resolved for i in range(m.tok_start, m.tok_end))
 
 
 def _reference_point(tok: Token) -> bool:
@@ -72,12 +188,16 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
     # participants' locative modifiers, one level deeper than the trigger's own
     heads += [c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
     seen: set[int] = set()
+    places = _place_tokens(resolved)
+    takes = trigger.pos_ == "VERB" and trigger.lemma_.lower() in _TAKES_PLACE
     for h_depth, h in enumerate(heads):
         for child in h.children:
             # "a Baghdad attack", "struck Abha airport", "the base was hit"
             if h is trigger and child.dep_ in ("compound", "nmod", "amod", "npadvmod",
                                                "dobj", "nsubjpass"):
-                p = _mention_at(child, resolved, strict=True)
+                acted_on = (takes and child.dep_ in ("dobj", "nsubjpass")
+                            and child.ent_type_ != "NORP")  # not "attacked a combined Afghan"
+                p = _mention_at(child, resolved, strict=not acted_on)
                 if p is not None:
                     linked.append((h_depth, len(linked), p))
             # (token, depth, strict): a noun's modifier is only a location if it is below
@@ -85,7 +205,8 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
             if h is trigger and child.dep_ in ("dobj", "nsubjpass"):
                 stack = [(child, h_depth + 1, True)]  # "captured the town of Bakwa"
             elif child.dep_ == "prep" and child.lower_ in LOCATIVE and not (
-                    h.i != trigger.i and h.head.i == trigger.i and child.lower_ == "from"):
+                    child.lower_ == "from" and (takes and h is trigger or (
+                        h.i != trigger.i and h.head.i == trigger.i))):
                 # (a participant "from Abidjan" says where they come from, not the event)
                 stack = [(o, h_depth + 1, False) for o in child.children if o.dep_ == "pobj"]
             else:
@@ -95,7 +216,9 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                 if tok.i in seen or depth > 4:
                     continue
                 seen.add(tok.i)
-                p = _mention_at(tok, resolved, strict)
+                p = _mention_at(tok, resolved, strict, country_ok=_locative(tok))
+                if p is not None and _foreign_path(tok, trigger, places):
+                    continue  # "a cab driver from Abidjan", "employees of X of Y"
                 if p is not None:
                     linked.append((depth + 3 * _reference_point(tok), len(linked), p))
                     # conjuncts ("in Kirkuk and Mosul") are co-equal places
@@ -111,22 +234,39 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                         stack.append((c, depth, True))
     if linked:
         return max(linked, key=lambda x: (SPECIFICITY.get(x[2].feature, 0), -x[0], -x[1]))[2]
+    return _sentence_place(trigger, resolved) or _previous_place(trigger, resolved)
+
+
+def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]
+                    ) -> Place | None:
+    """The most specific sub-national place of the trigger's sentence (a country only
+    when used locatively)."""
     sent = trigger.sent
+    places = _place_tokens(resolved)
     same: list[tuple[int, int, int, Place]] = []
     for m, p in resolved:
-        if (p is not None and sent.start <= m.tok_start < sent.end and not m.from_actor
-                and (p.feature != "country" or _locative(trigger.doc[m.tok_end - 1]))):
-            root = trigger.doc[m.tok_end - 1]
-            if _describes_person(root):
-                continue  # "A Tampa woman", "a driver from Abidjan": origin, not location
-            ref = _reference_point(root)
-            same.append((-ref, SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
+        if p is None or not sent.start <= m.tok_start < sent.end:
+            continue
+        root = trigger.doc[m.tok_end - 1]
+        ref = _reference_point(root)
+        # a place inside an actor's name counts only where a phrase makes it a location
+        # ("on the outskirts of Karachi"), and a country only after a locative preposition
+        if (m.from_actor or p.feature == "country") and not (_locative(root) or ref):
+            continue
+        if _describes_person(root) or _foreign_path(root, trigger, places):
+            continue  # "A Tampa woman", "said in Abu Dhabi": not where the event happened
+        same.append((-ref, SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
     if same:
         return max(same, key=lambda x: (x[0], x[1], x[2]))[3]
+    return None
+
+
+def _previous_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]
+                    ) -> Place | None:
     # A follow-up sentence ("During the search the force detained ...") happens where the
     # report last put the action: the most specific place of the nearest of the two
     # sentences before, if one names a place below country level.
-    start = sent.start
+    start = trigger.sent.start
     for _ in range(2):
         if start == 0:
             break
