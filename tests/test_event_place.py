@@ -45,8 +45,6 @@ def test_linked_and_locative_places(pipeline: Any, text: str, trigger: str,
 
 
 @pytest.mark.parametrize(("text", "trigger"), [
-    # the former holder of a captured place is not where the capture happened
-    ("Goa was seized from Portugal in 1961 by Indian troops.", "seized"),
     # where a victim is from is no place of the event
     ("Jamal Hassan, a shopkeeper from Kirkuk, was shot dead by gunmen on Tuesday.", "shot"),
     # where a statement was made is no place of the event
@@ -66,3 +64,11 @@ def test_place_in_a_clause_of_the_event_is_kept(pipeline: Any) -> None:
             "Saraqib on Monday.")
     got = _place_of(pipeline, text, "killed")
     assert got is not None and "Saraqib" in got
+
+
+def test_former_holder_is_not_the_place(pipeline: Any) -> None:
+    # the former holder of a captured place is not where the capture happened; the place
+    # taken (a passive subject of "seize", a known town) is
+    got = _place_of(pipeline, "Goa was seized from Portugal in 1961 by Indian troops.",
+                    "seized")
+    assert got == "Goa"

@@ -10,99 +10,24 @@ Order of precedence, because the small spaCy model mislabels militia names:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.normalize import name_key
-
-SUBJECT_OBJECT_DEPS = frozenset(
-    {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "poss", "compound", "ROOT",
-     "attr", "agent", "dative", "npadvmod", "oprd"}
+from tocsin.actors.nouns import (
+    SUBJECT_OBJECT_DEPS,
+    ActorMention,
+    ActorNouns,
+    actor_nouns,
+    event_nouns,
+    noun_forms,
+    weapon_words,
 )
 
-
-@dataclass(slots=True)
-class ActorMention:
-    start: int  # char offsets
-    end: int
-    tok_start: int
-    tok_end: int
-    text: str
-    kind: str  # kb | country | ner | generic | anaphor
-    candidates: list[AliasHit] = field(default_factory=list)
-    actor_id: str | None = None
-    # For actors outside the KB: (name, type, country).
-    new_actor: tuple[str, str, str | None] | None = None
-    score: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class ActorNouns:
-    generic: dict[str, str]  # lemma -> actor type
-    state_nouns: frozenset[str]
-    state_acts: frozenset[str]
-    org_anaphors: frozenset[str]
-    person_anaphors: frozenset[str]
-    locative_preps: frozenset[str]
-    place_nouns: frozenset[str]
-    locative_heads: frozenset[str]
-    group_cues: frozenset[str]
-    honorifics: frozenset[str]
-    person_pronouns: frozenset[str]
-    org_pronouns: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def actor_nouns() -> ActorNouns:
-    path = resources.files("tocsin") / "data" / "lexicon" / "actor_nouns.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    generic = {w: t for t, words in data["generic"].items() for w in words}
-    return ActorNouns(
-        generic=generic,
-        state_nouns=frozenset(data["state_nouns"]),
-        state_acts=frozenset(data["state_acts"]),
-        org_anaphors=frozenset(data["anaphors"]["organization"]),
-        person_anaphors=frozenset(data["anaphors"]["person"]),
-        locative_preps=frozenset(data["locative_preps"]),
-        place_nouns=frozenset(data["place_nouns"]),
-        locative_heads=frozenset(data["locative_heads"]),
-        honorifics=frozenset(data["honorifics"]),
-        group_cues=frozenset(data["type_cues"]["militia"]),
-        person_pronouns=frozenset(data["pronouns"]["person"]),
-        org_pronouns=frozenset(data["pronouns"]["organization"]),
-    )
-
-
-@lru_cache(maxsize=1)
-def weapon_words() -> frozenset[str]:
-    """Instrument cues of the ASSAULT modes (rocket, drone, IED...): never actors."""
-    from tocsin.events.lexicon import get_lexicon
-
-    cues = get_lexicon().modes.get("ASSAULT", ())
-    return frozenset(w.lower() for _mode, words in cues for w in words if " " not in w)
-
-
-@lru_cache(maxsize=1)
-def event_nouns() -> frozenset[str]:
-    """Nouns that name an act ("strike", "sanctions"): a country before one is its actor."""
-    from tocsin.events.lexicon import get_lexicon
-
-    return frozenset(t.words[0] for t in get_lexicon() if "NOUN" in t.pos and len(t.words) == 1)
-
-
-def noun_forms(tok: Token) -> set[str]:
-    """Lemma and surface forms of a noun: the small model lemmatises "bases" to "basis"."""
-    low = tok.lower_
-    return {tok.lemma_.lower(), low, low[:-1] if low.endswith("s") else low,
-            low[:-2] if low.endswith("es") else low}
-
+__all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
+           "find_mentions", "noun_forms", "resolve", "weapon_words"]
 
 def _capitalised(span: Span) -> bool:
     # "U.S." and "U.N." are not alphabetic tokens but are capitalised names.
@@ -258,9 +183,15 @@ def _town_not_actor(span: Span, label: str) -> bool:
     """Whether an unknown name the model tagged ORG or PERSON is a town the gazetteer
     knows: a one-word organisation or "the X" at 20,000 inhabitants (or an admin area),
     a longer name at 100,000, where a person sharing a city's full name is unlikely."""
+    from tocsin.geo.finder import LANDMARKS, in_locative, slot_place
     from tocsin.geo.gazetteer import get_gazetteer
 
     doc = span.doc
+    if len(span) <= 3 and slot_place(doc, span.start, span.end):
+        return True  # a known place in a place's slot: "captured Jaffna", "in Grozny"
+    if len(span) >= 2 and span[-1].lower_ in LANDMARKS and in_locative(
+            doc, span.start, span.end):
+        return True  # "at the popular Bardo Museum", "in the Baliem Valley"
     if len(span) == 1:
         if not (label == "ORG" or (span.start > 0 and doc[span.start - 1].lower_ == "the")):
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from tocsin.geo.finder import LOCATIVE, PlaceMention
+from tocsin.geo.finder import LOCATIVE, TAKES_PLACE, PlaceMention
 from tocsin.geo.resolve import SPECIFICITY
 from tocsin.model import Place
 
@@ -30,14 +30,6 @@ _BEARINGS = frozenset({
 })
 
 
-# Verbs whose object or passive subject is the place acted on ("captured Seoul", "bombed
-# Waku-Congo", "Gibraltar was captured"): the place is the event's even when the actor
-# tagger took it for the target, and their "from" names the former holder, not a place.
-_TAKES_PLACE = frozenset({
-    "capture", "seize", "take", "overrun", "storm", "bomb", "shell", "strike", "attack",
-    "raid", "destroy", "besiege", "occupy", "liberate", "invade", "recapture", "retake",
-    "enter", "bombard", "pound", "surround", "encircle", "annex", "loot", "raze",
-})
 # Nouns naming a place: a name modifying them is a location ("through the Taiwan
 # capital", "on a Hong Kong hotel"), unlike an event noun's ("a U.S. airstrike").
 _PLACE_NOUNS = frozenset({
@@ -138,7 +130,7 @@ def _foreign_path(tok: Token, trigger: Token, places: frozenset[int]) -> bool:
 def _origin_or_holder(head: Token, trigger: Token) -> bool:
     """Does "from" under ``head`` name a former holder ("captured from Spain") or an
     origin ("a cab driver from Abidjan"), not a distance ("150 meters from a mosque")?"""
-    if head.lemma_.lower() in _TAKES_PLACE:
+    if head.lemma_.lower() in TAKES_PLACE:
         return True
     return (head.pos_ in ("NOUN", "PROPN") and head.i != trigger.i
             and head.lower_ not in _BEARINGS
@@ -158,6 +150,13 @@ def _participant(tok: Token, trigger: Token) -> bool:
 
 def _place_tokens(resolved: list[tuple[PlaceMention, Place | None]]) -> frozenset[int]:
     return frozenset(i for m, _ in resolved for i in range(m.tok_start, m.tok_end))
+
+
+def _rank(p: Place) -> float:
+    """Specificity; a locality the gazetteer lacks, placed at its container's point
+    (`local:`), lies inside that container: "the village of Ashmi ... Kobane"."""
+    r = SPECIFICITY.get(p.feature, 0)
+    return r + 0.5 if p.id.startswith("local:") and p.feature == "village" else r
 
 
 def _reference_point(tok: Token) -> bool:
@@ -189,7 +188,7 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
     heads += [c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
     seen: set[int] = set()
     places = _place_tokens(resolved)
-    takes = trigger.pos_ == "VERB" and trigger.lemma_.lower() in _TAKES_PLACE
+    takes = trigger.pos_ == "VERB" and trigger.lemma_.lower() in TAKES_PLACE
     for h_depth, h in enumerate(heads):
         for child in h.children:
             # "a Baghdad attack", "struck Abha airport", "the base was hit"
@@ -233,7 +232,7 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                     elif c.dep_ in ("compound", "nmod", "amod"):
                         stack.append((c, depth, True))
     if linked:
-        return max(linked, key=lambda x: (SPECIFICITY.get(x[2].feature, 0), -x[0], -x[1]))[2]
+        return max(linked, key=lambda x: (_rank(x[2]), -x[0], -x[1]))[2]
     return _sentence_place(trigger, resolved) or _previous_place(trigger, resolved)
 
 
@@ -243,7 +242,7 @@ def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | N
     when used locatively)."""
     sent = trigger.sent
     places = _place_tokens(resolved)
-    same: list[tuple[int, int, int, Place]] = []
+    same: list[tuple[int, float, int, Place]] = []
     for m, p in resolved:
         if p is None or not sent.start <= m.tok_start < sent.end:
             continue
@@ -255,7 +254,7 @@ def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | N
             continue
         if _describes_person(root) or _foreign_path(root, trigger, places):
             continue  # "A Tampa woman", "said in Abu Dhabi": not where the event happened
-        same.append((-ref, SPECIFICITY.get(p.feature, 0), -abs(m.tok_start - trigger.i), p))
+        same.append((-ref, _rank(p), -abs(m.tok_start - trigger.i), p))
     if same:
         return max(same, key=lambda x: (x[0], x[1], x[2]))[3]
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 
@@ -51,6 +51,10 @@ _BEFORE_CUES = {"province": "province", "governorate": "province", "city": "city
                 "town": "city", "village": "village", "district": "district"}
 _CONNECTORS = frozenset({"-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-",
                          "do", "da", "dos", "das", "de", "del", "di", "du"})
+# Cue words after which an unknown run is still a place ("the Radhwaniyah area"): its
+# container or a close spelling may place it, else it is a local place (component.py).
+_KEEP_WHOLE = frozenset({"district", "province", "village", "subdistrict", "area",
+                         "neighbourhood", "neighborhood", "town", "suburb"})
 # Words that are part of many names but never a place on their own ("South Charleston"
 # must not shrink to an admin1 called "South").
 NEVER_ALONE = frozenset({
@@ -71,10 +75,101 @@ STREET_WORDS = frozenset({
     "highway", "parkway", "pike", "turnpike", "bypass", "expressway", "freeway", "way",
     "square", "plaza", "bridge", "park",
 })
+# Last words of landmark names the gazetteer lacks ("the Bardo Museum", "Darulaman
+# Palace", "the Baliem Valley"): after a locative preposition the whole name is a place.
+LANDMARKS = {
+    "museum": "site", "palace": "site", "stadium": "site", "mosque": "site", "church":
+    "site", "cathedral": "site", "temple": "site", "shrine": "site", "market": "site",
+    "bazaar": "site", "dam": "site", "outpost": "site", "prison": "site", "fortress":
+    "site", "citadel": "site", "compound": "site", "valley": "region", "peninsula":
+    "region", "island": "region", "mountains": "region", "hills": "region", "lake":
+    "region", "river": "region", "strait": "region", "straits": "region",
+}
 _ROAD_NUMBERED = frozenset({"interstate", "highway", "route", "road"})
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
                              "PERCENT"})
+
+
+# Verbs whose object or passive subject is a place acted on ("captured Seoul", "shelled
+# the settlements of Arbin", "patrolled Kakata"); event_place uses the same list.
+TAKES_PLACE = frozenset({
+    "capture", "seize", "take", "overrun", "storm", "bomb", "shell", "strike", "attack",
+    "raid", "destroy", "besiege", "occupy", "liberate", "invade", "recapture", "retake",
+    "enter", "bombard", "pound", "surround", "encircle", "annex", "loot", "raze", "patrol",
+    "secure", "hit", "target",
+})
+# Of those, the verbs that take a person as often as a place ("captured the commander",
+# "attacked Smith"): their object is a place only when the gazetteer knows a sizeable town.
+_PERSON_VERBS = frozenset({"capture", "seize", "take", "attack", "strike", "raid", "storm",
+                           "surround", "enter", "hit", "target", "secure"})
+# Prepositions that make their object a location (not "to"/"from"/"on", which as often
+# take a person: "a letter to Kerry").
+_IN_PLACE = frozenset({"in", "at", "near", "outside", "inside", "within", "around",
+                       "across", "through", "into", "beyond", "towards", "toward"})
+# "the outskirts of X", "the settlements of X and Y", "the town of X": X is a place.
+PARTS_OF = frozenset({
+    "outskirts", "vicinity", "countryside", "edge", "centre", "center", "heart", "suburbs",
+    "environs", "periphery", "streets", "settlement", "settlements", "villages", "towns",
+    "cities", "districts", "neighbourhoods", "neighborhoods", "city", "town", "village",
+    "district", "neighbourhood", "neighborhood", "province", "governorate", "region",
+    "area", "areas", "capital", "port", "island", "islands", "suburb", "hometown",
+})
+# Bearings between a locative preposition and a name: "in northern Aleppo".
+_BEARING_WORDS = frozenset({
+    "northern", "southern", "eastern", "western", "central", "northeastern",
+    "northwestern", "southeastern", "southwestern", "north", "south", "east", "west",
+    "nearby", "neighbouring", "neighboring", "downtown", "rural", "coastal",
+})
+
+
+def _slot_token(doc: Doc, s: int, e: int) -> Token:
+    tok = doc[s:e].root
+    for _ in range(3):  # "Tel Hamis and Tel Birak", "the capital, Grozny"
+        if tok.dep_ == "conj" or (tok.dep_ == "appos" and tok.head.pos_ in ("NOUN", "PROPN")):
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def in_locative(doc: Doc, s: int, e: int) -> bool:
+    """Is the run the object of a locative preposition ("in Khaldiyah", "off the Horn of
+    Africa"; not "from"/"to", which name origins and addressees) or of a verb that takes
+    places rather than people ("bombed Pooneryn", "patrolled the Malacca Straits")?"""
+    tok = _slot_token(doc, s, e)
+    if tok.dep_ == "pobj":
+        return tok.head.lower_ in LOCATIVE - {"from", "to", "towards", "toward"}
+    lemma = tok.head.lemma_.lower()
+    return (tok.dep_ in ("dobj", "nsubjpass") and lemma in TAKES_PLACE
+            and lemma not in _PERSON_VERBS)
+
+
+def place_slot(doc: Doc, s: int, e: int) -> int | None:
+    """The least population at which the gazetteer's reading of tokens [s, e) is taken as a
+    place given its syntax ("killed in Taji", "the outskirts of Karachi", "captured
+    Jaffna"), or None when the syntax does not make it a place."""
+    tok = _slot_token(doc, s, e)
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PARTS_OF:
+        return 0
+    # GeoNames' alternate names are noisy: a hamlet is no evidence against a person
+    if tok.dep_ == "pobj" and head.lower_ in _IN_PLACE:
+        return 1000
+    if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB":
+        lemma = head.lemma_.lower()
+        if lemma in TAKES_PLACE:
+            person = lemma in _PERSON_VERBS and doc[s].ent_type_ in ("PERSON", "")
+            return _LIST_POP if person else 1000
+    return None
+
+
+def slot_place(doc: Doc, s: int, e: int) -> bool:
+    """A run in a place's slot (see `place_slot`) that the gazetteer knows at that size."""
+    least = place_slot(doc, s, e)
+    return least is not None and any(
+        x.population >= least or x.feature in ("country", "admin1", "admin2")
+        for x in get_gazetteer().lookup(doc[s:e].text))
 
 
 # Entity labels under which a capitalised run is not a place, whatever the gazetteer says.
@@ -135,6 +230,8 @@ def _extend(doc: Doc, s: int, e: int) -> tuple[int, int, str | None, int, int]:
         hint = "street"
     elif hint is None and doc[e - 1].lower_ in _FACILITY_CUES:  # a site name ("K-1 base")
         hint = _FACILITY_CUES[doc[e - 1].lower_]
+    elif hint is None and e - s >= 2 and doc[e - 1].lower_ in LANDMARKS:
+        hint = LANDMARKS[doc[e - 1].lower_]  # "the Bardo Museum", "the Baliem Valley"
     elif hint is None and e - s >= 2 and doc[e - 1].lower_ in _AFTER_CUES:
         # the tagger's entity already holds the cue ("Paktika province")
         hint = _AFTER_CUES[doc[e - 1].lower_]
@@ -210,11 +307,16 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
     # 3. proper-noun runs after a locative preposition or before a cue word
     for t in doc:
         starts = []
-        if t.lower_ in LOCATIVE and t.i + 1 < n:
+        if (t.lower_ in LOCATIVE or (t.lower_ == "of" and t.i > 0
+                                     and doc[t.i - 1].lower_ in PARTS_OF)) and t.i + 1 < n:
             j = t.i + 1
-            while j < n and doc[j].lower_ in ("the", "a"):
+            while j < n and (doc[j].lower_ in ("the", "a") or (
+                    doc[j].lower_ in _BEARING_WORDS and not doc[j].is_title)):
                 j += 1
             starts.append(j)
+        if t.dep_ in ("dobj", "nsubjpass") and t.pos_ == "PROPN" and (
+                t.i == 0 or doc[t.i - 1].pos_ != "PROPN"):
+            starts.append(t.i)
         if t.pos_ == "PROPN" and (t.i == 0 or doc[t.i - 1].pos_ != "PROPN"):
             starts.append(t.i)
         for s in starts:
@@ -226,8 +328,9 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             prev = doc[s - 1].lower_ if s > 0 else ""
             before_cue = s >= 2 and prev == "of" and doc[s - 2].lower_ in _BEFORE_CUES
             if e == s or (s != t.i + 1 and not cue and prev not in LOCATIVE
-                          and prev not in ("the", "a") and not before_cue
-                          and not _listed_place(doc, s, e, prev)):
+                          and prev not in ("the", "a") and prev not in _BEARING_WORDS
+                          and not before_cue and not _listed_place(doc, s, e, prev)
+                          and not slot_place(doc, s, e)):
                 continue
             # shrink from the right ("in Baghdad Thursday"), never cutting inside a
             # connected name ("Jurf | al-Sakhar")
@@ -237,8 +340,9 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
                              or (e - s == 1 and doc[s].lower_ in NEVER_ALONE)
                              or not gaz.lookup(doc[s:e].text)):
                 e -= 1
-            if e < full and (after in ("district", "province", "village", "subdistrict")
-                             or before_cue):
+            landmark = full - s >= 2 and doc[full - 1].lower_ in LANDMARKS and (
+                s == t.i + 1 or prev in ("the", "a")) and t.lower_ in LOCATIVE
+            if e < full and (after in _KEEP_WHOLE or before_cue or landmark):
                 # a place the gazetteer lacks ("the town of Mussaiyab") is still a place:
                 # its container or a close spelling may place it
                 e = full

@@ -199,6 +199,7 @@ def _inside(e: GazEntry, cont: GazEntry) -> bool:
 # A town this small, in a country the document is otherwise not about, is more likely a
 # homonym than the place meant ("Mizan" in Zabul is not Mizan Teferi in Ethiopia).
 _FOREIGN_TOWN_MAX = 500_000
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
 
 def _implausible(e: GazEntry, share: dict[str, float], names: int = 0) -> bool:
@@ -264,7 +265,10 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             vote = 2.0 if best.feature == "country" else conf
             votes[best.country] += vote
             kvotes[k][best.country] += vote
-            if not m.from_actor:
+            if not m.from_actor and not (best.feature == "country" and doc[
+                    m.tok_end - 1].dep_ in _MODIFIER_DEPS):
+                # (a country as a modifier, "the U.S. occupation", "Iraqi officials", is
+                # a nationality, not where the story is)
                 where[k][best.country] += vote
     a1votes: dict[str, float] = defaultdict(float)
     for best in first:
