@@ -99,7 +99,9 @@ def test_sites_file_is_sourced_and_merged(gaz: Gazetteer) -> None:
     ids = [s["id"] for s in sites]
     assert len(ids) == len(set(ids))
     for s in sites:
-        assert s["feature"] in ("airport", "base", "site", "region")
+        assert s["feature"] in ("airport", "base", "site", "region", "city", "village")
+        if s["feature"] in ("city", "village"):  # towns carry a population for ranking
+            assert int(s.get("population", 0)) > 0, s["name"]
         assert any(e.id == f"site:{s['id']}" for e in gaz.lookup(s["name"])), s["name"]
 
 

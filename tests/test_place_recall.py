@@ -109,3 +109,14 @@ def test_a_nationality_modifier_does_not_make_a_town_foreign() -> None:
                  "the U.S. military said.")
     fallujah = [p for p in ex.places if p.country == "IRQ"]
     assert fallujah and fallujah[0].id.startswith("geonames:")
+
+
+def test_curated_towns_of_the_conflict_are_places() -> None:
+    from tocsin.api import extract
+
+    ex = extract("A roadside bomb hit an army patrol in Taji, just north of Baghdad, and "
+                 "Peshmerga forces repelled an attack on Makhmour.")
+    names = {p.name: p for p in ex.places}
+    assert names["Taji"].country == "IRQ" and names["Makhmur"].country == "IRQ"
+    patrol = [e for e in ex.events if e.place is not None]
+    assert any(e.place == names["Taji"].id for e in patrol)  # the town, not Baghdad
