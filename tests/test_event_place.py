@@ -72,3 +72,24 @@ def test_former_holder_is_not_the_place(pipeline: Any) -> None:
     got = _place_of(pipeline, "Goa was seized from Portugal in 1961 by Indian troops.",
                     "seized")
     assert got == "Goa"
+
+
+def test_headline_keeps_its_place_and_follow_up_acts_inherit_it() -> None:
+    from datetime import date
+
+    from tocsin.api import extract
+
+    text = ("Taliban Facilitator Captured in Kandahar\n"
+            "KANDAHAR, Afghanistan (April 3) - Afghan and coalition forces captured a Taliban "
+            "facilitator in Zhari district, Kandahar province, yesterday. The facilitator "
+            "supplied weapons to fighters. He also moved money for the group's leaders. "
+            "The security force searched the compound. Two more suspects were detained "
+            "during the operation.")
+    ex = extract(text, published=date(2011, 4, 3))
+    places = {p.id: p for p in ex.places}
+    seized = [e for e in ex.events if e.type == "COERCE"]
+    assert len(seized) >= 3
+    headline, follow = seized[0], seized[-1]
+    assert headline.place is not None  # the headline's "in Kandahar" is not the dateline
+    assert places[headline.place].admin1 == "Kandahar"
+    assert follow.place is not None and places[follow.place].admin1 == "Kandahar"

@@ -19,7 +19,7 @@ from tocsin.geo.event_place import event_place
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
 from tocsin.model import Span as TextSpan
 from tocsin.pipeline import Component, State, register
-from tocsin.time.resolve import publication_fallback, resolve
+from tocsin.time.resolve import dateline_place_span, publication_fallback, resolve
 
 PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village", "admin1",
                                    "admin2", "country"})
@@ -193,6 +193,19 @@ def _place_actors(target: list[str], act: CodedAct, state: State) -> None:
             break
 
 
+def _narrative_place(sent: Span, state: State) -> Place | None:
+    """A follow-up act in a sentence that names no place ("Multiple suspects were detained
+    during the operation") happened where the report's previous act did, if that was below
+    country level."""
+    if not state.events or state.events[-1].place is None:
+        return None
+    if any(p is not None and p.feature != "country" and not m.from_actor
+           and sent.start_char <= m.start < sent.end_char for m, p in state.place_links):
+        return None  # the sentence names its own place
+    last = state.places.get(state.events[-1].place)
+    return last if last is not None and last.feature != "country" else None
+
+
 def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
     return calibrate(raw_score(act, place is not None, dated))
 
@@ -257,7 +270,11 @@ class EventsComponent(Component):
         """Place mentions an event may take: not the dateline's city, which says where the
         report was filed, unless the sentence names no other place."""
         end = state.dateline_end
-        return [(m, p) for m, p in state.place_links if m.start >= end] or state.place_links
+        span = dateline_place_span(state.document.text) if end else None
+        start = span[0] if span else 0
+        # (a headline above the dateline, "Attack Planner Captured in Kabul", keeps its places)
+        return [(m, p) for m, p in state.place_links if not start <= m.start < end] or \
+            state.place_links
 
     def _emit(self, state: State, sent: Span, act: CodedAct, index: ActorIndex,
               last: TimeValue | None, dead: int | None, hurt: int | None) -> None:
@@ -283,6 +300,9 @@ class EventsComponent(Component):
         place = event_place(act.token, self._links(state))
         if place is not None and place.id not in state.places:
             place = None
+        placed = place is not None
+        if place is None:
+            place = _narrative_place(sent, state)
         trigger = TextSpan(act.token.text, act.token.idx, act.token.idx + len(act.token.text))
         event = Event(
             id=stable_id(state.document.id, act.type, trigger.start, trigger.end),
@@ -291,7 +311,7 @@ class EventsComponent(Component):
             place=place.id if place else None, fatalities=dead, injuries=hurt,
             modality=m,
             evidence=Evidence(sent.text, sent.start_char, sent.end_char),
-            confidence=_confidence(act, place, when.rule not in {
+            confidence=_confidence(act, place if placed else None, when.rule not in {
                 None, "publication-day-assumed", "narrative"}),
             trigger=trigger,
         )

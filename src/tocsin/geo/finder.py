@@ -381,6 +381,9 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
                     doc[t.i:e].text):
                 cands.append((t.i, e, 2))
 
+    # a name never runs across a line break ("...Captured in Kandahar\nKANDAHAR, ...")
+    cands = [(a, next((k for k in range(a, b) if doc[k].is_space), b), p) for a, b, p in cands]
+    cands = [c for c in cands if c[1] > c[0]]
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[PlaceMention] = []
     used: list[tuple[int, int]] = []
