@@ -140,23 +140,16 @@ def _dates_noun(span: Span) -> bool:
 
 
 def _place_country_target(act: CodedAct, state: State) -> list[str]:
-    """A strike on a base, an airport or a city is aimed at the country it lies in."""
+    """A strike on a base, an airport or a city is aimed at the country it lies in (the
+    actor itself is made, named by the place, by `_place_actors`)."""
     kb = get_kb()
     phrases = {t.i for p in act.roles.target_phrases for t in p.subtree}
     for mention, place in state.place_links:
         if place is None or not place.country or place.feature not in PLACE_TARGET_FEATURES:
             continue
-        if any(i in phrases for i in range(mention.tok_start, mention.tok_end)):
-            actor_id = place.country.lower()
-            kb_actor = kb.get(actor_id)
-            if kb_actor is None:
-                continue
-            actor = state.actors.setdefault(
-                actor_id, Actor(actor_id, kb_actor.name, "state", place.country, True))
-            span = TextSpan(mention.text, mention.start, mention.end)
-            if span not in actor.mentions:
-                actor.mentions.append(span)
-            return [actor_id]
+        if any(i in phrases for i in range(mention.tok_start, mention.tok_end)) and (
+                kb.get(place.country.lower()) is not None):
+            return [place.country.lower()]
     return []
 
 
