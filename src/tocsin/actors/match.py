@@ -180,9 +180,11 @@ _OPERATION_CUES = frozenset({"operation", "named", "dubbed", "codenamed", "code-
 
 
 def _town_not_actor(span: Span, label: str) -> bool:
-    """Whether an unknown name the model tagged ORG or PERSON is a town the gazetteer
-    knows: a one-word organisation or "the X" at 20,000 inhabitants (or an admin area),
-    a longer name at 100,000, where a person sharing a city's full name is unlikely."""
+    """Whether an unknown name the model tagged ORG or PERSON is a place: a known place in
+    a place's slot ("captured Jaffna") or a landmark after a locative preposition; else a
+    town the gazetteer knows, a one-word organisation or "the X" at 20,000 inhabitants (or
+    an admin area), a longer name at 100,000, where a person sharing a city's full name is
+    unlikely."""
     from tocsin.geo.finder import LANDMARKS, in_locative, slot_place
     from tocsin.geo.gazetteer import get_gazetteer
 

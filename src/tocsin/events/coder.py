@@ -18,7 +18,6 @@ from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import merge_contents, recode
 from tocsin.events.roles import (
-    KIND_RANK,
     ActorIndex,
     Roles,
     noun_roles,
@@ -196,9 +195,7 @@ TRANSFER_TYPES = frozenset({"AGREE", "AID", "SUPPORT", "COOPERATE", "CONCEDE", "
 
 
 def _complete_target(act: CodedAct, index: ActorIndex) -> None:
-    kinds = dict(index.by_token.values())
-    generic_only = bool(act.roles.target) and all(
-        KIND_RANK.get(kinds.get(t, ""), 9) >= 4 for t in act.roles.target)
+    generic_only = bool(act.roles.target) and all(index.generic(t) for t in act.roles.target)
     if act.roles.target and not (generic_only and act.type in TRANSFER_TYPES):
         return
     speaker = act.frame.speaker
@@ -206,9 +203,7 @@ def _complete_target(act: CodedAct, index: ActorIndex) -> None:
     if generic_only:
         exclude = exclude + act.roles.target
     found, phrases = predicate_targets(act.token, act.nominal, index, exclude)
-    places = set(index.places.values())
-    if generic_only and all(KIND_RANK.get(kinds.get(t, ""), 9) >= 4 and t not in places
-                            for t in found):
+    if generic_only and all(index.generic(t) for t in found):
         return  # nothing better than the object itself
     act.roles.target = found
     act.roles.target_phrases += phrases

@@ -217,7 +217,8 @@ class EventsComponent(Component):
             for t in range(m.tok_start, m.tok_end):
                 if m.actor_id:
                     kinds[t] = (m.actor_id, m.kind)
-        index = ActorIndex(kinds, _place_index(state, self._links(state)))
+        links = self._links(state)  # once per document: every act chooses among them
+        index = ActorIndex(kinds, _place_index(state, links))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
         for sent in state.doc.sents:
@@ -226,7 +227,8 @@ class EventsComponent(Component):
             dead, hurt = casualties(sent) if acts else (None, None)
             first_assault = next((a for a in acts if a.type == "ASSAULT"), None)
             for act in acts:
-                self._emit(state, sent, act, index, last, dead if act is first_assault else None,
+                self._emit(state, sent, act, index, links, last,
+                           dead if act is first_assault else None,
                            hurt if act is first_assault else None)
                 if (act.token.idx < state.dateline_end
                         and state.events[-1].date.rule == "publication-day-assumed"):
@@ -270,6 +272,7 @@ class EventsComponent(Component):
             state.place_links
 
     def _emit(self, state: State, sent: Span, act: CodedAct, index: ActorIndex,
+              links: list[tuple[Any, Place | None]],
               last: TimeValue | None, dead: int | None, hurt: int | None) -> None:
         m = act.frame.modality
         if act.type == "THREATEN":
@@ -290,7 +293,7 @@ class EventsComponent(Component):
             target = [t for t in _place_country_target(act, state) if t not in source]
         _place_actors(target, act, state)
         when = _time_for(act, sent, state, last)
-        place = event_place(act.token, self._links(state))
+        place = event_place(act.token, links)
         if place is not None and place.id not in state.places:
             place = None
         placed = place is not None

@@ -35,6 +35,16 @@ class ActorIndex:
 
     by_token: dict[int, tuple[str, str]]
     places: dict[int, str] = field(default_factory=dict)
+    _kinds: dict[str, str] = field(default_factory=dict)  # actor id -> kind, built once
+
+    def generic(self, actor_id: str) -> bool:
+        """Is the actor named only by a generic noun ("troops"), not a name or a place?"""
+        if not self._kinds:
+            self._kinds.update(self.by_token.values())
+            self._kinds.update((a, "place") for a in self.places.values()
+                               if a not in self._kinds)
+        kind = self._kinds.get(actor_id, "")
+        return kind != "place" and KIND_RANK.get(kind, 9) >= 4
 
     def in_subtree(self, tok: Token, *, stop_at_clauses: bool = True) -> list[str]:
         """Actor ids mentioned in `tok`'s phrase, best kind first, no duplicates."""
