@@ -11,6 +11,7 @@ from tocsin.actors.coref import (
 from tocsin.actors.kb import KnowledgeBase, get_kb
 from tocsin.actors.match import ActorMention, find_mentions, resolve
 from tocsin.actors.normalize import slug
+from tocsin.actors.titles import add_title_mentions
 from tocsin.geo.finder import site_spans
 from tocsin.model import Actor, Span
 from tocsin.pipeline import Component, State, register
@@ -69,5 +70,8 @@ class ActorsComponent(Component):
             for t in range(m.tok_start, m.tok_end):
                 state.token_actor[t] = m.actor_id
             kept.append(m)
+        # Title phrases ("U.S. envoy") are output mentions of their person only: their
+        # tokens keep mapping to the modifier's actor in token_actor.
+        add_title_mentions(state.doc, kept, actors)
         state.actor_mentions = kept
         state.actors = actors

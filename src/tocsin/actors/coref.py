@@ -12,21 +12,29 @@ from tocsin.model import Actor
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
                        "government", "media"})
 GROUP_TYPES = frozenset({"militia", "rebel", "organization", "party"})
+NAMED_KINDS = frozenset({"kb", "ner"})
 
 
 def resolve_anaphors(mentions: list[ActorMention], actors: dict[str, Actor]) -> None:
-    """'the group' -> the nearest organisation named before it (else later in its sentence).
-    Armed groups are preferred for "the group"/"the militia": a TV channel or a state named
-    in between is rarely what "the group" means."""
+    """'the group' -> the nearest organisation named before it, by name rather than by a
+    generic noun (else later in its sentence). Armed groups are preferred for "the
+    group"/"the militia": a TV channel or a state named in between is rarely what "the
+    group" means."""
     for i, m in enumerate(mentions):
         if m.kind != "anaphor":
             continue
-        for types in (GROUP_TYPES, ORG_TYPES):
+        # a named group before a generic one: "Islamic Jihad rejected a meeting of
+        # Palestinian factions, the group said" is Islamic Jihad speaking
+        for types, kinds in ((GROUP_TYPES, NAMED_KINDS), (GROUP_TYPES, None),
+                             (ORG_TYPES, None)):
             before = [p for p in mentions[:i] if p.kind != "anaphor" and p.actor_id
+                      and (kinds is None or p.kind in kinds)
                       and _is_org(actors.get(p.actor_id), types)]
             if before:
                 m.actor_id = before[-1].actor_id
                 break
+            if kinds is not None:
+                continue  # what follows is looked at once nothing before fits
             after = [p for p in mentions[i + 1:] if p.kind != "anaphor" and p.actor_id
                      and _is_org(actors.get(p.actor_id), types)]
             if after and after[0].start - m.end < 200:

@@ -11,6 +11,7 @@ countries ("Congolese", "Korean") are dropped, since they cannot decide an actor
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
@@ -53,6 +54,10 @@ class CountryInfo:
     demonyms: tuple[str, ...]
     metonyms: tuple[str, ...]
     forces: tuple[str, ...]
+    # Shared forms this country is the default reading of ("Congo"), and words in a text
+    # that point at it (its towns, leaders): see `contested_reading`.
+    default_for: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -127,6 +132,8 @@ def countries() -> dict[str, CountryInfo]:
             demonyms=_unique(_str_list(entry, "demonyms")),
             metonyms=_unique(_str_list(entry, "metonyms")),
             forces=_unique(_str_list(entry, "forces")),
+            default_for=_unique(_str_list(entry, "default_for")),
+            cues=_unique(_str_list(entry, "cues")),
         )
     return result
 
@@ -259,3 +266,67 @@ def iso3_from_any(code_or_name: str) -> str | None:
     except LookupError:
         return None
     return str(found.alpha_3)
+
+
+@functools.cache
+def _contested() -> dict[str, tuple[tuple[str, ...], Kind]]:
+    """Shared form key -> (the countries sharing it, default first; the form's kind), for
+    the shared forms that a country claims as its default reading (``default_for``)."""
+    table = countries()
+    defaults = {normalise_form(f): iso3 for iso3, info in table.items()
+                for f in info.default_for}
+    owners: dict[str, list[str]] = {}
+    kinds: dict[str, Kind] = {}
+    for iso3, info in table.items():
+        for form, kind in _raw_forms(info):
+            key = normalise_form(form)
+            first_word = key.split()[0]
+            if key in ambiguous_forms() and (key in defaults or first_word in defaults):
+                if iso3 not in owners.setdefault(key, []):
+                    owners[key].append(iso3)
+                kinds.setdefault(key, kind)
+    out: dict[str, tuple[tuple[str, ...], Kind]] = {}
+    for key, isos in owners.items():
+        default = defaults.get(key) or defaults.get(key.split()[0])
+        ordered = sorted(isos, key=lambda i: i != default)
+        out[key] = (tuple(ordered), kinds[key])
+    return out
+
+
+@functools.cache
+def _cue_pattern(isos: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over the cues of each reading (its own unshared names, capital, listed
+    cues), longest first so that "Democratic Republic of Congo" is not read as "Republic
+    of Congo"."""
+    table = countries()
+    owner: dict[str, str] = {}
+    for iso3 in isos:
+        info = table[iso3]
+        for cue in (info.name, *info.names, *info.metonyms, *info.forces, *info.cues):
+            if normalise_form(cue) not in ambiguous_forms():
+                owner.setdefault(cue, iso3)
+    alts = sorted(owner, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
+    return pattern, owner
+
+
+def contested_first_words() -> frozenset[str]:
+    """First words (normalised) of the shared forms `contested_reading` can decide."""
+    return frozenset(k.split()[0] for k in _contested())
+
+
+def contested_reading(form: str, text: str) -> tuple[str, Kind] | None:
+    """(ISO3, kind) of a form that several countries share but one claims as its default
+    ("Congo", "Congolese troops"), read in ``text``: the reading whose cues the text names
+    most ("Brazzaville" -> COG; "Goma", "Kinshasa" -> COD), else the default. None for a
+    form no country claims ("Korean")."""
+    found = _contested().get(normalise_form(form))
+    if found is None:
+        return None
+    isos, kind = found
+    pattern, owner = _cue_pattern(isos)
+    votes = {iso3: 0 for iso3 in isos}
+    for match in pattern.finditer(text):
+        votes[owner[match.group(1)]] += 1
+    best = max(isos, key=lambda i: votes[i])  # ties: the first, the default
+    return best, kind

@@ -10,10 +10,15 @@ Order of precedence, because the small spaCy model mislabels militia names:
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
+from tocsin.actors.acronyms import acronym_mentions
+from tocsin.actors.context import linked, narrow, place_context, shorter_hit, supported
+from tocsin.actors.countries import contested_first_words, contested_reading
+from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.normalize import name_key
 from tocsin.actors.nouns import (
@@ -48,14 +53,19 @@ def _locative(span: Span, nouns: ActorNouns) -> bool:
     )
 
 
-def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns) -> list[ActorMention]:
+def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
+             ) -> tuple[list[ActorMention], list[ActorMention]]:
+    """KB and country mentions; and the country forms that name no actor here ("Iraqi
+    city", "in Iraq"), which still keep the NER model off their words."""
     found: list[ActorMention] = []
+    rejected: list[ActorMention] = []
     i = 0
     n = len(doc)
     while i < n:
         tok = doc[i]
         first = name_key(tok.text)
-        starts_here = bool(first) and first.split()[0] in kb.first_words
+        starts_here = bool(first) and (first.split()[0] in kb.first_words
+                                       or first.split()[0] in _contested_keys())
         if not (starts_here or tok.lower_ in {"al", "el"}) or tok.is_punct:
             i += 1
             continue
@@ -65,7 +75,7 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns) -> list[ActorMentio
             span = doc[i : i + length]
             if span[-1].is_punct or not _capitalised(span):
                 continue
-            hits = kb.lookup(span.text)
+            hits = kb.lookup(span.text) or _contested_hits(span.text, doc.text)
             if hits:
                 best = ActorMention(span.start_char, span.end_char, span.start, span.end,
                                     span.text, "kb", list(hits))
@@ -76,15 +86,28 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns) -> list[ActorMentio
         if all(h.ambiguous for h in best.candidates if h.kind == "alias") and _locative(
                 doc[best.tok_start : best.tok_end], nouns):
             i = best.tok_end  # "in Baghdad": a place, whatever else the name can stand for
+            rejected.append(best)
             continue
         if all(h.kind != "alias" for h in best.candidates):
             best.kind = "country"
             if not _country_as_actor(doc[best.tok_start : best.tok_end], best, nouns):
+                rejected.append(best)
                 i = best.tok_end
                 continue
         found.append(best)
         i = best.tok_end
-    return found
+    return found, rejected
+
+
+@lru_cache(maxsize=1)
+def _contested_keys() -> frozenset[str]:
+    return frozenset(name_key(w) for w in contested_first_words())
+
+
+def _contested_hits(text: str, doc_text: str) -> list[AliasHit]:
+    """A form two countries share ("Congo", "Congolese") read by the document's cues."""
+    found = contested_reading(text, doc_text)
+    return [AliasHit(found[0].lower(), text, False, found[1])] if found else []
 
 
 def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
@@ -141,11 +164,13 @@ def _overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
-                   nouns: ActorNouns) -> list[ActorMention]:
+                   nouns: ActorNouns, forms: list[tuple[int, int]]) -> list[ActorMention]:
     out: list[ActorMention] = []
     for ent in doc.ents:
         if ent.label_ not in {"ORG", "PERSON"} or _overlaps(ent.start, ent.end, taken):
             continue
+        if any(a <= ent.start and ent.end <= b for a, b in forms):
+            continue  # "Sierra" of "Sierra Leonean": part of a country's own form
         span = ent
         while len(span) and (span[0].lower_ == "the" or span[0].is_punct):
             span = span[1:]
@@ -230,39 +255,8 @@ def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
     return out
 
 
-def _generic(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
-             countries: dict[int, str]) -> list[ActorMention]:
-    out: list[ActorMention] = []
-    for tok in doc:
-        lemma = tok.lemma_.lower()
-        if tok.pos_ == "PROPN" and lemma not in nouns.generic:
-            lemma = lemma[:-1] if lemma.endswith("s") else lemma  # "Kurds" keeps its "s"
-        typ = nouns.generic.get(lemma)
-        # Plural group names are often tagged proper nouns ("Kurds", "Shiites").
-        if typ is None or _overlaps(tok.i, tok.i + 1, taken) or not (
-                tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.tag_ == "NNPS")):
-            continue
-        if tok.dep_ == "compound":
-            continue
-        modifier = next((c for c in tok.children if c.i in countries), None)
-        country = countries[modifier.i] if modifier is not None else None
-        label = tok.lower_ if tok.tag_ == "NNS" or lemma == "people" else lemma + "s"
-        name = f"{country} {label}" if country else label
-        # The span takes in its modifiers ("Moslem fundamentalist demonstrators", "US
-        # contractor"; a country modifier is then no place), up to another actor's name.
-        first = modifier if modifier is not None and modifier.i < tok.i else tok
-        if _overlaps(first.i, tok.i + 1, taken):
-            first = tok
-        while first.i > 0:
-            prev = doc[first.i - 1]
-            if prev.dep_ not in {"amod", "compound", "nmod"} or prev.head.i > tok.i or (
-                    prev.like_num or _overlaps(prev.i, first.i, taken)):
-                break
-            first = prev
-        out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
-                                doc[first.i : tok.i + 1].text, "generic",
-                                new_actor=(name, typ, country), score=0.5))
-    return out
+_RANKING = frozenset({"first", "second", "third", "last", "other", "another", "same",
+                      "largest", "main", "only"})
 
 
 def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
@@ -278,6 +272,9 @@ def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
         if not det or any(c.dep_ in {"compound", "amod"} and c.pos_ == "PROPN"
                           for c in tok.children):
             continue
+        if any(c.tag_ in {"JJS", "RBS"} or c.dep_ == "nummod" or c.lower_ in _RANKING
+               for c in tok.children):
+            continue  # "the biggest group involved", "the second group": a description
         start = det[0]
         out.append(ActorMention(start.idx, tok.idx + len(tok.text), start.i, tok.i + 1,
                                 doc[start.i : tok.i + 1].text, "anaphor", score=0.6))
@@ -317,7 +314,9 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
     if len(span) == 1 and span.end < len(doc) and (
             doc[span.end].lemma_.lower() in nouns.place_nouns):
         return False  # "Tahrir Square", "Abha airport"
-    if _embedded(span, nouns):
+    people = {h.kind for h in m.candidates} == {"demonym"} and span.root.tag_ in {
+        "NNS", "NNPS"} and (span.start == 0 or doc[span.start - 1].ent_type_ == "")
+    if _embedded(span, nouns) and not people:  # "Young Algerians" are still Algerians
         # "al-Muhandis" inside "Saraya Thar al-Muhandis", "Abbas" inside "Abbas Mousavi":
         # part of another, longer name.
         return False
@@ -337,10 +336,7 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
             continue
         if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(aliases) == 1:
             return True  # a capitalised acronym ("IS") with one reading
-        places = {actor.country, *actor.theatre} - {None}
-        if any(context.get(c or "", 0) for c in places) or _links(
-                kb, actor.id) & co_mentioned or any(
-                h.actor_id in _links(kb, c) for c in co_mentioned):
+        if supported(kb, actor.id, context, co_mentioned):
             return True
     return False
 
@@ -350,43 +346,74 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     """All actor mentions, non-overlapping, in text order (ids resolved by `resolve`).
     `blocked` char spans (curated site names) are never actors."""
     nouns = actor_nouns()
-    mentions = [m for m in _scan_kb(doc, kb, nouns)
-                if not _overlaps(m.start, m.end, blocked or [])]
-    context = dominant_countries(mentions, kb)
+    scanned, rejected = _scan_kb(doc, kb, nouns)
+    mentions = [m for m in scanned if not _overlaps(m.start, m.end, blocked or [])]
+    # Country forms in any role ("in southern Lebanon") tell which reading is meant.
+    context = dominant_countries(mentions, kb) + place_context(rejected)
     co_mentioned = {m.candidates[0].actor_id for m in mentions
                     if len(m.candidates) == 1 and not m.candidates[0].ambiguous}
-    mentions = [m for m in mentions if _plausible(m, doc, kb, nouns, context, co_mentioned)]
+    plausible = []
+    for m in mentions:
+        narrow(m, kb, context, co_mentioned)
+        if _plausible(m, doc, kb, nouns, context, co_mentioned):
+            plausible.append(m)
+        elif (short := shorter_hit(doc, kb, m)) is not None:
+            plausible.append(short)
+    mentions = plausible
     taken = [(m.tok_start, m.tok_end) for m in mentions]
     for a, b in blocked or []:
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None:
             taken.append((span.start, span.end))
-    ner = _from_entities(doc, kb, taken, nouns)
+    forms = [(m.tok_start, m.tok_end) for m in rejected
+             if any(h.kind != "alias" for h in m.candidates)]
+    ner = _from_entities(doc, kb, taken, nouns, forms)
     mentions += ner
     taken += [(m.tok_start, m.tok_end) for m in ner]
-    demonyms = {
+    demonyms, spans = _modifier_countries(doc, kb, rejected + mentions)
+    cue = _cue_names(doc, taken, nouns)
+    mentions += cue
+    taken += [(m.tok_start, m.tok_end) for m in cue]
+    gen = absorb_into_orgs(doc, generic_mentions(doc, nouns, taken, demonyms, spans),
+                           mentions, lambda m: _org_type(m, kb))
+    mentions += gen
+    taken += [(m.tok_start, m.tok_end) for m in gen]
+    mentions += _anaphors(doc, nouns, taken)
+    return acronym_mentions(doc, kb, mentions, nouns)
+
+
+def _org_type(m: ActorMention, kb: KnowledgeBase) -> str | None:
+    """The type of the one KB actor a mention names, if it is unambiguous."""
+    if m.kind != "kb" or len({h.actor_id for h in m.candidates}) != 1:
+        return None
+    actor = kb.get(m.candidates[0].actor_id)
+    return actor.type if actor else None
+
+
+def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
+                        ) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """Tokens that can give a group noun its country ("Iraqi protesters", "US contractor",
+    "Sierra Leonean refugees"), and the extent of each multi-word country form."""
+    out = {
         t.i: h.actor_id.upper()
         for t in doc
         for h in kb.by_key.get(name_key(t.text), [])
         if (h.kind == "demonym" and t.dep_ == "amod") or (h.kind == "name" and
                                                            t.dep_ == "compound")
     }
-    cue = _cue_names(doc, taken, nouns)
-    mentions += cue
-    taken += [(m.tok_start, m.tok_end) for m in cue]
-    gen = _generic(doc, nouns, taken, demonyms)
-    mentions += gen
-    taken += [(m.tok_start, m.tok_end) for m in gen]
-    mentions += _anaphors(doc, nouns, taken)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
-
-
-def _links(kb: KnowledgeBase, actor_id: str) -> set[str]:
-    actor = kb.get(actor_id)
-    if actor is None:
-        return set()
-    return {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
+    spans: dict[int, tuple[int, int]] = {}
+    for m in forms:
+        kinds = {h.kind for h in m.candidates}
+        if m.kind != "country" or len(m.candidates) != 1 or not kinds & {"demonym", "name"}:
+            continue
+        if m.tok_end - m.tok_start == 1 and m.tok_start in out:
+            continue
+        root = doc[m.tok_start : m.tok_end].root
+        if "demonym" in kinds or root.dep_ == "compound":
+            for t in range(m.tok_start, m.tok_end):
+                out[t] = m.candidates[0].actor_id.upper()
+                spans[t] = (m.tok_start, m.tok_end)
+    return out, spans
 
 
 def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
@@ -419,9 +446,9 @@ def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
             related = 0.0
             if actor:
                 # Linked actors named nearby count most ("Hezbollah leader Nasrallah").
-                own = _links(kb, actor.id)
+                own = linked(kb, actor.id)
                 for pos, other in unique:
-                    if other in own or hit.actor_id in _links(kb, other):
+                    if other in own or hit.actor_id in linked(kb, other):
                         related += 3.0 if abs(pos - m.start) < 150 else 1.0
             where = {country, *(actor.theatre if actor else ())} - {None}
             return (

@@ -49,6 +49,8 @@ class ActorNouns:
     honorifics: frozenset[str]
     person_pronouns: frozenset[str]
     org_pronouns: frozenset[str]
+    # Title nouns that refer to their holder ("envoy", "emir", "minister").
+    titles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +71,7 @@ def actor_nouns() -> ActorNouns:
         group_cues=frozenset(data["type_cues"]["militia"]),
         person_pronouns=frozenset(data["pronouns"]["person"]),
         org_pronouns=frozenset(data["pronouns"]["organization"]),
+        titles=frozenset(data.get("titles") or ()),
     )
 
 

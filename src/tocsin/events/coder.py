@@ -16,12 +16,15 @@ from spacy.tokens import Span, Token
 
 from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
-from tocsin.events.recode import merge_contents, recode
+from tocsin.events.recode import demand_clauses, merge_contents, recode
 from tocsin.events.roles import (
+    OWN_WORDS,
+    REPORT_NOUNS,
     ActorIndex,
     Roles,
     noun_roles,
     predicate_targets,
+    prep_targets,
     verb_roles,
 )
 from tocsin.events.triggers import Candidate, find_candidates
@@ -30,8 +33,6 @@ from tocsin.events.triggers import Candidate, find_candidates
 THREAT_MODE = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
                "MOBILIZE": "violence"}
 THREAT_CAMEO = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "MOBILIZE": "138"}
-REPORT_NOUNS = frozenset({"statement", "declaration", "letter", "communique", "resolution",
-                          "message", "note", "appeal", "decree"})
 ATTEMPT_NOUNS = frozenset({"attempt", "bid"})
 COERCE_TO_THREAT = {"arrest": "arrest", "ban": "ban", "deport": "expel", "restrict": "restrict",
                     "curfew": "restrict", "seize": "territory"}
@@ -182,6 +183,7 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
     governing |= {a.frame.speaker.head.i for a in acts
                   if a.type == "THREATEN" and a.frame.speaker is not None}
     acts = [a for a in acts if not (a.type in {"THREATEN", "AGREE"} and a.token.i in governing)]
+    acts = demand_clauses(sent, index, acts, lex)
     acts += _threat_statements(sent, index, acts)
     for act in acts:
         _complete_target(act, index)
@@ -194,15 +196,33 @@ TRANSFER_TYPES = frozenset({"AGREE", "AID", "SUPPORT", "COOPERATE", "CONCEDE", "
                             "CONSULT", "MOBILIZE"})
 
 
+# The party an accusation is about ("complained to the UN over Israeli raids"), and the
+# recipient of what is given ("provide aid to refugees"), before anyone else in the predicate.
+ABOUT_PREPS = frozenset({"over", "about", "against", "for"})
+RECIPIENT_PREPS = frozenset({"to", "for"})
+
+
+def _own_forces(act: CodedAct) -> bool:
+    """"withdraw their peacekeeping force from Chad": one's own forces are not the target."""
+    return any(c.dep_ in {"poss", "amod"} and c.lower_ in OWN_WORDS
+               for p in act.roles.target_phrases for c in p.children)
+
+
 def _complete_target(act: CodedAct, index: ActorIndex) -> None:
     generic_only = bool(act.roles.target) and all(index.generic(t) for t in act.roles.target)
-    if act.roles.target and not (generic_only and act.type in TRANSFER_TYPES):
+    if act.roles.target and not (generic_only and (
+            act.type in TRANSFER_TYPES | {"REJECT"} or _own_forces(act))):
         return
     speaker = act.frame.speaker
     exclude = act.roles.source + (index.head_actors(speaker) if speaker is not None else [])
     if generic_only:
         exclude = exclude + act.roles.target
-    found, phrases = predicate_targets(act.token, act.nominal, index, exclude)
+    roots = [act.token]
+    preps = ABOUT_PREPS if act.type == "ACCUSE" else (
+        RECIPIENT_PREPS if act.type in TRANSFER_TYPES and not generic_only else frozenset())
+    found, phrases = prep_targets(roots, preps, index, exclude) if preps else ([], [])
+    if not found:
+        found, phrases = predicate_targets(act.token, act.nominal, index, exclude)
     if generic_only and all(index.generic(t) for t in found):
         return  # nothing better than the object itself
     act.roles.target = found

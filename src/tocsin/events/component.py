@@ -186,6 +186,24 @@ def _place_actors(target: list[str], act: CodedAct, state: State) -> None:
             break
 
 
+def _protested(place: Place, source: list[str], state: State) -> list[str]:
+    """A protest with no named addressee is aimed at the authorities where it is held
+    ("ethnic Albanians demonstrated in Serbia"), as CAMEO codes it; not at the
+    protesters' own state, which would make them their own target."""
+    kb_actor = get_kb().get((place.country or "").lower())
+    if kb_actor is None or kb_actor.type != "state" or kb_actor.id in source:
+        return []
+    mention = next((m for m, p in state.place_links if p is not None and p.id == place.id
+                    and not m.from_actor), None)
+    actor = state.actors.setdefault(
+        kb_actor.id, Actor(kb_actor.id, kb_actor.name, "state", place.country, True))
+    if mention is not None:
+        span = TextSpan(mention.text, mention.start, mention.end)
+        if span not in actor.mentions:
+            actor.mentions.append(span)
+    return [kb_actor.id]
+
+
 def _narrative_place(sent: Span, state: State) -> Place | None:
     """A follow-up act in a sentence that names no place ("Multiple suspects were detained
     during the operation") happened where the report's previous act did, if that was below
@@ -218,7 +236,8 @@ class EventsComponent(Component):
                 if m.actor_id:
                     kinds[t] = (m.actor_id, m.kind)
         links = self._links(state)  # once per document: every act chooses among them
-        index = ActorIndex(kinds, _place_index(state, links))
+        index = ActorIndex(kinds, _place_index(state, links),
+                           frozenset(a.id for a in state.actors.values() if a.country))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
         for sent in state.doc.sents:
@@ -296,6 +315,8 @@ class EventsComponent(Component):
         place = event_place(act.token, links)
         if place is not None and place.id not in state.places:
             place = None
+        if not target and act.type == "PROTEST" and place is not None:
+            target = _protested(place, source, state)
         placed = place is not None
         if place is None:
             place = _narrative_place(sent, state)

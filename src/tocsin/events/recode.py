@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tocsin.events.lexicon import Lexicon
+from spacy.tokens import Span
+
+from tocsin.events.lexicon import Lexicon, lemma_forms
 from tocsin.events.roles import ActorIndex, Roles
 
 if TYPE_CHECKING:
@@ -143,3 +145,39 @@ def recode(act: CodedAct, lex: Lexicon, index: ActorIndex) -> bool:
             act.type, act.mode = "AGREE", None
         m.future = True
     return True
+
+
+def demand_clauses(sent: Span, index: ActorIndex, acts: list[CodedAct], lex: Lexicon
+                   ) -> list[CodedAct]:
+    """"The Red Cross said US forces must ensure security": a reported obligation on
+    someone other than the speaker is a demand on them (CAMEO 10), whatever the verb.
+    Acts inside the demanded clause are its content, not events of their own."""
+    from tocsin.events.coder import CodedAct
+    from tocsin.events.modality import cues, read_modality
+    from tocsin.events.roles import subject_of
+
+    modals = cues().deontic_modals
+    out = list(acts)
+    for tok in sent:
+        if tok.dep_ != "ccomp" or not (lemma_forms(tok.head) & lex.speech_verbs):
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in modals for c in tok.children) or any(
+                c.dep_ == "neg" for c in tok.children):
+            continue
+        clause = {t.i for t in tok.subtree}
+        if any(a.type == "REQUEST" and a.token.i in clause for a in out):
+            continue  # the clause's own verb was already read as a demand
+        subj, passive = subject_of(tok)
+        frame = read_modality(tok)
+        speaker = index.head_actors(frame.speaker) if frame.speaker is not None else []
+        target = [a for a in index.phrase_actors(subj) if a not in speaker] \
+            if subj is not None and not passive else []
+        if not speaker or not target or subj is None:
+            continue
+        out = [a for a in out if a.token.i not in clause]
+        frame.modality.hypothetical = frame.modality.future = False
+        act = CodedAct(tok, "REQUEST", None, "100", Roles(speaker, target, [subj]), frame,
+                       [], False)
+        act.mode = act_mode_cue(act, lex)
+        out.append(act)
+    return out

@@ -21,6 +21,13 @@ OWNER_VERBS = frozenset({"run", "operate", "control", "hold", "own", "belong", "
 PATRON_VERBS = frozenset({"back", "lead", "align", "sponsor", "support", "fund", "arm",
                           "affiliate", "link", "allied", "ally", "run", "aligned", "backed",
                           "led"})
+# Nouns of a statement: the act in their clause ("a declaration demanding ...") is the
+# issuer's.
+REPORT_NOUNS = frozenset({"statement", "declaration", "letter", "communique", "resolution",
+                          "message", "note", "appeal", "decree"})
+# Participles of a state, not a passive: "X is opposed to", "were engaged in" name X's act.
+STATIVE_PARTICIPLES = frozenset({"oppose", "engage", "involve", "commit", "determine",
+                                 "prepare", "dedicate", "devote", "resolve", "poise"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
 # Prepositions by which a subject joins a nominal act ("gathered for a rally").
 # ("police arrested 20 people in a protest": "in" joins only after verbs of taking part).
@@ -35,12 +42,18 @@ class ActorIndex:
 
     by_token: dict[int, tuple[str, str]]
     places: dict[int, str] = field(default_factory=dict)
+    national: frozenset[str] = frozenset()  # actors with a country of their own
     _kinds: dict[str, str] = field(default_factory=dict)  # actor id -> kind, built once
 
     def generic(self, actor_id: str) -> bool:
         """Is the actor named only by a generic noun ("troops"), not a name or a place?"""
         if not self._kinds:
-            self._kinds.update(self.by_token.values())
+            # an anaphor ("their") takes its antecedent's kind: the best named mention counts
+            for actor, kind in self.by_token.values():
+                old = self._kinds.get(actor)
+                if kind != "anaphor" and (old is None or KIND_RANK.get(kind, 9) <
+                                          KIND_RANK.get(old, 9)):
+                    self._kinds[actor] = kind
             self._kinds.update((a, "place") for a in self.places.values()
                                if a not in self._kinds)
         kind = self._kinds.get(actor_id, "")
@@ -127,6 +140,13 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         if cur.dep_ in _INHERITS and cur.head.i != cur.i:
             cur = cur.head
             continue
+        if cur.dep_ == "acl" and cur.head.pos_ in {"NOUN", "PROPN"}:
+            if cur.head.lemma_.lower() in REPORT_NOUNS and cur.head.head.i != cur.head.i:
+                cur = cur.head.head  # "issued a statement demanding ...": who issued it
+                continue
+            # "youths throwing stones" act and "people killed in the raid" are acted on;
+            # reached from a complement ("youths resorted to throwing"), the noun acts.
+            return cur.head, cur.i == verb.i and cur.tag_ == "VBN"
         break
     return None, False
 
@@ -154,8 +174,29 @@ class Roles:
     target_phrases: list[Token]  # noun phrases the act was aimed at (for places too)
 
 
+def _stative(verb: Token) -> bool:
+    """"Israel is opposed to the plan", "forces were engaged in fighting": a state of the
+    subject, parsed as a passive without an agent."""
+    return verb.lemma_.lower() in STATIVE_PARTICIPLES and _agent(verb) is None and any(
+        c.dep_ == "prep" for c in verb.children)
+
+
+def _named_subject(verb: Token, subj: Token | None, index: ActorIndex) -> Token | None:
+    """Of two subjects parsed on one verb ("Members of X, a body linked to Y, investigated"),
+    the nearer one that names an actor."""
+    if subj is None or index.phrase_actors(subj) or subj.head.i != verb.i:
+        return subj
+    others = sorted((c for c in verb.children if c.dep_ == "nsubj" and c.i != subj.i),
+                    key=lambda t: abs(verb.i - t.i))
+    return next((c for c in others if index.phrase_actors(c)), subj)
+
+
 def verb_roles(verb: Token, index: ActorIndex) -> Roles:
     subj, passive = subject_of(verb)
+    if passive and _stative(verb):
+        passive = False
+    elif not passive:
+        subj = _named_subject(verb, subj, index)
     source: list[str] = []
     target: list[str] = []
     phrases: list[Token] = []
@@ -211,8 +252,12 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
     noun = quantity_head(noun)  # "5 million dollars of aid": the quantity has the roles
     head = noun.head
     light = head.head if noun.dep_ == "pobj" else head
-    if noun.dep_ in {"dobj", "pobj"} and lemma_forms(light) & target_light_verbs():
-        # "the base came under attack", "Iran faces new sanctions": the subject is the target.
+    undergone = noun.dep_ == "pobj" and noun.head.lower_ in {"under", "in"} and \
+        light.pos_ in {"VERB", "AUX"} and subject_of(light)[1]
+    if (noun.dep_ in {"dobj", "pobj"} and lemma_forms(light) & target_light_verbs()) or \
+            undergone:
+        # "the base came under attack", "Iran faces new sanctions", "was put under
+        # investigation", "was wounded in an ambush": the subject is the target.
         subj, _ = subject_of(light)
         if subj is not None and not targets:
             targets = index.phrase_actors(subj)
@@ -249,9 +294,57 @@ _NOT_PREDICATE = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent",
 # How far down the predicate a target may sit: "staged a strike in protest against
 # violations by the security forces" puts it six arcs below the trigger.
 MAX_DEPTH = 7
+OWN_WORDS = frozenset({"its", "their", "our", "his", "her", "own"})
+LOCATIVE_PREPS = frozenset({"in", "inside", "at", "near", "across", "throughout"})
 _TIME_MARKS = frozenset({"after", "before", "when", "while", "since", "until",
                          "once", "whenever"})
 _REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
+
+
+def _roots(tok: Token, nominal: bool) -> list[Token]:
+    """The trigger, and for a nominal trigger its light verb ("held talks with ...")."""
+    roots = [tok]
+    if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head.i != tok.i:
+        light = tok.head.head if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i \
+            else tok.head
+        if light.pos_ in {"VERB", "AUX"}:
+            roots.append(light)
+    return roots
+
+
+def prep_targets(roots: list[Token], preps: frozenset[str], index: ActorIndex,
+                 exclude: list[str]) -> tuple[list[str], list[Token]]:
+    """Actors and places heading the objects of the given prepositions on the trigger, with
+    their conjuncts: "between Syria and Arafat" -> both, whether named as actor or place."""
+    found: list[str] = []
+    phrases: list[Token] = []
+    for root in roots:
+        for prep in root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in preps:
+                continue
+            for pobj in _children(prep, "pobj"):
+                for t in sorted((pobj, *pobj.conjuncts), key=lambda x: x.i):
+                    hit = index.by_token.get(t.i)
+                    got = index.head_actors(t) if hit else (
+                        [index.places[t.i]] if t.i in index.places else index.in_subtree(t))
+                    new = [a for a in got if a not in exclude and a not in found]
+                    if new:
+                        found += new
+                        phrases.append(t)
+    return found, phrases
+
+
+def _stranded(verb: Token) -> bool:
+    """"established ties with and opened an embassy in Tehran": a preposition left without
+    its object shares the next conjunct's."""
+    return any(t.dep_ == "prep" and not any(c.dep_ in {"pobj", "pcomp"} for c in t.children)
+               for t in verb.subtree if t.i < verb.i + 6)
+
+
+def _infinitival(verb: Token) -> bool:
+    """"a call for its forces to be deployed in X": the content of the noun, not a
+    relative clause describing it."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: list[str]
@@ -264,12 +357,10 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     party of a condition ("unless Israel rescinded") all sit in the predicate. Breadth
     first from the trigger (from its light verb for a nominal trigger), a named actor
     before a generic noun, nearer before deeper; coordinated names come together."""
-    roots = [tok]
-    if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head.i != tok.i:
-        light = tok.head.head if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i \
-            else tok.head
-        if light.pos_ in {"VERB", "AUX"}:
-            roots.append(light)
+    roots = _roots(tok, nominal)
+    found, phrases = prep_targets(roots, frozenset({"between", "among"}), index, exclude)
+    if found:
+        return found, phrases  # "mediation between A and B", "talks among the factions"
     best: tuple[int, int, int, Token] | None = None
     seen = {r.i for r in roots}
     frontier = [(r, 0) for r in roots]
@@ -281,14 +372,24 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
             seen.add(ch.i)
             if cur in roots and ch.dep_ in _NOT_PREDICATE:
                 continue
-            if ch.dep_ in {"punct", "parataxis", "relcl"} or ch.lemma_.lower() in _REPORTING:
+            if ch.dep_ == "prep" and ch.lower_ in LOCATIVE_PREPS and cur.i in index.by_token \
+                    and index.by_token[cur.i][0] in index.national \
+                    and index.by_token[cur.i][0] not in exclude:
+                continue  # "aid to Albanian rebels in Macedonia": where they are
+            if ch.dep_ in {"punct", "parataxis"} or ch.lemma_.lower() in _REPORTING or (
+                    ch.dep_ == "relcl" and not _infinitival(ch)):
                 continue  # "..., officials said", "according to reports", "where 28 died"
+            if ch.dep_ == "conj" and ch.pos_ in {"VERB", "AUX"} and cur.pos_ in {
+                    "VERB", "AUX"} and not _stranded(cur):
+                continue  # "refused to deploy troops and urged its citizens ...": another act
             if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_MARKS
                                           for m in ch.children):
                 continue  # "shortly after Soleimani arrived": when, not to whom
             hit = index.by_token.get(ch.i)
             rank = None
-            if hit and hit[0] not in exclude:
+            if hit and any(c.dep_ == "poss" and c.lower_ in OWN_WORDS for c in ch.children):
+                pass  # "a call for its peacekeepers to deploy": the actor's own, not a target
+            elif hit and hit[0] not in exclude:
                 rank = 0 if KIND_RANK.get(hit[1], 9) < 4 else 2
             elif ch.i in index.places and index.places[ch.i] not in exclude:
                 rank = 1  # "arrived in Amman", "lifted the curfew in Montenegro"

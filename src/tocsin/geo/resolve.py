@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from tocsin.actors.countries import (
+    contested_reading,
+    country_surface_forms,
+    normalise_form,
+)
 from tocsin.geo.finder import PlaceMention
 from tocsin.geo.gazetteer import GazEntry, get_gazetteer, normalize_place
 from tocsin.geo.metonyms import capital_of
@@ -27,7 +33,7 @@ class _Cand:
     full: bool  # matched the whole mention text (cue words included)
 
 
-def _candidates(m: PlaceMention) -> list[_Cand]:
+def _candidates(m: PlaceMention, text: str = "") -> list[_Cand]:
     gaz = get_gazetteer()
     out: dict[str, _Cand] = {}
     if m.hint == "street":  # only a curated landmark; else its town places it
@@ -41,10 +47,31 @@ def _candidates(m: PlaceMention) -> list[_Cand]:
         return [_Cand(e, True) for e in same]
     for e in gaz.lookup(m.text):
         out[e.id] = _Cand(e, True)
+    iso3 = _kb_country_names().get(normalise_form(m.text))
+    entry = gaz.country_entry(iso3) if iso3 else None
+    if entry is not None:
+        # A short name the country KB lists ("Bosnia") but GeoNames lacks: the country
+        # competes with any homonymous village, and wins unless context favours the village.
+        out.setdefault(entry.id, _Cand(entry, True))
+    contested = contested_reading(m.text, text)
+    if contested is not None and contested[1] == "name":
+        # "Congo": the reading the document's cues (or wire style) pick, not another
+        # country of the same name.
+        entry = gaz.country_entry(contested[0])
+        out = {k: c for k, c in out.items() if c.entry.feature != "country"}
+        if entry is not None:
+            out[entry.id] = _Cand(entry, True)
     if m.name and m.name != m.text:
         for e in gaz.lookup(m.name):
             out.setdefault(e.id, _Cand(e, False))
     return list(out.values())
+
+
+@functools.cache
+def _kb_country_names() -> dict[str, str]:
+    """Normalised country names of the country KB (names only, not demonyms) -> ISO3."""
+    return {normalise_form(form): iso3 for form, iso3, kind in country_surface_forms()
+            if kind == "name"}
 
 
 def _a1key(e: GazEntry) -> str:
@@ -246,7 +273,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     gaz = get_gazetteer()
     keys = [normalize_place(m.text if m.name != m.text and gaz.lookup(m.text) else
                             m.name or m.text) for m in mentions]
-    cands = [_candidates(m) for m in mentions]
+    cands = [_candidates(m, doc.text) for m in mentions]
     conts = _containers(mentions, doc)
 
     # Pass 1: no context, to learn the document's dominant countries.

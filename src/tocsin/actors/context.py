@@ -1,0 +1,63 @@
+"""Document context for ambiguous KB aliases: which of several readings the document
+supports, and what is left of a name when its ambiguous reading is not supported."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from tocsin.actors.kb import KnowledgeBase
+from tocsin.actors.nouns import ActorMention
+
+
+def linked(kb: KnowledgeBase, actor_id: str) -> set[str]:
+    """Actors tied to one in the KB: parents, allies, and those it holds roles in."""
+    actor = kb.get(actor_id)
+    if actor is None:
+        return set()
+    return {*actor.parents, *actor.allies, *(r.object for r in actor.roles)}
+
+
+def supported(kb: KnowledgeBase, actor_id: str, context: Counter[str],
+              co_mentioned: set[str]) -> bool:
+    """Whether the document points at an actor: its country or theatre named (as actor or
+    place: "in southern Lebanon"), or a linked actor named."""
+    actor = kb.get(actor_id)
+    if actor is None:
+        return False
+    places = {actor.country, *actor.theatre} - {None}
+    return any(context.get(c or "", 0) for c in places) or bool(
+        linked(kb, actor_id) & co_mentioned) or any(
+        actor_id in linked(kb, c) for c in co_mentioned)
+
+
+def place_context(forms: list[ActorMention]) -> Counter[str]:
+    """Countries named by country forms that are no actor here ("in southern Lebanon")."""
+    return Counter(h.actor_id.upper() for m in forms for h in m.candidates
+                   if h.kind != "alias")
+
+
+def narrow(m: ActorMention, kb: KnowledgeBase, context: Counter[str],
+           co_mentioned: set[str]) -> None:
+    """Of several ambiguous readings ("Hezbollah": Lebanese or Iraqi), keep those the
+    document supports, when some but not all are."""
+    if len(m.candidates) < 2 or not all(h.ambiguous for h in m.candidates):
+        return
+    keep = [h for h in m.candidates if supported(kb, h.actor_id, context, co_mentioned)]
+    if keep and len(keep) < len(m.candidates):
+        m.candidates = keep
+
+
+def shorter_hit(doc: Doc, kb: KnowledgeBase, m: ActorMention) -> ActorMention | None:
+    """The longest unambiguous KB name at the start of an unsupported ambiguous alias:
+    "UN" in "UN peacekeepers" far from Lebanon."""
+    for end in range(m.tok_end - 1, m.tok_start, -1):
+        span = doc[m.tok_start:end]
+        if span[-1].is_punct:
+            continue
+        hits = [h for h in kb.lookup(span.text) if not h.ambiguous and h.kind == "alias"]
+        if hits:
+            return ActorMention(span.start_char, span.end_char, span.start, span.end,
+                                span.text, "kb", hits)
+    return None

@@ -1,0 +1,155 @@
+"""Roles from the shape of the predicate: mediation between two parties, one's own forces,
+states parsed as passives, what an accusation is about, recipients, reported obligations,
+protests aimed at the authorities where they are held. Sentences are our own, in the style
+of wire reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tocsin.api import extract
+
+
+def _events(text: str, type_: str) -> tuple[list[Any], dict[str, Any]]:
+    ex = extract(text)
+    actors = {a.id: a for a in ex.actors}
+    events = [e for e in ex.events if e.type == type_]
+    assert events, f"no {type_} event in {[(e.type, e.trigger) for e in ex.events]}"
+    return events, actors
+
+
+def _names(ids: list[str], actors: dict[str, Any]) -> set[str]:
+    return {actors[i].name for i in ids}
+
+
+def test_mediation_between_a_state_and_a_leader_targets_both() -> None:
+    evs, actors = _events("The Omani foreign minister began a mediation mission between "
+                          "Yemen and Houthi leader Abdul-Malik al-Houthi on Sunday.", "CONSULT")
+    names = _names(evs[0].target, actors)
+    assert "Yemen" in names
+    assert any("Houthi" in n for n in names)
+
+
+def test_talks_between_two_named_states() -> None:
+    evs, actors = _events("Qatar's emir launched a mediation effort on Monday between Egypt "
+                          "and Ethiopia over the Nile dam.", "CONSULT")
+    assert {"Egypt", "Ethiopia"} <= _names(evs[0].target, actors)
+
+
+def test_own_forces_are_not_the_target_of_a_withdrawal() -> None:
+    evs, actors = _events("Kenya announced on Friday that it will withdraw its troops from "
+                          "Somalia unless the government in Mogadishu pays their salaries.",
+                          "THREATEN")
+    assert "Somalia" in _names(evs[0].target, actors)
+
+
+def test_opposed_to_is_the_subject_s_stance() -> None:
+    evs, actors = _events("Turkey is opposed to American support for Kurdish fighters in "
+                          "northern Syria, a senior official said on Tuesday.", "REJECT")
+    ev = evs[0]
+    assert _names(ev.source, actors) == {"Turkey"}
+    assert "United States" in _names(ev.target, actors)
+
+
+def test_engaged_in_fighting_against_a_population() -> None:
+    evs, actors = _events("Government forces were engaged in a campaign of ethnic cleansing "
+                          "against the Rohingya population, the UN said on Friday.",
+                          "ASSAULT")
+    ev = evs[0]
+    assert ev.source, "the forces engaged in the campaign are its source"
+    assert not set(ev.source) & set(ev.target)
+    assert any("Rohingya" in m.text for t in ev.target for m in actors[t].mentions)
+
+
+def test_a_complaint_targets_what_it_is_about_not_its_addressee() -> None:
+    evs, actors = _events("Syria complained to the Security Council on Monday over two "
+                          "Israeli air strikes near Damascus airport.", "ACCUSE")
+    assert "Israel" in _names(evs[0].target, actors)
+
+
+def test_recipient_of_aid_beats_a_named_speaker_in_the_same_sentence() -> None:
+    evs, actors = _events("The European Union will provide 30 million euros in emergency "
+                          "aid to refugees fleeing the fighting in Sudan, the European "
+                          "Commission said on Monday.", "AGREE")
+    target = evs[0].target
+    assert target and all(actors[t].type == "civilians" for t in target)
+
+
+def test_put_under_investigation_makes_the_subject_the_target() -> None:
+    evs, actors = _events("A British national has been put under investigation in France "
+                          "for his role in the riots, prosecutors said.", "ACCUSE")
+    assert evs[0].target
+    assert all(actors[t].country == "GBR" for t in evs[0].target)
+
+
+def test_a_declaration_demanding_is_the_issuer_s_demand() -> None:
+    evs, actors = _events("The Kurdistan Workers' Party issued a declaration demanding that "
+                          "the Turkish government release its jailed leader.", "REQUEST")
+    ev = evs[0]
+    assert actors[ev.source[0]].id == "pkk"
+    assert "Turkey" in _names(ev.target, actors)
+
+
+def test_of_two_parsed_subjects_the_one_naming_an_actor_acts() -> None:
+    evs, actors = _events("Members of the African Union Commission, a body based in Addis "
+                          "Ababa, investigated the detention of 300 migrants in Libya.",
+                          "ACCUSE")
+    assert any("African Union" in actors[s].name for s in evs[0].source)
+
+
+def test_a_reported_obligation_is_a_demand_on_its_subject() -> None:
+    evs, actors = _events("The Red Cross said on Tuesday that Israeli forces must allow "
+                          "fuel and medicine to reach hospitals in Gaza.", "REQUEST")
+    ev = evs[0]
+    assert any("Red Cross" in actors[s].name for s in ev.source)
+    assert "Israel" in _names(ev.target, actors)
+    kinds = [e.type for e in extract(ev.evidence.sentence).events]
+    assert "CONCEDE" not in kinds  # what is demanded has not happened
+
+
+def test_protest_abroad_is_aimed_at_the_host_state() -> None:
+    evs, actors = _events("About 200 ethnic Serbs demonstrated on Saturday in Kosovo, local "
+                          "television reported.", "PROTEST")
+    assert "Kosovo" in _names(evs[0].target, actors)
+
+
+def test_protest_at_home_gets_no_self_target() -> None:
+    evs, actors = _events("Thousands of Iraqis demonstrated in Baghdad on Friday.", "PROTEST")
+    ev = evs[0]
+    assert not set(ev.source) & set(ev.target)
+
+
+def test_the_location_of_a_recipient_is_not_a_second_target() -> None:
+    evs, actors = _events("The United States said it would prohibit all aid to Albanian "
+                          "rebels in Macedonia.", "THREATEN")
+    target = evs[0].target
+    assert target and all(actors[t].country == "ALB" for t in target)
+
+
+def test_a_coordinated_clause_is_another_act() -> None:
+    evs, actors = _events("Pakistan has refused to send troops to Yemen and has urged its "
+                          "citizens to leave the country.", "REJECT")
+    assert "Yemen" in _names(evs[0].target, actors)
+
+
+def test_the_group_is_the_named_group_not_a_generic_one_in_between() -> None:
+    ex = extract("Kataib Hezbollah rejected an invitation to a meeting of Iraqi factions "
+                 "next week, the group said on Wednesday.")
+    speaker = next(a for a in ex.actors if any(m.text == "the group" for m in a.mentions))
+    assert speaker.id == "kataib-hezbollah"
+    rejects = [e for e in ex.events if e.type == "REJECT"]
+    assert rejects and "kataib-hezbollah" in rejects[0].source
+
+
+def test_a_superlative_description_is_not_an_anaphor() -> None:
+    ex = extract("Jordan reopened its border to most Syrian refugees but kept refusing entry "
+                 "to Palestinians, by far the largest group affected, officials said.")
+    assert not any(m.text.startswith("the largest group") for a in ex.actors
+                   for m in a.mentions)
+
+
+def test_opposition_candidates_are_an_actor_with_their_country() -> None:
+    evs, actors = _events("The electoral commission has banned Ugandan opposition "
+                          "candidates from running in the upcoming elections.", "COERCE")
+    target = [actors[t] for t in evs[0].target]
+    assert target and target[0].type == "party" and target[0].country == "UGA"
