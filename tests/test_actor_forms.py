@@ -56,6 +56,13 @@ def test_un_peacekeepers_outside_lebanon_are_the_un(run) -> None:  # type: ignor
     assert "UN peacekeepers" in got["un"][2]
 
 
+def test_the_parent_named_nearby_does_not_choose_the_mission(run) -> None:  # type: ignore[no-untyped-def]
+    got = actors(run("Sixty UN peacekeepers left the Bosnian enclave on Friday, leaving 100 "
+                     "UN troops to follow them later this month."))
+    assert "unifil" not in got
+    assert "UN peacekeepers" in got["un"][2]
+
+
 def test_un_peacekeepers_in_lebanon_are_unifil(run) -> None:  # type: ignore[no-untyped-def]
     got = actors(run("UN peacekeepers in southern Lebanon reported that Hezbollah fighters "
                      "fired on an Israeli patrol."))
@@ -167,3 +174,20 @@ def test_known_person_keeps_kb_country(run) -> None:  # type: ignore[no-untyped-
     assert got["khazali"][1] == "IRQ"
     assert got["khazali"][2] == ["AAH leader", "Qais al-Khazali"]
     assert got["asaib-ahl-al-haq"][2] == ["AAH"]
+
+
+def test_a_country_run_into_a_defined_long_form_stays_the_country(run) -> None:  # type: ignore[no-untyped-def]
+    ex = run("The U.S. Food and Drug Administration (FDA) has ordered a recall of "
+             "contaminated peanut butter.")
+    got = actors(ex)
+    assert "U.S." in got["usa"][2]
+    assert any("Food and Drug Administration" in m for _t, _c, ms in got.values() for m in ms)
+    assert places(ex).get("U.S.") == "country"
+
+
+def test_a_long_official_country_name_is_that_country(run) -> None:  # type: ignore[no-untyped-def]
+    ex = run("Aid agencies sent teams to the Democratic Republic of the Congo (DRC) after "
+             "an outbreak of cholera in Kasai.")
+    names = {p.name for p in ex.places}
+    assert "Democratic Republic of the Congo" in names
+    assert "Republic of the Congo" not in names

@@ -77,7 +77,9 @@ def acronym_mentions(doc: Doc, kb: KnowledgeBase, mentions: list[ActorMention],
             typ = "person" if long.root.ent_type_ == "PERSON" else (
                 "militia" if words & nouns.group_cues else "organization")
             new_actor = (long.text, typ, None)
+        lead = [m for m in out if m.tok_start < long.start < m.tok_end]
         out = [m for m in out if not (m.tok_start < short.end and long.start < m.tok_end)]
+        out += [t for m in lead if (t := _leading_name(doc, kb, m.tok_start, long.start))]
         # Kind "kb" either way: a name the text defines, not an NER guess, so its words
         # ("Asia" in "Asia-Pacific ...") are no place.
         for span in (long, short):
@@ -104,6 +106,18 @@ def _later_uses(doc: Doc, mentions: list[ActorMention], after: int, forms: set[s
             mentions.append(ActorMention(t.idx, t.idx + len(t.text), t.i, t.i + 1, t.text,
                                          "kb", list(hits), new_actor=new_actor, score=0.7))
     return mentions
+
+
+def _leading_name(doc: Doc, kb: KnowledgeBase, start: int, end: int) -> ActorMention | None:
+    """What an entity run together with a long form named before it: "U.S." in "the U.S.
+    Food and Drug Administration (FDA)" is still the United States."""
+    while start < end and doc[start].lower_ in _FUNCTION:
+        start += 1
+    span = doc[start:end]
+    hits = _kb_hits(kb, span.text) if len(span) else []
+    if not hits:
+        return None
+    return ActorMention(span.start_char, span.end_char, start, end, span.text, "kb", hits)
 
 
 def _kb_hits(kb: KnowledgeBase, text: str) -> list[AliasHit]:

@@ -27,9 +27,11 @@ def supported(kb: KnowledgeBase, actor_id: str, context: Counter[str],
     if actor is None:
         return False
     places = {actor.country, *actor.theatre} - {None}
-    return any(context.get(c or "", 0) for c in places) or bool(
-        linked(kb, actor_id) & co_mentioned) or any(
-        actor_id in linked(kb, c) for c in co_mentioned)
+    # A parent named nearby does not choose among its children: "UN troops" says nothing
+    # about which UN mission "UN peacekeepers" are.
+    ties = linked(kb, actor_id) - set(actor.parents)
+    return any(context.get(c or "", 0) for c in places) or bool(ties & co_mentioned) or any(
+        actor_id in linked(kb, c) - set((kb.get(c) or actor).parents) for c in co_mentioned)
 
 
 def place_context(forms: list[ActorMention]) -> Counter[str]:

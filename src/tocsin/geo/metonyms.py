@@ -70,7 +70,7 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
     capital metonym) or a sizeable gazetteer place; with the country's ISO3 if known."""
     forms = country_forms()
     gaz = get_gazetteer()
-    for size in range(min(e - s, 4), 0, -1):
+    for size in range(min(e - s, 6), 0, -1):  # "Democratic Republic of the Congo"
         for i in range(s, e - size + 1):
             span = doc[i:i + size]
             if not (span[0].is_title or span[0].is_upper) or span[0].lower_ == "the" or (
@@ -154,9 +154,11 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
         if found is None:
             continue
         s, e, iso3 = found
-        if iso3 is None and m.kind == "kb" and normalize_place(doc[s:e].text) not in site_keys():
+        if iso3 is None and m.kind == "kb" and m.candidates and normalize_place(
+                doc[s:e].text) not in site_keys():
             continue  # a known organisation's own name is no place ("Hamas"), unless a
-            # curated region's ("EU")
+            # curated region's ("EU"); a name only the text defines may hold one ("the
+            # Texas Water Development Board (TWDB)")
         if person and not (s == m.tok_start and e == m.tok_end and _is_region(doc[s:e].text)):
             continue  # a person's name is a place only when all of it is a region's name
         span = doc[s:e]
