@@ -191,3 +191,8 @@ def test_a_long_official_country_name_is_that_country(run) -> None:  # type: ign
     names = {p.name for p in ex.places}
     assert "Democratic Republic of the Congo" in names
     assert "Republic of the Congo" not in names
+
+
+def test_a_country_name_beats_a_capital_spelled_alike(run) -> None:  # type: ignore[no-untyped-def]
+    got = actors(run("Troops from Mali and Niger pulled back from the border on Sunday."))
+    assert "mli" in got and "mdv" not in got

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tocsin.actors.normalize import name_key, skeleton
+from tocsin.actors.normalize import ascii_fold, name_key, skeleton
 from tocsin.model import ACTOR_TYPES
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -121,7 +121,10 @@ class KnowledgeBase:
     def lookup(self, text: str) -> list[AliasHit]:
         hits = self.by_key.get(name_key(text))
         if hits:
-            return hits
+            # The key folds vowels, so "Mali" meets "Malé": a name spelled exactly as
+            # written beats another's transliteration variant.
+            exact = [h for h in hits if ascii_fold(h.alias) == ascii_fold(text)]
+            return exact if exact and len(exact) < len(hits) else hits
         key = name_key(text)
         if len(key.replace(" ", "")) < 7:
             return []
