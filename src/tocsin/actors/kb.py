@@ -87,7 +87,8 @@ class KnowledgeBase:
     actors: dict[str, KBActor] = field(default_factory=dict)
     by_key: dict[str, list[AliasHit]] = field(default_factory=dict)
     by_skeleton: dict[str, list[AliasHit]] = field(default_factory=dict)
-    first_words: set[str] = field(default_factory=set)
+    # first word of a key -> the most words a key starting with it has
+    first_words: dict[str, int] = field(default_factory=dict)
     max_words: int = 1
 
     def add(self, actor: KBActor, index: bool = True) -> None:
@@ -109,7 +110,7 @@ class KnowledgeBase:
         if all(h.actor_id != hit.actor_id for h in hits):
             hits.append(hit)
         words = key.split()
-        self.first_words.add(words[0])
+        self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
         self.max_words = max(self.max_words, len(words))
         # Skeletons only for long KB names (country forms are spelled consistently, and
         # "Haiti forces" must not meet "Houthi forces").

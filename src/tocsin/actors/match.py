@@ -61,6 +61,7 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
     rejected: list[ActorMention] = []
     i = 0
     n = len(doc)
+    text = doc.text  # built on each access: once here, not per candidate span
     while i < n:
         tok = doc[i]
         first = name_key(tok.text)
@@ -71,11 +72,16 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
             continue
         best: ActorMention | None = None
         sent_end = tok.sent.end if doc.has_annotation("SENT_START") else n
-        for length in range(min(kb.max_words * 2 + 1, sent_end - i), 0, -1):
+        # only as long as the longest name starting with this word could run (tokens can
+        # outnumber key words: "al-", hyphens)
+        words = kb.max_words if not first else max(kb.first_words.get(first.split()[0], 0),
+                                                   4 if starts_here else 0)
+        words = kb.max_words if tok.lower_ in {"al", "el"} else words
+        for length in range(min(words * 2 + 1, sent_end - i), 0, -1):
             span = doc[i : i + length]
             if span[-1].is_punct or not _capitalised(span):
                 continue
-            hits = kb.lookup(span.text) or _contested_hits(span.text, doc.text)
+            hits = kb.lookup(span.text) or _contested_hits(span.text, text)
             if hits:
                 best = ActorMention(span.start_char, span.end_char, span.start, span.end,
                                     span.text, "kb", list(hits))

@@ -65,7 +65,7 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
         if best is None or cand < best:
             best = cand
     if best is not None:
-        expr = doc.text[best[2]:best[3]]
+        expr = state.document.text[best[2]:best[3]]  # doc.text is rebuilt per access
         future = act.frame.modality.future and act.type != "THREATEN"
         value = resolve(expr, state.anchor, future=future)
         if value is not None and value.precision != "unknown":
@@ -124,7 +124,7 @@ def _sentence_time(sent: Span, state: State) -> TimeValue | None:
         span = state.doc.char_span(s, e, alignment_mode="expand")
         if span is None or _dates_noun(span):
             continue
-        value = resolve(state.doc.text[s:e], state.anchor)
+        value = resolve(state.document.text[s:e], state.anchor)
         if value is not None and value.precision != "unknown":
             return value
     return None

@@ -273,7 +273,8 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     gaz = get_gazetteer()
     keys = [normalize_place(m.text if m.name != m.text and gaz.lookup(m.text) else
                             m.name or m.text) for m in mentions]
-    cands = [_candidates(m, doc.text) for m in mentions]
+    text = doc.text
+    cands = [_candidates(m, text) for m in mentions]
     conts = _containers(mentions, doc)
 
     # Pass 1: no context, to learn the document's dominant countries.
