@@ -194,6 +194,19 @@ def test_re3d_score_by_hand() -> None:
     assert rep.info["recall_InChargeOf"] == 1.0 and rep.info["recall_FightingAgainst"] == 0.0
 
 
+def test_re3d_a_town_standing_for_its_state_is_a_location_only() -> None:
+    golds = re3d.load(DATA / "re3d")
+    t = golds[0].text
+    town = place("geonames:163915", "Raqqa", t, 35.95, 39.01)
+    syria = actor("syr", "Raqqa", t, "state", "SYR", name="Syria")  # "struck Raqqa" -> Syria
+    rep = re3d.score(golds, [extraction(t, [syria], [town])])
+    assert rep.scores["location_f1_exact"] == 1.0
+    assert rep.scores["organisation_f1_overlap"] == 0.0  # not counted as an Organisation
+    assert re3d.predicted_entities(extraction(t, [syria], [town]))["Organisation"] == []
+    kurds = actor("kurd", "Kurdish", t, "militia")
+    assert re3d.predicted_entities(extraction(t, [kurds], [town]))["Organisation"]
+
+
 # --- geoparsing ----------------------------------------------------------------------------
 
 def test_geoparse_loads_three_layouts() -> None:

@@ -1,7 +1,9 @@
 """re3d (dstl): entity spans for Organisation, Person, Location and relation recall.
 
 tocsin's actors of type ``person`` are Person, its other actors (states, forces, groups;
-not ``civilians``/``unknown``) are Organisation, and its place mentions are Location.
+not ``civilians``/``unknown``) are Organisation, and its place mentions are Location. A
+town or site named as the state it stands for ("struck Baghdad" -> Iraq) is one span and
+counts once, as a Location.
 A re3d relation counts as recalled when tocsin states a relation of the mapped type whose
 subject and object actors have mentions overlapping the gold source and target spans
 (either direction). Only the relation types tocsin produces are scored.
@@ -76,6 +78,10 @@ def load(path: Path) -> list[Gold]:
 
 def predicted_entities(ex: Extraction) -> dict[str, list[tuple[int, int]]]:
     pred: dict[str, list[tuple[int, int]]] = {c: [] for c in CLASSES}
+    # A town or site named as the state it stands for ("struck Baghdad" -> Iraq) is one
+    # span with one class, as re3d labels it: the Location, not an Organisation too.
+    local = {(m.start, m.end) for p in ex.places if p.feature != "country"
+             for m in p.mentions}
     for a in ex.actors:
         if a.type == "person":
             cls = "Person"
@@ -83,7 +89,8 @@ def predicted_entities(ex: Extraction) -> dict[str, list[tuple[int, int]]]:
             cls = "Organisation"
         else:
             continue
-        pred[cls].extend((m.start, m.end) for m in a.mentions)
+        pred[cls].extend((m.start, m.end) for m in a.mentions
+                         if cls != "Organisation" or (m.start, m.end) not in local)
     for p in ex.places:
         pred["Location"].extend((m.start, m.end) for m in p.mentions)
     return pred
@@ -138,7 +145,8 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
         rep.info[f"n_{t}"] = len(v)
     rep.info["predicted_relations_mapped"] = n_pred_rel
     rep.notes.append("Person = actors of type person; Organisation = other actors except "
-                     "civilians/unknown; Location = place mentions. Relations scored: "
+                     "civilians/unknown, less spans that are also sub-national place "
+                     "mentions; Location = place mentions. Relations scored: "
                      + ", ".join(f"{k}->{v}" for k, v in RELATIONS.items()))
     return rep
 
