@@ -153,3 +153,34 @@ def test_opposition_candidates_are_an_actor_with_their_country() -> None:
                           "candidates from running in the upcoming elections.", "COERCE")
     target = [actors[t] for t in evs[0].target]
     assert target and target[0].type == "party" and target[0].country == "UGA"
+
+
+def test_a_dateline_is_not_a_second_subject() -> None:
+    evs, actors = _events("MARIB, Yemen, March 3 — A missile fired from the north struck a "
+                          "camp for displaced families on Tuesday, killing four people, "
+                          "local officials said.", "ASSAULT")
+    assert all("yem" not in e.source for e in evs)
+
+
+def test_their_after_named_men_is_not_a_group() -> None:
+    ex = extract("A drone strike killed Ahmed Salim, a senior commander of the Badr "
+                 "Organization, and his deputy Karim Hadi on Friday. Missiles struck two "
+                 "cars carrying the men and their guards near the airport.")
+    assert not any(m.text == "their" for a in ex.actors for m in a.mentions)
+
+
+def test_a_name_never_runs_across_a_line_break() -> None:
+    ex = extract("The foreign ministry summoned the ambassador in Tehran.\n\nOfficials in "
+                 "Baghdad said the talks would resume.")
+    assert all("\n" not in m.text for a in ex.actors for m in a.mentions)
+    assert all("\n" not in m.text for p in ex.places for m in p.mentions)
+
+
+def test_a_possessive_country_contains_the_province_after_it() -> None:
+    ex = extract("SANAA, March 8 — Air strikes by the Saudi-led coalition killed nine people "
+                 "in Yemen's northern al-Jawf province on Sunday, aid workers said.\n\nThe "
+                 "strikes hit the al-Hayjah area, a day after a Royal Saudi Air Force jet "
+                 "crashed in the same area.\n\nFighting has intensified in al-Jawf since "
+                 "January.")
+    jawf = [p for p in ex.places if "Jawf" in p.name]
+    assert jawf and all(p.country == "YEM" for p in jawf)

@@ -73,6 +73,10 @@ def pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, A
         fits = [m for m in window if actors[m.actor_id or ""].type in types]
         if not fits:
             continue
+        if low == "their" and (
+                actors[window[-1].actor_id or ""].type == "person"
+                or (tok.head.dep_ == "conj" and tok.head.head.tag_ == "NNS")):
+            continue  # "the men and their escorts": the plural just named, not a group
         ref = fits[-1]
         first = doc[tok.i - 1] if person_noun and tok.i > 0 else tok  # "the cleric"
         out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,

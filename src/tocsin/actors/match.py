@@ -79,8 +79,11 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
         words = kb.max_words if tok.lower_ in {"al", "el"} else words
         for length in range(min(words * 2 + 1, sent_end - i), 0, -1):
             span = doc[i : i + length]
-            if span[-1].is_punct or not _capitalised(span):
-                continue
+            if span[-1].is_punct or span[-1].is_space or not _capitalised(span):
+                continue  # ("Tehran.\n\n": the key drops the marks, the span must too)
+            if any(t.is_space or t.text in {".", ";", "—"} for t in span[:-1]) and (
+                    length > 1):
+                continue  # a name never runs across a sentence end or a line break
             hits = kb.lookup(span.text) or _contested_hits(span.text, text)
             if hits:
                 best = ActorMention(span.start_char, span.end_char, span.start, span.end,

@@ -186,9 +186,13 @@ def _named_subject(verb: Token, subj: Token | None, index: ActorIndex) -> Token 
     the nearer one that names an actor."""
     if subj is None or index.phrase_actors(subj) or subj.head.i != verb.i:
         return subj
-    others = sorted((c for c in verb.children if c.dep_ == "nsubj" and c.i != subj.i),
-                    key=lambda t: abs(verb.i - t.i))
-    return next((c for c in others if index.phrase_actors(c)), subj)
+    doc = subj.doc
+    left = subj.left_edge.i
+    if left == 0 or doc[left - 1].text != ",":
+        return subj  # not an appositive ("ABHA, Saudi Arabia — A projectile crashed")
+    # the other subject's phrase ends at the comma that opens the appositive
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.i != subj.i
+                 and c.right_edge.i == left - 2 and index.phrase_actors(c)), subj)
 
 
 def verb_roles(verb: Token, index: ActorIndex) -> Roles:

@@ -129,11 +129,18 @@ class _Context:
 
 
 def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
-    """mention index -> index of the mention right after ", " ("in Tripoli, Lebanon")."""
-    out = {}
+    """mention index -> index of its container: the mention right after ", " ("in Tripoli,
+    Lebanon"), or the possessive right before it ("Yemen's al-Jawf province")."""
+    out: dict[int, int] = {}
     text = doc.text  # built from the tokens on every access: read it once
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
+        words = gap.split()
+        if words and words[0] in ("'s", "\u2019s") and len(words) <= 3 and all(
+                w.islower() for w in words[1:]) and gap[:1] in ("'", "\u2019"):
+            # "Yemen's northern al-Jawf province", "Iraq's Anbar": the owner contains it
+            out.setdefault(i + 1, i)
+            continue
         # "in Deir ez-Zor, US forces said": an actor is no container
         if gap.strip() != "," or mentions[i + 1].from_actor:
             continue
@@ -276,7 +283,9 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     text = doc.text
     cands = [_candidates(m, text) for m in mentions]
     conts = _containers(mentions, doc)
-
+    for i, j in list(conts.items()):
+        if j < i and not any(_inside(c.entry, d.entry) for c in cands[i] for d in cands[j]):
+            del conts[i]  # "the USA's West Coast" (a horse): an owner that holds no reading
     # Pass 1: no context, to learn the document's dominant countries.
     votes: dict[str, float] = defaultdict(float)
     if country_hint:
