@@ -184,3 +184,13 @@ def test_a_possessive_country_contains_the_province_after_it() -> None:
                  "January.")
     jawf = [p for p in ex.places if "Jawf" in p.name]
     assert jawf and all(p.country == "YEM" for p in jawf)
+
+
+def test_an_act_a_complaint_is_about_does_not_take_the_complaint_s_addressee() -> None:
+    ex = extract("Lebanon lodged a complaint with the UN Security Council on Monday over "
+                 "Israeli air strikes near Beirut.")
+    names = {a.id: a.name for a in ex.actors}
+    accuse = next(e for e in ex.events if e.type == "ACCUSE")
+    assert "Israel" in {names[t] for t in accuse.target}
+    strikes = next(e for e in ex.events if e.type == "ASSAULT")
+    assert "unsc" not in strikes.target

@@ -25,6 +25,7 @@ from tocsin.events.roles import (
     noun_roles,
     predicate_targets,
     prep_targets,
+    trigger_roots,
     verb_roles,
 )
 from tocsin.events.triggers import Candidate, find_candidates
@@ -217,7 +218,7 @@ def _complete_target(act: CodedAct, index: ActorIndex) -> None:
     exclude = act.roles.source + (index.head_actors(speaker) if speaker is not None else [])
     if generic_only:
         exclude = exclude + act.roles.target
-    roots = [act.token]
+    roots = trigger_roots(act.token, act.nominal)
     preps = ABOUT_PREPS if act.type == "ACCUSE" else (
         RECIPIENT_PREPS if act.type in TRANSFER_TYPES and not generic_only else frozenset())
     found, phrases = prep_targets(roots, preps, index, exclude) if preps else ([], [])

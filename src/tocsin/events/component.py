@@ -166,6 +166,17 @@ def _place_index(state: State, links: list[tuple[Any, Place | None]]) -> dict[in
     return out
 
 
+def _named_by_place(state: State, actor_id: str, name: str, country: str | None,
+                    mention: Any) -> None:
+    """The state actor a place stands for, with the place's words as its mention (so the
+    evidence stays exact)."""
+    actor = state.actors.setdefault(actor_id, Actor(actor_id, name, "state", country, True))
+    if mention is not None:
+        span = TextSpan(mention.text, mention.start, mention.end)
+        if span not in actor.mentions:
+            actor.mentions.append(span)
+
+
 def _place_actors(target: list[str], act: CodedAct, state: State) -> None:
     """A target found as a place ("arrived in Amman") is its country, named by the place."""
     kb = get_kb()
@@ -174,16 +185,12 @@ def _place_actors(target: list[str], act: CodedAct, state: State) -> None:
         kb_actor = kb.get(actor_id)
         if kb_actor is None or kb_actor.type != "state":
             continue
-        for mention, place in state.place_links:
-            if (place is None or (place.country or "").lower() != actor_id
-                    or not phrases & set(range(mention.tok_start, mention.tok_end))):
-                continue
-            actor = state.actors.setdefault(
-                actor_id, Actor(actor_id, kb_actor.name, "state", place.country, True))
-            span = TextSpan(mention.text, mention.start, mention.end)
-            if span not in actor.mentions:
-                actor.mentions.append(span)
-            break
+        mention, place = next(((m, p) for m, p in state.place_links if p is not None
+                               and (p.country or "").lower() == actor_id
+                               and phrases & set(range(m.tok_start, m.tok_end))),
+                              (None, None))
+        if place is not None:
+            _named_by_place(state, actor_id, kb_actor.name, place.country, mention)
 
 
 def _protested(place: Place, source: list[str], state: State) -> list[str]:
@@ -195,12 +202,7 @@ def _protested(place: Place, source: list[str], state: State) -> list[str]:
         return []
     mention = next((m for m, p in state.place_links if p is not None and p.id == place.id
                     and not m.from_actor), None)
-    actor = state.actors.setdefault(
-        kb_actor.id, Actor(kb_actor.id, kb_actor.name, "state", place.country, True))
-    if mention is not None:
-        span = TextSpan(mention.text, mention.start, mention.end)
-        if span not in actor.mentions:
-            actor.mentions.append(span)
+    _named_by_place(state, kb_actor.id, kb_actor.name, place.country, mention)
     return [kb_actor.id]
 
 

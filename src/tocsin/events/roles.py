@@ -236,6 +236,12 @@ def target_light_verbs() -> frozenset[str]:
     return get_lexicon().target_light_verbs
 
 
+def light_verbs() -> frozenset[str]:
+    from tocsin.events.lexicon import get_lexicon
+
+    return get_lexicon().light_verbs
+
+
 def noun_roles(noun: Token, index: ActorIndex) -> Roles:
     """Roles of a nominal trigger: "a US strike on X", "Iran's attack", or its light verb."""
     source: list[str] = []
@@ -305,13 +311,22 @@ _TIME_MARKS = frozenset({"after", "before", "when", "while", "since", "until",
 _REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
 
 
-def _roots(tok: Token, nominal: bool) -> list[Token]:
+def trigger_roots(tok: Token, nominal: bool) -> list[Token]:
     """The trigger, and for a nominal trigger its light verb ("held talks with ...")."""
+    from tocsin.events.lexicon import lemma_forms
+
     roots = [tok]
     if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head.i != tok.i:
         light = tok.head.head if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i \
             else tok.head
-        if light.pos_ in {"VERB", "AUX"}:
+        # after a preposition only a verb that carries the act does ("came under attack",
+        # "took part in the protest"), not one the act is merely about ("complained over
+        # Israeli strikes", "lodged a complaint over Israeli strikes")
+        forms = lemma_forms(light)
+        carries = tok.dep_ != "pobj" or bool(forms & JOIN_VERBS) or (
+            bool(forms & (light_verbs() | target_light_verbs()))
+            and not any(c.dep_ == "dobj" for c in light.children))
+        if light.pos_ in {"VERB", "AUX"} and carries:
             roots.append(light)
     return roots
 
@@ -361,7 +376,7 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     party of a condition ("unless Israel rescinded") all sit in the predicate. Breadth
     first from the trigger (from its light verb for a nominal trigger), a named actor
     before a generic noun, nearer before deeper; coordinated names come together."""
-    roots = _roots(tok, nominal)
+    roots = trigger_roots(tok, nominal)
     found, phrases = prep_targets(roots, frozenset({"between", "among"}), index, exclude)
     if found:
         return found, phrases  # "mediation between A and B", "talks among the factions"
