@@ -6,7 +6,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from tocsin.actors.kb import KnowledgeBase
-from tocsin.actors.match import ActorMention, _overlaps, actor_nouns, name_key
+from tocsin.actors.match import ActorMention, actor_nouns, name_key
+from tocsin.actors.nouns import overlaps
 from tocsin.model import Actor
 
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
@@ -128,7 +129,7 @@ def short_form_mentions(doc: Doc, mentions: list[ActorMention], kb: KnowledgeBas
         src = full.get(tok.text)
         if src is None or tok.pos_ != "PROPN" or tok.idx <= src.start:
             continue
-        if _overlaps(tok.i, tok.i + 1, taken):
+        if overlaps(tok.i, tok.i + 1, taken):
             continue
         out.append(ActorMention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1, tok.text,
                                 src.kind, list(src.candidates), src.actor_id, src.new_actor,

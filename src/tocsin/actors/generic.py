@@ -7,16 +7,12 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
-from tocsin.actors.nouns import ActorMention, ActorNouns
+from tocsin.actors.nouns import ActorMention, ActorNouns, overlaps
 
 # Heads whose adjective reading is still a person noun in argument position ("detained a
 # US national"): the small model tags them ADJ.
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos"})
 _COORD = frozenset({"and", "or", ",", "&"})
-
-
-def _overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a0 < b1 and b0 < a1 for b0, b1 in spans)
 
 
 def _generic_type(tok: Token, nouns: ActorNouns) -> tuple[str, str] | None:
@@ -48,7 +44,7 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
     out: list[ActorMention] = []
     for tok in doc:
         found = _generic_type(tok, nouns)
-        if found is None or _overlaps(tok.i, tok.i + 1, taken):
+        if found is None or overlaps(tok.i, tok.i + 1, taken):
             continue
         lemma, typ = found
         noun_like = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.tag_ == "NNPS") or (
@@ -76,12 +72,12 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
         # contractor"; a country modifier is then no place), up to another actor's name.
         first = doc[spans.get(modifier.i, (modifier.i, 0))[0]] if (
             modifier is not None and modifier.i < tok.i) else tok
-        if _overlaps(first.i, tok.i + 1, taken):
+        if overlaps(first.i, tok.i + 1, taken):
             first = tok
         while first.i > 0:
             prev = doc[first.i - 1]
             if prev.dep_ not in {"amod", "compound", "nmod"} or prev.head.i > tok.i or (
-                    prev.like_num or _overlaps(prev.i, first.i, taken)):
+                    prev.like_num or overlaps(prev.i, first.i, taken)):
                 break
             first = prev
         out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
@@ -112,7 +108,7 @@ def _coordinated(doc: Doc, start: int, label: str, typ: str, countries: dict[int
         if end - 1 not in countries:
             break
         s, e = spans.get(end - 1, (end - 1, end))
-        if _overlaps(s, end, taken) or _partisan(doc, s):
+        if overlaps(s, end, taken) or _partisan(doc, s):
             break
         iso3 = countries[end - 1]
         span = doc[s:j - 1]

@@ -28,6 +28,7 @@ from tocsin.actors.nouns import (
     actor_nouns,
     event_nouns,
     noun_forms,
+    overlaps,
     weapon_words,
 )
 
@@ -64,19 +65,19 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
     text = doc.text  # built on each access: once here, not per candidate span
     while i < n:
         tok = doc[i]
-        first = name_key(tok.text)
-        starts_here = bool(first) and (first.split()[0] in kb.first_words
-                                       or first.split()[0] in _contested_keys())
-        if not (starts_here or tok.lower_ in {"al", "el"}) or tok.is_punct:
+        key = name_key(tok.text)
+        word = key.split()[0] if key else ""
+        contested = word in _contested_keys()
+        article = tok.lower_ in {"al", "el"}
+        if not (word in kb.first_words or contested or article) or tok.is_punct:
             i += 1
             continue
         best: ActorMention | None = None
         sent_end = tok.sent.end if doc.has_annotation("SENT_START") else n
         # only as long as the longest name starting with this word could run (tokens can
-        # outnumber key words: "al-", hyphens)
-        words = kb.max_words if not first else max(kb.first_words.get(first.split()[0], 0),
-                                                   4 if starts_here else 0)
-        words = kb.max_words if tok.lower_ in {"al", "el"} else words
+        # outnumber key words: "al-", hyphens); the article drops out of keys
+        words = kb.max_words if article else max(kb.first_words.get(word, 0),
+                                                 4 if contested else 0)
         for length in range(min(words * 2 + 1, sent_end - i), 0, -1):
             span = doc[i : i + length]
             if span[-1].is_punct or span[-1].is_space or not _capitalised(span):
@@ -168,15 +169,11 @@ def _key_list(kb_id: int, kb: KnowledgeBase) -> list[str]:
     return _KEY_CACHE[kb_id]
 
 
-def _overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a0 < b1 and b0 < a1 for b0, b1 in spans)
-
-
 def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
                    nouns: ActorNouns, forms: list[tuple[int, int]]) -> list[ActorMention]:
     out: list[ActorMention] = []
     for ent in doc.ents:
-        if ent.label_ not in {"ORG", "PERSON"} or _overlaps(ent.start, ent.end, taken):
+        if ent.label_ not in {"ORG", "PERSON"} or overlaps(ent.start, ent.end, taken):
             continue
         if any(a <= ent.start and ent.end <= b for a, b in forms):
             continue  # "Sierra" of "Sierra Leonean": part of a country's own form
@@ -246,7 +243,7 @@ def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
     i, n = 0, len(doc)
     while i < n:
         tok = doc[i]
-        if not (tok.text[:1].isupper() and tok.pos_ == "PROPN") or _overlaps(i, i + 1, taken):
+        if not (tok.text[:1].isupper() and tok.pos_ == "PROPN") or overlaps(i, i + 1, taken):
             i += 1
             continue
         j = i + 1
@@ -256,7 +253,7 @@ def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
         while j > i and doc[j - 1].text in {"-", "al", "el"}:
             j -= 1
         words = {t.lower_ for t in doc[i:j]}
-        if j - i >= 2 and words & nouns.group_cues and not _overlaps(i, j, taken):
+        if j - i >= 2 and words & nouns.group_cues and not overlaps(i, j, taken):
             span = doc[i:j]
             out.append(ActorMention(span.start_char, span.end_char, i, j, span.text, "ner",
                                     new_actor=(span.text, "militia", None), score=0.5))
@@ -275,7 +272,7 @@ def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
         lemma = tok.lemma_.lower()
         if lemma not in nouns.org_anaphors or tok.pos_ != "NOUN":
             continue
-        if _overlaps(tok.i, tok.i + 1, taken) or tok.tag_ not in {"NN", "NNS"}:
+        if overlaps(tok.i, tok.i + 1, taken) or tok.tag_ not in {"NN", "NNS"}:
             continue
         det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
         if not det or any(c.dep_ in {"compound", "amod"} and c.pos_ == "PROPN"
@@ -356,7 +353,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     `blocked` char spans (curated site names) are never actors."""
     nouns = actor_nouns()
     scanned, rejected = _scan_kb(doc, kb, nouns)
-    mentions = [m for m in scanned if not _overlaps(m.start, m.end, blocked or [])]
+    mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
     context = dominant_countries(mentions, kb) + place_context(rejected)
     co_mentioned = {m.candidates[0].actor_id for m in mentions

@@ -53,6 +53,11 @@ class ActorNouns:
     titles: frozenset[str] = frozenset()
 
 
+def overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the token range [a0, a1) overlaps any of ``spans``."""
+    return any(a0 < b1 and b0 < a1 for b0, b1 in spans)
+
+
 @lru_cache(maxsize=1)
 def actor_nouns() -> ActorNouns:
     path = resources.files("tocsin") / "data" / "lexicon" / "actor_nouns.yaml"
