@@ -29,3 +29,27 @@ def nlp():  # type: ignore[no-untyped-def]
     from tocsin.nlp import load_model
 
     return load_model()
+
+
+@pytest.fixture()
+def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pipelines built in the test have no event model: the rule coder decides alone.
+    For the tests of the lexicon and the rules, whose reading is what the event model
+    weighs (its `rule` candidates and features); what the model decides is tested in
+    test_decision.py and measured by the gate."""
+    import tocsin.events.component as component
+
+    monkeypatch.setattr(component, "get_model", lambda: None)
+
+
+@pytest.fixture(scope="session")
+def rules_pipeline():  # type: ignore[no-untyped-def]
+    """A session pipeline whose events are the rule coder's alone (see `rules_only`)."""
+    from tocsin.api import get_pipeline
+    from tocsin.events.component import EventsComponent
+
+    p = get_pipeline()
+    for comp in p.components:
+        if isinstance(comp, EventsComponent):
+            comp.model, comp.scan_words = None, frozenset()
+    return p

@@ -12,6 +12,15 @@ import pytest
 
 from tocsin.model import Document
 
+# Places are checked on the event of a given trigger word: the rule coder's events (the
+# event model may name the same act by another word, "ambush" for "killed").
+pytestmark = pytest.mark.usefixtures("rules_only")
+
+
+@pytest.fixture
+def pipeline(rules_pipeline):  # type: ignore[no-untyped-def]
+    return rules_pipeline
+
 
 def _place_of(pipeline: Any, text: str, trigger: str) -> str | None:
     out = pipeline.process(Document(text=text))

@@ -9,6 +9,16 @@ import pytest
 from tocsin.model import Actor, Document, Event, Extraction
 from tocsin.pipeline import Pipeline
 
+# These tests hold the rule coder to its reading of each sentence (the lexicon, modality,
+# roles): the event model's inputs. What the model decides: test_decision.py and the gate.
+pytestmark = pytest.mark.usefixtures("rules_only")
+
+
+@pytest.fixture
+def pipeline(rules_pipeline):  # type: ignore[no-untyped-def]
+    return rules_pipeline
+
+
 PUB = date(2020, 1, 10)  # a Friday
 
 

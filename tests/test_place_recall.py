@@ -13,6 +13,16 @@ import pytest
 
 from tocsin.model import Document, Extraction
 
+# These tests hold the rule coder to its reading of each sentence (the lexicon, modality,
+# roles): the event model's inputs. What the model decides: test_decision.py and the gate.
+pytestmark = pytest.mark.usefixtures("rules_only")
+
+
+@pytest.fixture
+def pipeline(rules_pipeline):  # type: ignore[no-untyped-def]
+    return rules_pipeline
+
+
 
 def _run(pipeline: Any, text: str) -> Extraction:
     out: Extraction = pipeline.process(Document(text=text))

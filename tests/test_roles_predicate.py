@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tocsin.api import extract
+
+# These tests hold the rule coder to its reading of each sentence (the lexicon, modality,
+# roles): the event model's inputs. What the model decides: test_decision.py and the gate.
+pytestmark = pytest.mark.usefixtures("rules_only")
+
+
+@pytest.fixture
+def pipeline(rules_pipeline):  # type: ignore[no-untyped-def]
+    return rules_pipeline
+
 
 
 def _events(text: str, type_: str) -> tuple[list[Any], dict[str, Any]]:

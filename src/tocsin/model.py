@@ -178,6 +178,10 @@ class Event:
     confidence: float
     trigger: Span | None = None
     injuries: int | None = None
+    # The probability that this is the act the report is about (None: no model decided).
+    salience: float | None = None
+    # The trace of what decided the event: candidate, rules, model scores (see docs).
+    why: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,6 +192,8 @@ class Event:
             "modality": self.modality.to_json(), "evidence": self.evidence.to_json(),
             "trigger": self.trigger.to_json() if self.trigger else None,
             "confidence": round(self.confidence, 3),
+            "salience": None if self.salience is None else round(self.salience, 3),
+            "why": self.why,
         }
 
 

@@ -32,11 +32,14 @@ def register(app: typer.Typer) -> None:
 
     @ev.command("plover")
     def plover_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,
-                   seed: SeedOpt = 0, worst: WorstOpt = 10) -> None:
+                   seed: SeedOpt = 0, worst: WorstOpt = 10,
+                   split: Annotated[str, typer.Option(
+                       help="all, or the fixed train/test half (by record id)")] = "all",
+                   ) -> None:
         """PLOVER_GSR_CAMEO.json: event type, mode, source/target."""
         from tocsin.evaluate import plover
 
-        _finish([plover.evaluate(path, sample_n, seed)], json_path, worst)
+        _finish([plover.evaluate(path, sample_n, seed, split)], json_path, worst)
 
     @ev.command("petrarch")
     def petrarch_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,
@@ -91,11 +94,25 @@ def register(app: typer.Typer) -> None:
     def acled_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,
                   seed: SeedOpt = 0, worst: WorstOpt = 10,
                   lag: Annotated[int, typer.Option(
-                      help="days from event_date to the assumed publication")] = 3) -> None:
+                      help="days from event_date to the assumed publication")] = 3,
+                  split: Annotated[str, typer.Option(
+                      help="all, or the fixed dev/test half (by event id)")] = "all",
+                  stratify: Annotated[str | None, typer.Option(
+                      help="an even share of --sample per event-type or sub-event")
+                  ] = None) -> None:
         """A CSV in ACLED's public column layout: type, actors, place, date, fatalities."""
         from tocsin.evaluate import acled
 
-        _finish([acled.evaluate(path, sample_n, seed, lag)], json_path, worst)
+        _finish([acled.evaluate(path, sample_n, seed, lag, split, stratify)], json_path,
+                worst)
+
+    @ev.command("nonconflict")
+    def nonconflict_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,
+                        seed: SeedOpt = 0, worst: WorstOpt = 10) -> None:
+        """Non-conflict snippets (JSONL): share of records raising no conflict event."""
+        from tocsin.evaluate import nonconflict
+
+        _finish([nonconflict.evaluate(path, sample_n, seed)], json_path, worst)
 
     @ev.command("conflibert")
     def conflibert_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,

@@ -89,10 +89,12 @@ def place_map(ex: Extraction) -> dict[str, Place]:
 
 
 def primary_event(events: Sequence[Event]) -> Event | None:
-    """The event a one-label gold record is compared with: the most confident, then first."""
+    """The event a one-label gold record is compared with: the report's main act (the
+    event model's salience), then the most confident, then the first."""
     if not events:
         return None
-    return max(enumerate(events), key=lambda ie: (ie[1].confidence, -ie[0]))[1]
+    return max(enumerate(events), key=lambda ie: (ie[1].salience or 0.0, ie[1].confidence,
+                                                  -ie[0]))[1]
 
 
 def event_over(events: Sequence[Event], spans: Sequence[tuple[int, int]]) -> Event | None:

@@ -28,6 +28,7 @@ from tocsin.evaluate.common import (
 )
 from tocsin.evaluate.metrics import accuracy, confusion, macro_f1, per_class, safe_div
 from tocsin.evaluate.report import ClassTable, Report
+from tocsin.evaluate.splits import in_split
 from tocsin.model import PLOVER_TYPES, Actor, Event, Extraction
 
 # Older PLOVER type names in the GSR -> (current type, mode implied by the old name).
@@ -209,6 +210,12 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
     return rep
 
 
-def evaluate(path: Path, sample_n: int | None = None, seed: int = 0) -> Report:
+def evaluate(path: Path, sample_n: int | None = None, seed: int = 0, split: str = "all"
+             ) -> Report:
+    """Score the records of ``split``: "train" (what the event model may learn from),
+    "test" (what the gate reports; never trained or tuned on) or "all"."""
     t0 = time.perf_counter()
-    return scored(sample(load(path), sample_n, seed), score, path, t0)
+    golds = in_split(load(path), lambda g: g.id, split, other="train")
+    rep = scored(sample(golds, sample_n, seed), score, path, t0)
+    rep.notes.append(f"split {split}")
+    return rep

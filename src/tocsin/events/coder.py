@@ -10,7 +10,7 @@ THREATEN with `modality.future`, never as the act itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
@@ -53,6 +53,18 @@ class CodedAct:
     nominal: bool
     threat_from: Token | None = None  # the verb the threat was made with ("warned")
     broad: bool = False  # coded from a weak or broad sense ("targeted"): ranks lower
+    trace: list[str] = field(default_factory=list)  # the rules that shaped it, in order
+    dropped: str | None = None  # why the rules would not report it (the model may still)
+
+
+@dataclass(slots=True)
+class SentenceCoding:
+    """What the rules make of one sentence: the acts they report, the acts they set aside
+    (with the reason, for the decision stage to weigh), and every token they considered."""
+
+    acts: list[CodedAct]
+    dropped: list[CodedAct]
+    seen: set[int]
 
 
 def _clause_lemmas(tok: Token, extra: list[Token]) -> tuple[set[str], str]:
@@ -134,6 +146,7 @@ def _roles(cand: Candidate, index: ActorIndex) -> Roles:
 def _as_threat(act: CodedAct) -> None:
     """Turn an announced or possible material act into the threat it is."""
     base = act.type
+    act.trace.append(f"threat-modality: {base} announced or possible -> THREATEN")
     act.type = "THREATEN"
     act.mode = COERCE_TO_THREAT.get(act.mode or "", THREAT_MODE[base]) if base == "COERCE" \
         else THREAT_MODE[base]
@@ -142,11 +155,13 @@ def _as_threat(act: CodedAct) -> None:
 
 
 def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
-                  time_spans: list[tuple[int, int]] | None = None) -> list[CodedAct]:
+                  time_spans: list[tuple[int, int]] | None = None) -> SentenceCoding:
     acts: list[CodedAct] = []
+    dropped: list[CodedAct] = []
+    seen: set[int] = set()
     for cand in find_candidates(sent, lex):
-        if _in_background(cand.token, time_spans or []):
-            continue
+        seen.add(cand.token.i)
+        seen.update(t.i for t in cand.attached)
         frame = read_modality(cand.token)
         trig = cand.trigger
         lemmas, text = _clause_lemmas(cand.token, cand.attached)
@@ -154,7 +169,15 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
         act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
                        cand.attached, cand.nominal,
                        broad=trig.weak or trig.broad)
+        act.trace.append(f"lexicon: {trig.lemma!r} ({'noun' if cand.nominal else 'verb'})"
+                         f" -> {trig.type} {trig.cameo}"
+                         + ("" if mode is None else
+                            f", mode {mode} ({'sense' if trig.mode else 'clause cue'})"))
         m = frame.modality
+        if _in_background(cand.token, time_spans or []):
+            act.dropped = "background: a relative clause or participial modifier"
+            dropped.append(act)
+            continue
         if trig.type == "THREATEN" and not cand.nominal and not _threat_content(cand.token,
                                                                                lex):
             continue  # "vowed not to leave", "warned they might be unable to ...": no threat
@@ -162,6 +185,7 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
             if m.negated:
                 continue  # "no group claimed responsibility" reports no act
             m.claimed = True
+            act.trace.append("attribution: claimed responsibility")
         acts.append(act)
     acts = merge_contents(acts, lex)
     for act in list(acts):
@@ -175,6 +199,7 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
             # "said they would boycott the talks": a threat of non-violent pressure.
             act.type, act.mode, act.cameo = "THREATEN", "restrict", "1312"
             act.threat_from = act.frame.intent
+            act.trace.append("threat-modality: announced boycott or strike -> THREATEN")
         elif not recode(act, lex, index):
             acts.remove(act)
     # A threat, promise or speech verb whose complement became the THREATEN event is that
@@ -188,7 +213,8 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
     acts += _threat_statements(sent, index, acts)
     for act in acts:
         _complete_target(act, index)
-    return acts
+        seen.add(act.token.i)
+    return SentenceCoding(acts, dropped, seen)
 
 
 # Acts that pass something to someone: their object is what is given ("offered troops to
@@ -258,7 +284,8 @@ def _threat_statements(sent: Span, index: ActorIndex, acts: list[CodedAct]) -> l
         for obj in [ch for ch in tok.children if ch.dep_ == "prep"]:
             roles.target += [a for p in obj.children for a in index.phrase_actors(p)
                              if a not in source]
-        out.append(CodedAct(tok, "THREATEN", "violence", "138", roles, frame, [], True))
+        out.append(CodedAct(tok, "THREATEN", "violence", "138", roles, frame, [], True,
+                            trace=["threat-statement: a response or countdown announced"]))
         covered.add(tok.i)
     return out
 

@@ -13,6 +13,16 @@ from tocsin.actors.kb import get_kb
 from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
+from tocsin.events.decision.candidates import sentence_candidates
+from tocsin.events.decision.features import candidate_features, sentence_context
+from tocsin.events.decision.model import EventModel, get_model
+from tocsin.events.decision.stage import (
+    Decision,
+    Scored,
+    decide,
+    fallback,
+    report_probability,
+)
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.event_place import event_place
@@ -219,8 +229,17 @@ def _narrative_place(sent: Span, state: State) -> Place | None:
     return last if last is not None and last.feature != "country" else None
 
 
-def _confidence(act: CodedAct, place: Place | None, dated: bool) -> float:
-    return calibrate(raw_score(act, place is not None, dated))
+def _confidence(act: CodedAct, place: Place | None, dated: bool,
+                probability: float | None, model: EventModel | None) -> float:
+    """The model's probability of the event's type, mapped to the precision it had in
+    cross-validation (the model card's table); without a model, the rules' calibrated
+    feature score."""
+    if probability is None or model is None:
+        return calibrate(raw_score(act, place is not None, dated))
+    table = model.card.get("calibration") or []
+    precision = next((p for upto, p in table if probability <= upto),
+                     table[-1][1] if table else probability)
+    return float(precision) * 0.99 + probability / 100
 
 
 @register
@@ -229,28 +248,76 @@ class EventsComponent(Component):
     requires = ("doc", "actors", "token_actor", "place_links", "time_spans", "dateline_end")
     assigns = ("events",)
 
+    def __init__(self) -> None:
+        self.model: EventModel | None = get_model()
+        # Words whose tokens become candidates without the parse (the model's trigger
+        # vocabulary; training sets the vocabulary it will ship).
+        self.scan_words: frozenset[str] = (self.model.trigger_words if self.model is not None
+                                           else frozenset())
+        # Set to a list to record every candidate with its features (model training).
+        self.collect: list[dict[str, Any]] | None = None
+
+    def _decisions(self, state: State, sent: Span, si: int, index: ActorIndex,
+                   actor_types: dict[int, str], types_by_id: dict[str, str],
+                   first: bool, pooled: list[list[str]]
+                   ) -> tuple[list[Decision], Scored | None]:
+        lex = get_lexicon()
+        coding = code_sentence(sent, index, lex, state.time_spans)
+        for act in list(coding.acts):
+            reason = ("habitual: a pattern in the present" if _habitual(act.token) else
+                      "retold: a definite act noun the document already reported"
+                      if _retold(act, state.events, lex) else None)
+            if reason:
+                act.dropped = reason
+                coding.acts.remove(act)
+                coding.dropped.append(act)
+        cands = sentence_candidates(sent, coding, lex, self.scan_words, si)
+        ctx = sentence_context(sent, lex, actor_types, len(cands))
+        feats = [candidate_features(c, ctx, first and k == 0, types_by_id)
+                 for k, c in enumerate(cands)]
+        pooled += feats
+        if self.collect is not None:
+            for c, f in zip(cands, feats, strict=True):
+                self.collect.append({
+                    "doc": state.document.id, "start": c.token.idx,
+                    "end": c.token.idx + len(c.token.text), "origin": c.origin,
+                    "rule": f"{c.act.type}:{c.act.mode}" if c.act is not None else None,
+                    "features": f})
+        return decide(cands, feats, self.model, lex, index)
+
     def __call__(self, state: State) -> None:
         assert state.doc is not None
-        lex = get_lexicon()
         kinds: dict[int, tuple[str, str]] = {}
         for m in state.actor_mentions:
             for t in range(m.tok_start, m.tok_end):
                 if m.actor_id:
                     kinds[t] = (m.actor_id, m.kind)
+        types_by_id = {a.id: a.type for a in state.actors.values()}
+        actor_types = {t: types_by_id.get(a, "unknown") for t, (a, _) in kinds.items()}
         links = self._links(state)  # once per document: every act chooses among them
         index = ActorIndex(kinds, _place_index(state, links),
                            frozenset(a.id for a in state.actors.values() if a.country))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
-        for sent in state.doc.sents:
-            acts = [a for a in code_sentence(sent, index, lex, state.time_spans)
-                    if not _habitual(a.token) and not _retold(a, state.events, lex)]
+        first = True
+        before = len(state.events)
+        runner_up: tuple[float, Scored, Span] | None = None
+        pooled: list[list[str]] = []
+        for si, sent in enumerate(state.doc.sents):
+            decisions, best = self._decisions(state, sent, si, index, actor_types,
+                                              types_by_id, first, pooled)
+            if best is not None and (runner_up is None
+                                     or best.p_event * best.p_main > runner_up[0]):
+                runner_up = (best.p_event * best.p_main, best, sent)
+            first = first and not decisions
+            acts = [d.act for d in decisions]
             dead, hurt = casualties(sent) if acts else (None, None)
             first_assault = next((a for a in acts if a.type == "ASSAULT"), None)
-            for act in acts:
+            for d in decisions:
+                act = d.act
                 self._emit(state, sent, act, index, links, last,
                            dead if act is first_assault else None,
-                           hurt if act is first_assault else None)
+                           hurt if act is first_assault else None, d)
                 if (act.token.idx < state.dateline_end
                         and state.events[-1].date.rule == "publication-day-assumed"):
                     headline.append(len(state.events) - 1)
@@ -263,6 +330,23 @@ class EventsComponent(Component):
                 # A dated sentence without an act still sets the narrative's time
                 # ("X addressed supporters on Friday. The cleric called for ...").
                 last = _sentence_time(sent, state) or last
+        p_report = report_probability(self.model, pooled)
+        quiet = float(self.model.card.get("quiet", 0.0)) if self.model is not None else 0.0
+        if p_report is not None and p_report < quiet:
+            # The text as a whole reads as quiet news (a flood, a match, a gas explosion).
+            del state.events[before:]
+            headline = []
+        elif len(state.events) == before and runner_up is not None and (
+                p_report is None or p_report >= 0.5):
+            fb = fallback(runner_up[1], self.model, get_lexicon(), index)
+            if fb is not None:
+                sent = runner_up[2]
+                dead, hurt = casualties(sent) if fb.act.type == "ASSAULT" else (None, None)
+                self._emit(state, sent, fb.act, index, links, None, dead, hurt, fb)
+        if p_report is not None:
+            for e in state.events[before:]:
+                if e.why is not None:
+                    e.why["p_report"] = round(p_report, 3)
         self._date_headline(state, headline)
 
     @staticmethod
@@ -294,7 +378,8 @@ class EventsComponent(Component):
 
     def _emit(self, state: State, sent: Span, act: CodedAct, index: ActorIndex,
               links: list[tuple[Any, Place | None]],
-              last: TimeValue | None, dead: int | None, hurt: int | None) -> None:
+              last: TimeValue | None, dead: int | None, hurt: int | None,
+              decision: Decision) -> None:
         m = act.frame.modality
         if act.type == "THREATEN":
             m.future = True  # what a threat announces has not happened (CONTRACT.md)
@@ -331,7 +416,9 @@ class EventsComponent(Component):
             modality=m,
             evidence=Evidence(sent.text, sent.start_char, sent.end_char),
             confidence=_confidence(act, place if placed else None, when.rule not in {
-                None, "publication-day-assumed", "narrative"}),
-            trigger=trigger,
+                None, "publication-day-assumed", "narrative"}, decision.probability,
+                self.model),
+            trigger=trigger, salience=decision.salience,
+            why=decision.why,
         )
         state.events.append(event)

@@ -86,15 +86,18 @@ def merge_contents(acts: list[CodedAct], lex: Lexicon) -> list[CodedAct]:
                 gov.cameo = table.get(act.type, gov.cameo)
             if not gov.roles.target:
                 gov.roles.target = [t for t in act.roles.source if t not in gov.roles.source]
+            gov.trace.append(f"content: {act.type} '{tok.text}' is what is asked or refused")
             dropped.add(id(act))
         elif content_dep and gov.type == "AGREE" and act.type in COOPERATIVE:
             if gov.cameo == "030":
                 gov.cameo = _intent_code(act)
+            gov.trace.append(f"content: {act.type} '{tok.text}' is what is agreed")
             dropped.add(id(act))
         elif _is_purpose(tok.dep_, any(c.dep_ == "aux" and c.lower_ == "to"
                                        for c in tok.children)) and gov.type not in {
                 "AGREE", "THREATEN"}:
             dropped.add(id(act))  # "staged rallies to demand reforms": the rally's aim
+            gov.trace.append(f"purpose: {act.type} '{tok.text}' is this act's aim")
     return [a for a in acts if id(a) not in dropped]
 
 
@@ -121,6 +124,7 @@ def recode(act: CodedAct, lex: Lexicon, index: ActorIndex) -> bool:
         mode = CONTENT_MODE.get(act.type) or act_mode_cue(act, lex)
         target = act.roles.source or act.roles.target
         act.roles = Roles(_speaker_actors(act, index), list(target), act.roles.target_phrases)
+        act.trace.append(f"obligation: {act.type} that someone must do -> REQUEST")
         act.type, act.mode, act.cameo = "REQUEST", mode, DEMAND_CAMEO.get(act.type, "100")
         m.hypothetical = m.future = False
         return True
@@ -130,6 +134,7 @@ def recode(act: CodedAct, lex: Lexicon, index: ActorIndex) -> bool:
         # "will not meet the demands", "failed to reach agreement", "has not allowed
         # inspectors": a refusal of that act.
         act.mode = CONTENT_MODE.get(act.type)
+        act.trace.append(f"negated cooperation: {act.type} not done -> REJECT")
         act.type, act.cameo = "REJECT", REJECT_CAMEO.get(act.type, "120")
         m.negated = m.future = m.hypothetical = False
         return True
@@ -139,8 +144,10 @@ def recode(act: CodedAct, lex: Lexicon, index: ActorIndex) -> bool:
     if intended and act.type != "AGREE":
         if f.unless:
             # "will withdraw its force unless a ceasefire is arranged": a conditional threat.
+            act.trace.append(f"conditional: {act.type} unless ... -> THREATEN")
             act.type, act.mode, act.cameo = "THREATEN", None, "130"
         else:
+            act.trace.append(f"intent: {act.type} announced -> AGREE")
             act.cameo = _intent_code(act)
             act.type, act.mode = "AGREE", None
         m.future = True
@@ -177,7 +184,7 @@ def demand_clauses(sent: Span, index: ActorIndex, acts: list[CodedAct], lex: Lex
         out = [a for a in out if a.token.i not in clause]
         frame.modality.hypothetical = frame.modality.future = False
         act = CodedAct(tok, "REQUEST", None, "100", Roles(speaker, target, [subj]), frame,
-                       [], False)
+                       [], False, trace=["demand-clause: a reported obligation on another"])
         act.mode = act_mode_cue(act, lex)
         out.append(act)
     return out

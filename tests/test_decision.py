@@ -1,0 +1,163 @@
+"""The event decision stage: candidates from rules, dropped acts and a scan; one model
+decides; every event says why. Real spaCy pipeline, the packaged model file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tocsin.events.decision.dataset import Example, GoldAct, load_written
+from tocsin.events.decision.model import get_model, load_model, packaged_path
+from tocsin.model import Document
+
+MODEL = get_model()
+needs_model = pytest.mark.skipif(MODEL is None, reason="no event model packaged")
+HARM = {"ASSAULT", "PROTEST", "COERCE"}
+
+
+def _events(pipeline, text: str):  # type: ignore[no-untyped-def]
+    return pipeline.process(Document(text, id="t")).events
+
+
+def _main(events):  # type: ignore[no-untyped-def]
+    from tocsin.evaluate.common import primary_event
+
+    return primary_event(events)
+
+
+def test_packaged_model_is_small_and_says_what_it_learnt_from() -> None:
+    path = packaged_path()
+    assert path.exists(), "the package ships its event model"
+    assert path.stat().st_size < 5_000_000
+    card = load_model(path).card
+    sources = json.dumps(card["trained_on"])
+    assert "training/data" in sources and "acled" not in sources.lower()
+    assert card["cross_validation"]["chosen"]["main_type"] > 0.7
+    # Precision rises with the model's probability (the confidence users see).
+    precisions = [p for _, p in card["calibration"]]
+    assert precisions == sorted(precisions)
+
+
+@needs_model
+def test_every_event_carries_its_trace_and_salience(pipeline) -> None:  # type: ignore[no-untyped-def]
+    events = _events(pipeline, "On 3 March 2023, gunmen attacked a police post in Damboa "
+                               "(Borno), killing two officers. Troops later arrested four "
+                               "suspects in a nearby village.")
+    assert events
+    for e in events:
+        assert e.why is not None and e.why["decided_by"]
+        assert e.why["candidate"] in {"rule", "dropped", "scan"}
+        assert 0.0 <= (e.salience or 0.0) <= 1.0
+        assert e.why["model"]["features"], "the features that weighed most are named"
+    main = _main(events)
+    assert main.type == "ASSAULT" and main.trigger.text == "attacked"
+
+
+@needs_model
+@pytest.mark.parametrize("text,trigger,typ", [
+    # An acronym subject the small parser reads as a verb.
+    ("IS fighters seized two villages east of Raqqa on Tuesday after a day of fighting "
+     "with Kurdish-led forces.", None, "ASSAULT"),
+    # A main clause parsed as a reduced relative under its subject.
+    ("Three mortar rounds fired by al-Shabaab militants struck the AMISOM camp near "
+     "Afgooye on Sunday, wounding two soldiers.", None, "ASSAULT"),
+    # A fresh act with a phrase that reads like a habit.
+    ("For the second time this month, bandits abducted passengers on the Abuja-Kaduna "
+     "highway on Friday.", "abducted", "ASSAULT"),
+])
+def test_misparsed_reports_keep_their_event(pipeline, text, trigger, typ) -> None:  # type: ignore[no-untyped-def]
+    main = _main(_events(pipeline, text))
+    assert main is not None and main.type == typ
+    if trigger:
+        assert main.trigger.text == trigger
+
+
+@needs_model
+@pytest.mark.parametrize("text", [
+    "A gas cylinder exploded in a restaurant kitchen in Ikeja on Monday, killing three "
+    "workers, the Lagos fire service said.",
+    "Flash floods swept through low-lying parts of Beledweyne overnight, destroying "
+    "hundreds of homes and killing at least seven people.",
+    "A minibus collided with a fuel tanker on the Mombasa highway near Mariakani on "
+    "Saturday, killing eleven passengers, police said.",
+])
+def test_quiet_news_raises_no_conflict_event(pipeline, text) -> None:  # type: ignore[no-untyped-def]
+    assert not [e for e in _events(pipeline, text) if e.type in HARM]
+
+
+def test_without_a_model_the_rules_decide_and_say_so(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.events.component import EventsComponent
+
+    comp = next(c for c in pipeline.components if isinstance(c, EventsComponent))
+    saved = comp.model
+    comp.model = None
+    try:
+        events = _events(pipeline, "Police fired tear gas at students marching in Kisumu "
+                                   "on Tuesday.")
+    finally:
+        comp.model = saved
+    assert events
+    assert all(e.why and e.why["decided_by"] == "rules (no model packaged)" for e in events)
+    assert all(e.salience is None for e in events)
+
+
+@needs_model
+def test_model_file_round_trips(tmp_path: Path) -> None:
+    assert MODEL is not None
+    out = tmp_path / "m.npz"
+    MODEL.save(out)
+    again = load_model(out)
+    feats = ["o=rule", "w=attack", "r=ASSAULT", "lx=ASSAULT", "p=VERB"]
+    assert np.allclose(MODEL.label.proba(MODEL.rows(feats)),
+                       again.label.proba(again.rows(feats)), atol=1e-4)
+    assert again.card == MODEL.card
+
+
+def test_training_is_reproducible_on_a_small_set(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from tocsin.events.decision import train as T
+    from tocsin.events.decision.dataset import collect, scan_words
+
+    data = Path(__file__).resolve().parents[1] / "training" / "data"
+    examples: list[Example] = []
+    for name in ("vio-01.jsonl", "neg-01.jsonl", "dem-01.jsonl"):
+        examples += load_written([data / name])[:25]
+    words = scan_words(examples)
+    col = collect(examples, words)
+    assert col.missed <= col.acts // 10, "almost every gold act has a candidate"
+    models = []
+    for _ in range(2):
+        saved = (T.C_GRID, T.BETAS, T.THRESHOLDS, T.FALLBACKS)
+        T.C_GRID, T.BETAS, T.THRESHOLDS, T.FALLBACKS = (1.0,), (0.0,), (0.5,), ()
+        try:
+            models.append(T.train(examples, col, words, 3, 0, {}, log=lambda s: None))
+        finally:
+            T.C_GRID, T.BETAS, T.THRESHOLDS, T.FALLBACKS = saved
+    a, b = models
+    assert a.names == b.names and np.array_equal(a.label.weights, b.label.weights)
+    # It learnt something: the candidates that are acts score above those that are not.
+    m = T.Matrix(a.vocab, a.names)
+    assert a.report is not None
+    scored = T.logits(col.rows, m, a.label, a.main, a.report).scored(0.0)
+    acts = [s.p_event for s in scored if s.row.label not in (None, "NONE")]
+    quiet = [s.p_event for s in scored if s.row.label == "NONE"]
+    assert np.mean(acts) > np.mean(quiet) + 0.3
+
+
+def test_gold_acts_align_to_one_candidate_each() -> None:
+    from tocsin.events.decision.dataset import Collected, _align
+
+    text = "Militants exchanged fire with soldiers in Marte."
+    ex = Example("x", text, [GoldAct(10, 24, "ASSAULT", "firearms", True)], "t", True)
+    cands = [
+        {"start": 10, "end": 19, "origin": "scan", "rule": None, "features": ["a"]},
+        {"start": 20, "end": 24, "origin": "rule", "rule": "ASSAULT:None", "features": ["b"]},
+        {"start": 42, "end": 47, "origin": "scan", "rule": None, "features": ["c"]},
+    ]
+    out = Collected()
+    _align(ex, cands, out)
+    labels = {r.features[0]: (r.label, r.main) for r in out.rows}
+    assert labels == {"b": ("ASSAULT:firearms", True), "c": ("NONE", False)}
