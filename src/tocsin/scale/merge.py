@@ -72,10 +72,13 @@ def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Rep
         try:
             res = store.add(ext, origin=row["origin"], reprocess=reprocess)
         except Exception as exc:  # a storage error loses this document only
-            out.error(rep, InputError(f"store failed: {type(exc).__name__}: {exc}",
-                                      id=ext.doc.id), row["origin"])
+            out.error(rep, InputError(f"{row['origin']}: store failed: "
+                                      f"{type(exc).__name__}: {exc}", id=ext.doc.id),
+                      row["origin"])
             continue
         rep.tally(res)
+        if res.conflict:
+            out.conflict(rep, res, row["origin"])
 
 
 def load_parquet(store: Store, paths: Iterable[str | Path], rep: IngestReport | None = None
