@@ -185,7 +185,7 @@ def test_fuzzed_neighbours_do_not_change_a_good_document(pipeline: Any, texts: l
 
 
 # --- guards -----------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["🔥💥" * 20_000, "-".join(["ab"] * 30_000),
+@pytest.mark.parametrize("text", ["🔥💥" * 20_000, "-".join(["ab"] * 15_000),
                                   "a" + "\u0301" * 100_000, ("x" * 150 + " ") * 2000,
                                   "Read https://example.org/" + "a/b-c" * 40 + " now."])
 def test_tokenizing_pathological_runs_is_linear_and_keeps_the_text(nlp: Any,
@@ -197,7 +197,7 @@ def test_tokenizing_pathological_runs_is_linear_and_keeps_the_text(nlp: Any,
 
 
 def test_too_many_tokens_is_an_error_value(pipeline: Any) -> None:
-    words = " ".join(["a"] * 70_000)  # short in characters, long in tokens
+    words = " ".join(["a"] * 50_000)  # short in characters, long in tokens
     out = list(pipeline.pipe([Document(text=words, id="w", origin="w.txt")]))
     assert isinstance(out[0], InputError) and "token limit" in out[0].message
     with pytest.raises(DocumentTooLong):
@@ -206,7 +206,7 @@ def test_too_many_tokens_is_an_error_value(pipeline: Any) -> None:
 
 def test_time_limit_is_that_documents_error(pipeline: Any) -> None:
     long = Document(text="\n\n".join(article(i)[1] for i in range(200)), id="long",
-                    origin="long.txt")  # about 10 s of work
+                    origin="long.txt")  # about 28,000 tokens: 8 s of work
     short = [Document(text=article(i)[1], id=f"s{i}", origin=f"s{i}.txt") for i in (1, 2)]
     t0 = time.monotonic()
     out = list(pipeline.pipe([short[0], long, short[1]], timeout=1.5))

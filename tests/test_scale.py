@@ -155,8 +155,8 @@ def test_whole_ingest_killed_then_rerun(corpus: Path, baseline: Path, tmp_path: 
 
 
 # ~880k characters: parsing takes far longer than the 4 s limit set below.
-# About 52,000 tokens: under the length limits, and far over the 4 s time limit.
-POISON = "Rockets hit the base near Kirkuk and militia fighters fled east. " * 4_000
+# About 39,000 tokens: under the length limits, and far over the 2 s time limit.
+POISON = "Rockets hit the base near Kirkuk and militia fighters fled east. " * 3_000
 
 
 @pytest.mark.slow
@@ -168,7 +168,7 @@ def test_poison_document_is_skipped_under_the_time_limit(tmp_path: Path) -> None
             Document(text="Protesters marched in Basra on Friday.", id="b")]
     # Killed from outside (what a hang in C code needs), and stopped by the child itself.
     for stop_in_child, restarts in ((False, 2), (True, 0)):
-        box = Sandbox(timeout=4.0, stop_in_child=stop_in_child)
+        box = Sandbox(timeout=2.0, stop_in_child=stop_in_child)
         box.start()
         try:
             t0 = time.monotonic()

@@ -27,9 +27,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-MAX_CHARS = 500_000  # about 80,000 words: a long report; longer texts must be split
-MAX_TOKENS = 60_000  # the full pipeline takes about 20 s for this many on one core
+MAX_CHARS = 500_000  # tokenizing this many takes about a second; longer texts: split
+MAX_TOKENS = 40_000  # the full pipeline takes about 20 s for this many on one core
 LONG_RUN = 100  # characters without whitespace: longer runs are cut into pieces
+# Tokens without a sentence end (. ! ? ; or a line break) after which one is set: the
+# event stages look at a trigger's whole sentence, so a 40,000-word sentence was
+# quadratic (127 s); news sentences are far shorter, and the parser keeps preset ends.
+MAX_SENTENCE = 250
+SENTENCE_END = frozenset(".!?;…")
 RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
 
 
@@ -88,7 +93,21 @@ def make_doc(nlp: Language, text: str) -> Doc:
         raise DocumentTooLong(f"text has {len(doc):,} tokens, over the {limit:,}-token limit "
                               "for one document (split it into parts, or raise "
                               "TOCSIN_MAX_TOKENS)")
+    bound_sentences(doc)
     return doc
+
+
+def bound_sentences(doc: Doc, longest: int = MAX_SENTENCE) -> None:
+    """Start a sentence after every `longest` tokens that hold no sentence end."""
+    run = 0
+    for tok in doc:
+        if run >= longest:
+            tok.is_sent_start = True
+            run = 0
+        run += 1
+        text = tok.text
+        if text[-1:] in SENTENCE_END or "\n" in text or "\n" in tok.whitespace_:
+            run = 0
 
 
 def _can_alarm() -> bool:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import duckdb
 
 Insert = Callable[[str, list[list[Any]], int], None]
-MAX_COMPARED = 2000  # mergeable events one report is compared with (the most recent)
+MAX_COMPARED = 500  # mergeable events one report is compared with (the most recent)
 
 
 @dataclass(slots=True)
@@ -150,6 +150,7 @@ class _Pool:
         self.items: list[_Pooled] = []
         self.by_id: dict[str, _Pooled] = {}
         self.by_type: dict[str, list[_Pooled]] = defaultdict(list)
+        self.by_kind: dict[tuple[str, bool, bool], list[_Pooled]] = defaultdict(list)
         self.order: dict[str, int] = {}
         self.index: dict[tuple[str, bool, bool, str], list[_Pooled]] = defaultdict(list)
         for p in items:
@@ -161,6 +162,7 @@ class _Pool:
         self.items.append(p)
         self.by_id[v.id] = p
         self.by_type[v.type].append(p)
+        self.by_kind[(v.type, v.negated, v.future)].append(p)
         self.note_actors(p, v.named_actors or {""})
 
     def note_actors(self, p: _Pooled, actors: set[str]) -> None:
@@ -170,14 +172,18 @@ class _Pool:
 
     def mergeable(self, new: EventView) -> list[EventView]:
         """A superset of the events `new` can merge into (see merge.check: a shared named
-        actor, or one side naming none), in pool order."""
+        actor, or one side naming none), the most recent MAX_COMPARED, in pool order."""
+        kind = (new.type, new.negated, new.future)
         if not new.named_actors:
-            found = [p for p in self.by_type[new.type]
-                     if (p.view.negated, p.view.future) == (new.negated, new.future)]
+            # Without a shared actor a merge needs a day-precise date and a place on both
+            # sides (merge.check): without them nothing can match.
+            if new.precision != "day" or (new.place_id is None and new.lat is None):
+                return []
+            found = self.by_kind[kind][-MAX_COMPARED:]
         else:
             seen: dict[str, _Pooled] = {}
             for a in [*sorted(new.named_actors), ""]:
-                for p in self.index.get((new.type, new.negated, new.future, a), ()):
+                for p in self.index.get((*kind, a), [])[-MAX_COMPARED:]:
                     seen[p.view.id] = p
             found = sorted(seen.values(), key=lambda p: self.order[p.view.id])
         return [p.view for p in found[-MAX_COMPARED:]]
