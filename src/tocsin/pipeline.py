@@ -158,15 +158,27 @@ class Pipeline:
     def _parse(self, docs: list[Document], timeout: float | None
                ) -> list[Doc | BaseException]:
         """spaCy's parse of each document, batched; on any failure, or when the batch
-        takes longer than one document may, one by one (each with its own limit)."""
+        takes longer than one document may, one by one (each with its own limit). A text
+        over the limits is its own error and never reaches the batch."""
+        made: list[Doc | BaseException] = []
+        for d in docs:
+            try:
+                made.append(make_doc(self.nlp, d.text))
+            except Exception as exc:
+                made.append(exc)
         try:
             with deadline(timeout):
-                return list(self.nlp.pipe([make_doc(self.nlp, d.text) for d in docs]))
+                parsed = iter(list(self.nlp.pipe(
+                    [m for m in made if not isinstance(m, BaseException)])))
+            return [m if isinstance(m, BaseException) else next(parsed) for m in made]
         except Exception:  # the batch is redone document by document below
             pass
         out: list[Doc | BaseException] = []
-        for d in docs:
-            try:
+        for d, m in zip(docs, made, strict=True):
+            if isinstance(m, BaseException):
+                out.append(m)
+                continue
+            try:  # from the text again: the failed batch may have annotated its Docs
                 with deadline(timeout):
                     out.append(self.nlp(make_doc(self.nlp, d.text)))
             except Exception as exc:
