@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
             try:
                 errors = run_scaled(paths, db, engine, workers, scheduler, _date(published),
                                     allow_private, report, verbose, reprocess,
-                                    partition_size, doc_timeout, work_dir)
+                                    partition_size, doc_timeout, work_dir, progress)
             except UsageError as exc:
                 raise typer.BadParameter(str(exc)) from None
             raise typer.Exit(1 if errors else 0)
