@@ -276,3 +276,36 @@ def test_every_kind_is_listed_once() -> None:
     assert len(names) == len(set(names)) >= 35
     # The generator is deterministic: the same bytes on every run.
     assert KINDS[1].make(random.Random(1), 0) == KINDS[1].make(random.Random(1), 0)
+
+
+def test_indexed_event_matching_equals_checking_every_candidate() -> None:
+    from datetime import date, timedelta
+
+    from tocsin.store.events_writer import _match, _Pool, _Pooled
+    from tocsin.store.merge import EventView, MergeRules, best_match
+
+    rng, rules = random.Random(5), MergeRules()
+
+    def view(i: int) -> EventView:
+        d = date(2020, 1, 1) + timedelta(days=rng.randint(0, 6))
+        located = rng.random() < 0.7
+        actors = {f"a{rng.randrange(6)}" for _ in range(rng.randint(0, 2))}
+        return EventView(
+            id=f"e{i:04d}", type=rng.choice(["ASSAULT", "COERCE"]), negated=rng.random() < .1,
+            future=False, date_start=d, date_end=d,
+            precision=rng.choice(["day", "day", "month", "unknown"]),
+            place_id=f"p{rng.randrange(8)}" if located else None,
+            lat=33 + rng.random() if located else None,
+            lon=44 + rng.random() if located else None,
+            feature=rng.choice(["city", "village", "country"]), country="IRQ",
+            sources={a for a in actors if rng.random() < .5} | {"generic:civilians"},
+            targets=actors, mode=rng.choice([None, "drone"]))
+
+    pool = _Pool([_Pooled(view(i), {}, new=False) for i in range(300)])
+    for i in range(300, 700):
+        new = view(i)
+        fast = _match(new, pool, rules)
+        full = best_match(new, [p.view for p in pool.items], rules)
+        assert (fast[0] and fast[0].id, fast[1]) == (full[0] and full[0].id, full[1])
+        if fast[0] is None:
+            pool.add(_Pooled(new, {}, new=True))
