@@ -161,7 +161,7 @@ def main() -> None:
     from tocsin.model import Document
 
     pipeline = get_pipeline()
-    pipeline.process(Document(text="Warm-up: rockets hit Baghdad on Monday."))
+    pipeline.process(Document(text="Warm-up: rockets hit Baghdad on Monday."), timeout=120)
     rows = []
     base: dict[str, Any] = {}
     for name, make in CASES.items():

@@ -134,7 +134,7 @@ def per_input(files: list[Path], limit: float) -> dict[str, Any]:
     from tocsin.model import Document
 
     pipe = get_pipeline()
-    pipe.process(Document(text="Rockets hit Baghdad on Monday."))
+    pipe.process(Document(text="Rockets hit Baghdad on Monday."), timeout=120)
     times: list[tuple[float, float, str, str]] = []
     tmp = Path(tempfile.mkdtemp(prefix="torture-one-"))
     for n, f in enumerate(files):
