@@ -206,7 +206,8 @@ def test_cli_ingest_feed_twice_fetches_pages_once(site: _Site, tmp_path: Path) -
     assert json.loads(first.stdout.splitlines()[-1])["added"] == 2
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     summary = json.loads(second.stdout.splitlines()[-1])
-    assert (summary["added"], summary["existing"]) == (0, 0)  # known items are not re-read
+    # Known items are not re-read (nor their pages fetched), and count as existing.
+    assert (summary["added"], summary["existing"]) == (0, 2)
     assert site.hits["/feed.xml"] == 2 and site.hits["/balad.html"] == 1
     watch = subprocess.run([sys.executable, "-m", "tocsin", "watch", site.base + "/feed.xml",
                             "--db", str(db), "--allow-private", "--every", "0s",

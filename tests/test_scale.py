@@ -155,30 +155,33 @@ def test_whole_ingest_killed_then_rerun(corpus: Path, baseline: Path, tmp_path: 
 
 
 # ~880k characters: parsing takes far longer than the 4 s limit set below.
-POISON = "Rockets hit the base near Kirkuk and militia fighters fled east. " * 13_500
+# About 39,000 tokens: under the length limits, and far over the 2 s time limit.
+POISON = "Rockets hit the base near Kirkuk and militia fighters fled east. " * 3_000
 
 
 @pytest.mark.slow
 def test_poison_document_is_skipped_under_the_time_limit(tmp_path: Path) -> None:
     from tocsin.scale.sandbox import Sandbox
 
-    box = Sandbox(timeout=4.0)
-    box.start()
-    try:
-        docs = [Document(text="Turkish drones struck PKK positions in Duhok on Monday.",
-                         id="a"),
-                Document(text=POISON, id="poison"),
-                Document(text="Protesters marched in Basra on Friday.", id="b")]
-        t0 = time.monotonic()
-        out = box.run(docs)
-        assert time.monotonic() - t0 < 120
-    finally:
-        box.close()
-    assert [type(x).__name__ for x in out] == ["Extraction", "InputError", "Extraction"]
-    err = out[1]
-    assert isinstance(err, InputError) and err.id == "poison"
-    assert "timed out" in err.message and "skipped" in err.message
-    assert box.restarts == 2  # once for the batch, once for the document alone
+    docs = [Document(text="Turkish drones struck PKK positions in Duhok on Monday.", id="a"),
+            Document(text=POISON, id="poison"),
+            Document(text="Protesters marched in Basra on Friday.", id="b")]
+    # Killed from outside (what a hang in C code needs), and stopped by the child itself.
+    for stop_in_child, restarts in ((False, 2), (True, 0)):
+        box = Sandbox(timeout=2.0, stop_in_child=stop_in_child)
+        box.start()
+        try:
+            t0 = time.monotonic()
+            out = box.run(docs)
+            assert time.monotonic() - t0 < 120
+        finally:
+            box.close()
+        assert [type(x).__name__ for x in out] == ["Extraction", "InputError", "Extraction"]
+        err = out[1]
+        assert isinstance(err, InputError) and err.id == "poison"
+        assert "timed out" in err.message
+        assert ("skipped" in err.message) is not stop_in_child
+        assert box.restarts == restarts  # kills: once for the batch, once for it alone
 
 
 def test_pipeline_process_killed_under_a_batch_is_recovered() -> None:

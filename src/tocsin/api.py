@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -48,13 +48,22 @@ def extract(text: str, published: date | str | None = None, **meta: str) -> Extr
 
 
 def extract_paths(paths: Iterable[str], published: date | None = None,
-                  model: str | None = None, coder: str | None = None
+                  model: str | None = None, coder: str | None = None,
+                  timeout: float | None = 120.0, on_input: Callable[[str], None] | None = None
                   ) -> Iterator[Extraction | InputError]:
-    """Every document of every path, in order; bad items come out as `InputError`s."""
+    """Every document of every path, in order; bad items come out as `InputError`s, and
+    so does a document over `timeout` seconds. `on_input(name)` is called as each input
+    (file, URL) has been read, for progress."""
+    from tocsin.progress import inputs
+
     pipeline = get_coder(coder, model)
 
     def items() -> Iterator[Document | InputError]:
-        for path in paths:
-            yield from read_path(path, published)
+        for path in inputs(paths):
+            for item in read_path(path, published):
+                item.origin = item.origin or path
+                yield item
+            if on_input is not None:
+                on_input(path)
 
-    yield from pipeline.pipe(items())
+    yield from pipeline.pipe(items(), timeout=timeout)

@@ -28,9 +28,13 @@ def extract(
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
     coder: Annotated[str | None, typer.Option(
         help="default (local) or llm (TOCSIN_LLM_URL server); default: $TOCSIN_CODER")] = None,
+    doc_timeout: Annotated[float, typer.Option(help="seconds per document")] = 120.0,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
     """Print the contract's JSON for each document (see CONTRACT.md)."""
     from tocsin.api import extract_paths, get_coder
+    from tocsin.progress import Progress, inputs
+    from tocsin.store.cli import check_paths
 
     pub = _date(published)
     if fmt not in (None, "json", "jsonl"):
@@ -40,7 +44,13 @@ def extract(
             get_coder(coder, model)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
-    results = extract_paths(paths or ["-"], pub, model, coder)
+    check_paths(paths or ["-"])
+    names = inputs(paths or ["-"])
+    # A bar only on a terminal and for several inputs; otherwise a line every 30 s.
+    bar = Progress(len(names), "inputs", tty=progress and sys.stderr.isatty()
+                   and len(names) > 1, every=30.0 if progress else 0.0)
+    results = extract_paths(names, pub, model, coder, doc_timeout,
+                            on_input=lambda _: bar.advance())
     # Stream: one pretty object when there is exactly one document (and no --format),
     # otherwise one line per document as soon as it is done.
     head = list(itertools.islice(results, 2))
@@ -50,11 +60,14 @@ def extract(
         if isinstance(r, InputError):
             failed = True
             obj = error_json(r)
+            bar.count(errors=1)
         else:
             obj = r.to_json(include_text=include_text)
+            bar.count(docs=1)
         indent = 2 if pretty else None
         sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=indent) + "\n")
         sys.stdout.flush()
+    bar.close()
     raise typer.Exit(1 if failed else 0)
 
 

@@ -48,6 +48,7 @@ class Document:
     url: str | None = None
     author: str | None = None
     language: str | None = None
+    origin: str | None = None  # the file and record it was read from ("a.csv:12")
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -63,6 +64,7 @@ class InputError:
     title: str | None = None
     source: str | None = None
     url: str | None = None
+    origin: str | None = None  # the file and record it was read from ("a.csv:12")
 
 
 @dataclass(slots=True, frozen=True)

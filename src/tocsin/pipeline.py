@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tocsin import PIPELINE_VERSION
+from tocsin.guard import DocumentTimeout, DocumentTooLong, check_deadline, deadline, make_doc
 from tocsin.model import Actor, Document, Event, Extraction, InputError, Place, Relation
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ def register(cls: type[Component]) -> type[Component]:
     return cls
 
 
+WARM_UP = "Rockets hit the base near Baghdad on Monday, the army said."
+
+
 class PipelineError(RuntimeError):
     pass
 
@@ -93,6 +97,7 @@ class Pipeline:
             available.update(comp.assigns)
             self.components.append(comp)
         self.version = PIPELINE_VERSION
+        self._warm = False
 
     @classmethod
     def load(cls, model: str | None = None) -> Pipeline:
@@ -105,41 +110,107 @@ class Pipeline:
         return [{"name": c.name, "requires": list(c.requires), "assigns": list(c.assigns)}
                 for c in self.components]
 
-    def _run(self, document: Document, doc: Doc) -> Extraction:
+    def _run(self, document: Document, doc: Doc, end: float = float("inf"),
+             limit: float | None = None) -> Extraction:
         state = State(document=document, doc=doc, anchor=document.published)
         for comp in self.components:
             comp(state)
             state.done.add(comp.name)
+            check_deadline(end, limit)  # a stage that swallowed the timer's exception
         return Extraction(
             doc=document, pipeline=self.version, actors=list(state.actors.values()),
             places=list(state.places.values()), events=state.events,
             relations=state.relations,
         )
 
-    def process(self, document: Document) -> Extraction:
-        return self._run(document, self.nlp(document.text))
+    def _warm_up(self) -> None:
+        # Data the stages load on first use must not count against a document's time.
+        if not self._warm:
+            self._run(Document(text=WARM_UP), self.nlp(WARM_UP))
+            self._warm = True
 
-    def pipe(self, items: Iterable[Document | InputError], batch_size: int = 16
-             ) -> Iterator[Extraction | InputError]:
-        """Process a stream; errors pass through in order, as values."""
+    def process(self, document: Document, timeout: float | None = None) -> Extraction:
+        """One document; raises `DocumentTooLong`, `DocumentTimeout` or the stage's error."""
+        if timeout:
+            self._warm_up()
+        with deadline(timeout) as end:
+            return self._run(document, self.nlp(make_doc(self.nlp, document.text)), end,
+                             timeout)
+
+    def pipe(self, items: Iterable[Document | InputError], batch_size: int = 16,
+             timeout: float | None = None) -> Iterator[Extraction | InputError]:
+        """Process a stream; errors pass through in order, as values.
+
+        Each document's outcome depends on that document alone: a failure, an oversized
+        text or a time limit hit (`timeout` seconds per document) is its own error value,
+        and the batch's other documents come out exactly as they would alone.
+        """
+        if timeout:
+            self._warm_up()
         buffer: list[Document | InputError] = []
         for item in items:
             buffer.append(item)
             if len(buffer) >= batch_size:
-                yield from self._flush(buffer)
+                yield from self._flush(buffer, timeout)
                 buffer = []
-        yield from self._flush(buffer)
+        yield from self._flush(buffer, timeout)
 
-    def _flush(self, buffer: list[Document | InputError]) -> Iterator[Extraction | InputError]:
+    def _parse(self, docs: list[Document], timeout: float | None
+               ) -> list[Doc | BaseException]:
+        """spaCy's parse of each document, batched; on any failure, or when the batch
+        takes longer than one document may, one by one (each with its own limit). A text
+        over the limits is its own error and never reaches the batch."""
+        made: list[Doc | BaseException] = []
+        for d in docs:
+            try:
+                made.append(make_doc(self.nlp, d.text))
+            except Exception as exc:
+                made.append(exc)
+        try:
+            with deadline(timeout):
+                parsed = iter(list(self.nlp.pipe(
+                    [m for m in made if not isinstance(m, BaseException)])))
+            return [m if isinstance(m, BaseException) else next(parsed) for m in made]
+        except Exception:  # the batch is redone document by document below
+            pass
+        out: list[Doc | BaseException] = []
+        for d, m in zip(docs, made, strict=True):
+            if isinstance(m, BaseException):
+                out.append(m)
+                continue
+            try:  # from the text again: the failed batch may have annotated its Docs
+                with deadline(timeout):
+                    out.append(self.nlp(make_doc(self.nlp, d.text)))
+            except Exception as exc:
+                out.append(exc)
+        return out
+
+    def _flush(self, buffer: list[Document | InputError], timeout: float | None = None
+               ) -> Iterator[Extraction | InputError]:
+        # A spaCy generator that raised is finished: never read on after a failure.
         docs = [b for b in buffer if isinstance(b, Document)]
-        parsed = iter(self.nlp.pipe([d.text for d in docs]))
+        parsed = iter(self._parse(docs, timeout)) if docs else iter(())
         for item in buffer:
             if isinstance(item, InputError):
                 yield item
                 continue
+            doc = next(parsed)
             try:
-                yield self._run(item, next(parsed))
+                if isinstance(doc, BaseException):
+                    raise doc
+                with deadline(timeout) as end:
+                    ext = self._run(item, doc, end, timeout)
             except Exception as exc:  # one bad document must not stop the batch
-                yield InputError(f"pipeline failed: {type(exc).__name__}: {exc}",
-                                 id=item.id, title=item.title, source=item.source,
-                                 url=item.url)
+                yield failure(item, exc)
+                continue
+            yield ext
+
+
+def failure(doc: Document, exc: BaseException) -> InputError:
+    """The error value of a document the pipeline could not process."""
+    if isinstance(exc, DocumentTooLong | DocumentTimeout):
+        why = str(exc)
+    else:
+        why = f"pipeline failed: {type(exc).__name__}: {str(exc)[:300]}"
+    return InputError(f"{doc.origin or doc.id}: {why}", id=doc.id, title=doc.title,
+                      source=doc.source, url=doc.url, origin=doc.origin)

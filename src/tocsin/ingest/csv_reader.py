@@ -32,7 +32,7 @@ def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
 
 def read_csv(text: str, name: str, published: date | None = None,
              text_column: str | None = None) -> Iterator[Item]:
-    from tocsin.ingest import from_record
+    from tocsin.ingest import _id_of, from_record
 
     csv.field_size_limit(1 << 30)  # news articles overflow the 128 KB default
     # The header line decides (article texts are full of commas and semicolons).
@@ -49,12 +49,15 @@ def read_csv(text: str, name: str, published: date | None = None,
         return
     cols = {k: _pick(header, v) for k, v in FIELDS.items()}
     try:
-        for n, row in enumerate(reader, 2):
+        last = reader.line_num
+        for row in reader:
+            # Errors name the line the record starts on (texts span several lines).
+            n, last = last + 1, reader.line_num
             rec = {k: row.get(c) for k, c in cols.items() if c and row.get(c)}
             rec["text"] = row.get(col) or ""
             try:
                 yield from_record(rec, f"{name}:{n}", published)
             except BadInput as exc:
-                yield InputError(str(exc), id=rec.get("id"))
+                yield InputError(str(exc), id=_id_of(rec), origin=f"{name}:{n}")
     except csv.Error as exc:
-        yield InputError(f"{name}: malformed CSV ({exc})")
+        yield InputError(f"{name}: malformed CSV ({exc})", origin=name)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from tocsin.ingest.decode import BadInput
+from tocsin.ingest.decode import BadInput, check_text
 from tocsin.ingest.fetch import FetchError, FetchOptions, fetch
 from tocsin.model import Document, InputError, stable_id
 
@@ -71,6 +71,8 @@ def _page_text(url: str, opts: FetchOptions) -> Document:
 
 def _entry_doc(entry: Any, feed_meta: Any, name: str, published: date | None,
                opts: FetchOptions | None, skip: Skip | None) -> Item | None:
+    """One feed item (`name` names the feed and the item) -> a Document, an error, or
+    None when `skip` says it is stored already."""
     link = entry.get("link")
     key = entry.get("id") or link or f"{entry.get('title')}|{entry.get('published')}"
     doc_id = "feed-" + stable_id(key)
@@ -93,10 +95,22 @@ def _entry_doc(entry: Any, feed_meta: Any, name: str, published: date | None,
                 meta["published"] = meta["published"] or page.published
         except (FetchError, BadInput) as exc:
             if not text:
-                return InputError(str(exc), id=doc_id, title=title, url=link)
+                return InputError(f"{name}: {exc}", id=doc_id, title=_text(title),
+                                  url=_text(link), origin=name)
     if not text.strip():
-        return InputError(f"{name}: feed item has no text", id=doc_id, title=title, url=link)
-    return Document(text=text, id=doc_id, **meta)
+        return InputError(f"{name}: feed item has no text", id=doc_id, title=_text(title),
+                          url=_text(link), origin=name)
+    try:
+        check_text(text, name)
+    except BadInput as exc:
+        return InputError(str(exc), id=doc_id, title=_text(title), url=_text(link),
+                          origin=name)
+    return Document(text=text, id=doc_id, origin=name, published=meta["published"],
+                    **{k: _text(v) for k, v in meta.items() if k != "published"})
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def read_feed(data: bytes, name: str, published: date | None = None,
@@ -104,16 +118,26 @@ def read_feed(data: bytes, name: str, published: date | None = None,
     """Every item of an RSS/Atom feed; `opts` None means never fetch item pages."""
     import feedparser
 
+    if b"<!ENTITY" in data[:65536]:
+        # Feeds never declare entities; a DTD that does is an expansion attack or junk.
+        yield InputError(f"{name}: the feed declares XML entities (a DTD), refused",
+                         origin=name)
+        return
     try:
         parsed = feedparser.parse(data)
     except Exception as exc:  # the loose parser still fails on some bytes
         yield InputError(f"{name}: not a readable feed ({type(exc).__name__}: {exc})")
         return
-    if parsed.bozo and not parsed.entries:
-        yield InputError(f"{name}: not a readable feed ({parsed.get('bozo_exception')})")
+    if not parsed.entries:
+        why = parsed.get("bozo_exception") if parsed.bozo else None
+        if not data.strip():
+            why = "empty file"
+        yield InputError(f"{name}: " + (f"not a readable feed ({why})" if why else
+                                        "a feed without items (no <item> or <entry>)"),
+                         origin=name)
         return
-    for entry in parsed.entries:
-        item = _entry_doc(entry, parsed.feed, name, published, opts, skip)
+    for n, entry in enumerate(parsed.entries, 1):
+        item = _entry_doc(entry, parsed.feed, f"{name}[{n}]", published, opts, skip)
         if item is not None:
             yield item
 

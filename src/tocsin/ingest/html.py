@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tocsin.ingest.decode import BadInput
+from tocsin.ingest.decode import BadInput, check_text
 from tocsin.model import Document
 
 HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.I)
@@ -42,6 +42,7 @@ def read_html(html: str, name: str, published: date | None = None,
     text = (meta.get("text") or "").strip()
     if not text:
         raise BadInput(f"{name}: the HTML page has no main text")
+    check_text(text, f"{name}: main text")
     return Document(
         text=text, title=meta.get("title"), published=_date(meta.get("date")) or published,
         source=meta.get("sitename") or meta.get("hostname"), url=meta.get("url") or url,

@@ -44,34 +44,35 @@ def lines(f: IO[bytes], start: int = 0, end: int | None = None, first_line: int 
 
 def parse_line(raw: bytes | None, where: str, published: date | None) -> Item | None:
     """One JSONL line -> a Document, an InputError, or None for a blank line."""
-    from tocsin.ingest import from_record
+    from tocsin.ingest import _id_of, from_record
 
     if raw is None:
         return InputError(f"{where}: line is over the {MAX_BYTES:,}-byte limit for one "
-                          "document")
+                          "document", origin=where)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
         return None
     if b"\x00" in raw:
-        return InputError(f"{where}: binary data (NUL bytes), not text")
+        return InputError(f"{where}: binary data (NUL bytes), not text", origin=where)
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return InputError(f"{where}: not valid UTF-8 text (byte {exc.start}: {exc.reason})")
+        return InputError(f"{where}: not valid UTF-8 text (byte {exc.start}: {exc.reason})",
+                          origin=where)
     rec: Any = None
     try:
         rec = json.loads(line)
         return from_record(rec, where, published)
     except json.JSONDecodeError as exc:
-        return InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+        return InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})",
+                          origin=where)
     except RecursionError:
-        return InputError(f"{where}: JSON nested too deeply")
+        return InputError(f"{where}: JSON nested too deeply", origin=where)
     except BadInput as exc:
-        rid = rec.get("id") if isinstance(rec, dict) else None
-        return InputError(str(exc), id=None if rid is None else str(rid))
+        return InputError(str(exc), id=_id_of(rec), origin=where)
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        return InputError(f"{where}: unreadable JSON value ({str(exc)[:120]})")
+        return InputError(f"{where}: unreadable JSON value ({str(exc)[:120]})", origin=where)
 
 
 def read_jsonl_file(f: IO[bytes], name: str, published: date | None = None, start: int = 0,

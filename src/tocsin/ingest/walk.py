@@ -60,7 +60,7 @@ def special_kind(path: str, data: bytes) -> str | None:
 
 
 def read_json(obj: Any, name: str, published: date | None) -> Iterator[Item]:
-    from tocsin.ingest import from_record
+    from tocsin.ingest import _id_of, from_record
     from tocsin.ingest.telegram import is_telegram_export, read_telegram
     from tocsin.ingest.x_export import is_x_response, read_x
 
@@ -73,7 +73,7 @@ def read_json(obj: Any, name: str, published: date | None) -> Iterator[Item]:
             try:
                 yield from_record(rec, f"{name}[{n}]", published)
             except BadInput as exc:
-                yield InputError(str(exc))
+                yield InputError(str(exc), id=_id_of(rec), origin=f"{name}[{n}]")
 
 
 def read_special(path: str, data: bytes, kind: str, published: date | None,

@@ -34,26 +34,32 @@ def _date(value: Any) -> date | None:
 
 
 def _response(obj: dict[str, Any], name: str, published: date | None) -> Iterator[Item]:
+    from tocsin.ingest import record_id
+
     includes = obj.get("includes")
     listed = includes.get("users") if isinstance(includes, dict) else None
     users = {str(u.get("id")): u for u in listed if isinstance(u, dict)} \
         if isinstance(listed, list) else {}
     data = obj.get("data")
-    for tweet in [data] if isinstance(data, dict) else data or []:
+    for n, tweet in enumerate([data] if isinstance(data, dict) else data or [], 1):
+        where = f"{name}[{n}]"
         if not isinstance(tweet, dict):
-            yield InputError(f"{name}: post is not an object ({type(tweet).__name__})")
+            yield InputError(f"{where}: post is not an object ({type(tweet).__name__})",
+                             origin=where)
             continue
-        tid = str(tweet.get("id"))
         note = tweet.get("note_tweet")
         note_text = note.get("text") if isinstance(note, dict) else None
         raw = note_text or tweet.get("text") or ""
         text = (raw if isinstance(raw, str) else "").strip()
-        doc_id = f"x-{tid}"
         try:
-            check_text(text, f"{name}: post {tid}")
+            tid = record_id(tweet.get("id"), where) or f"n{n}"
+            if not isinstance(raw, str):
+                raise BadInput(f"{where}: the text is a {type(raw).__name__}, not a string")
+            check_text(text, f"{where}: post {tid}")
         except BadInput as exc:
-            yield InputError(str(exc), id=doc_id)
+            yield InputError(str(exc), origin=where)
             continue
+        doc_id = f"x-{tid}"
         user = users.get(str(tweet.get("author_id")), {})
         handle = _str(user.get("username"))
         yield Document(
@@ -61,7 +67,8 @@ def _response(obj: dict[str, Any], name: str, published: date | None) -> Iterato
             source=f"X: @{handle}" if handle else "X",
             url=f"https://x.com/{handle}/status/{tid}" if handle
             else f"https://x.com/i/web/status/{tid}",
-            author=_str(user.get("name")) or handle, language=_str(tweet.get("lang")))
+            author=_str(user.get("name")) or handle, language=_str(tweet.get("lang")),
+            origin=where)
 
 
 def _str(value: Any) -> str | None:
@@ -69,9 +76,9 @@ def _str(value: Any) -> str | None:
 
 
 def read_x(objs: Iterable[Any], name: str, published: date | None = None) -> Iterator[Item]:
-    for obj in objs:
+    for n, obj in enumerate(objs, 1):
         if is_x_response(obj):
-            yield from _response(obj, name, published)
+            yield from _response(obj, name if n == 1 else f"{name}#{n}", published)
         elif not (isinstance(obj, dict) and isinstance(obj.get("meta"), dict)
                   and obj["meta"].get("result_count") == 0):
             yield InputError(f"{name}: not an X API v2 response (no data with id and text)")

@@ -216,9 +216,10 @@ class LLMCoder:
     def process(self, document: Document) -> Extraction:
         return self.build(document, self.reply(document))
 
-    def pipe(self, items: Iterable[Document | InputError], batch_size: int = 16
-             ) -> Iterator[Extraction | InputError]:
-        """Process a stream, one request per document; errors pass through as values."""
+    def pipe(self, items: Iterable[Document | InputError], batch_size: int = 16,
+             timeout: float | None = None) -> Iterator[Extraction | InputError]:
+        """Process a stream, one request per document; errors pass through as values.
+        (`timeout` is the pipeline's; each request has the client's own time limit.)"""
         for item in items:
             if isinstance(item, InputError):
                 yield item
@@ -229,7 +230,7 @@ class LLMCoder:
                 msg = str(exc) if isinstance(exc, LLMError) else (
                     f"llm coder failed: {type(exc).__name__}: {exc}")
                 yield InputError(msg, id=item.id, title=item.title, source=item.source,
-                                 url=item.url)
+                                 url=item.url, origin=item.origin)
 
     # --- reply -> model dataclasses -----------------------------------------------------
 

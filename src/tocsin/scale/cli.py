@@ -17,7 +17,7 @@ def run_scaled(paths: list[str], db: str, engine: str, workers: int | None,
                scheduler: str | None, published: date | None, allow_private: bool,
                report: str | None, verbose: bool, reprocess: bool = False,
                partition_size: int = 200, doc_timeout: float = 120.0,
-               work_dir: str | None = None) -> int:
+               work_dir: str | None = None, progress: bool = False) -> int:
     """Ingest with a scaled-out engine; prints the summary, returns the error count."""
     from tocsin.ingest.fetch import FetchOptions
     from tocsin.store import Store
@@ -29,7 +29,7 @@ def run_scaled(paths: list[str], db: str, engine: str, workers: int | None,
     kwargs = dict(partition_size=partition_size, timeout=doc_timeout, published=published,
                   fetch_options=FetchOptions(allow_private=allow_private),
                   report_path=report, log=sys.stderr if verbose else None,
-                  reprocess=reprocess, work_dir=work_dir)
+                  reprocess=reprocess, work_dir=work_dir, progress=progress)
     with Store(db) as store:
         if engine == "local":
             from tocsin.scale.local_runner import run_local

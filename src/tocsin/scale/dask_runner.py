@@ -59,7 +59,8 @@ def run_dask(store: Store, paths: Iterable[str], workers: int | None = None,
              partition_size: int = 200, timeout: float = 120.0,
              published: date | None = None, fetch_options: Any = None,
              work_dir: str | Path | None = None, report_path: str | Path | None = None,
-             log: IO[str] | None = None, reprocess: bool = False) -> ScaleReport:
+             log: IO[str] | None = None, reprocess: bool = False,
+             progress: bool = False) -> ScaleReport:
     env = {k: os.environ[k] for k in ENV_KEYS if k in os.environ}
     cluster = None
     own = client is None
@@ -84,7 +85,7 @@ def run_dask(store: Store, paths: Iterable[str], workers: int | None = None,
         return drive(store, plan(paths, partition_size), work, submit,
                      lambda fs: wait(fs, return_when="FIRST_COMPLETED").done,
                      window=2 * n + 2, report_path=report_path, log=log,
-                     reprocess=reprocess)
+                     reprocess=reprocess, progress=progress)
     finally:
         if own:
             client.close()

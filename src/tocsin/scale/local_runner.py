@@ -31,7 +31,8 @@ def run_local(store: Store, paths: Iterable[str], workers: int | None = None,
               partition_size: int = 200, timeout: float = 120.0,
               published: date | None = None, fetch_options: Any = None,
               work_dir: str | Path | None = None, report_path: str | Path | None = None,
-              log: IO[str] | None = None, reprocess: bool = False) -> ScaleReport:
+              log: IO[str] | None = None, reprocess: bool = False,
+             progress: bool = False) -> ScaleReport:
     n = max(1, workers or os.cpu_count() or 1)
     work = Path(work_dir) if work_dir else default_work_dir(store)
     out_dir = str(work / "parts")
@@ -58,7 +59,7 @@ def run_local(store: Store, paths: Iterable[str], workers: int | None = None,
             return drive(store, plan(paths, partition_size), work,
                          lambda part: pool.submit(task, part), wait_any,
                          window=2 * n + 2, report_path=report_path, log=log,
-                         reprocess=reprocess)
+                         reprocess=reprocess, progress=progress)
         finally:
             for box in boxes:
                 box.close()

@@ -72,10 +72,13 @@ def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Rep
         try:
             res = store.add(ext, origin=row["origin"], reprocess=reprocess)
         except Exception as exc:  # a storage error loses this document only
-            out.error(rep, InputError(f"store failed: {type(exc).__name__}: {exc}",
-                                      id=ext.doc.id), row["origin"])
+            out.error(rep, InputError(f"{row['origin']}: store failed: "
+                                      f"{type(exc).__name__}: {exc}", id=ext.doc.id),
+                      row["origin"])
             continue
         rep.tally(res)
+        if res.conflict:
+            out.conflict(rep, res, row["origin"])
 
 
 def load_parquet(store: Store, paths: Iterable[str | Path], rep: IngestReport | None = None
@@ -122,8 +125,19 @@ WaitAny = Callable[[list[Any]], Iterable[Any]]
 
 def drive(store: Store, parts: Iterable[Partition], work_dir: Path, submit: Submit,
           wait_any: WaitAny, window: int, report_path: str | Path | None = None,
-          log: IO[str] | None = None, reprocess: bool = False) -> ScaleReport:
-    """Submit partitions (at most `window` unmerged at once) and merge them in order."""
+          log: IO[str] | None = None, reprocess: bool = False,
+          progress: bool = False) -> ScaleReport:
+    """Submit partitions (at most `window` unmerged at once) and merge them in order.
+
+    `progress`: a bar on a terminal, else a line every 30 s, with the partitions merged
+    out of the planned total and documents per second."""
+    import sys
+
+    from tocsin.progress import Progress
+
+    parts = list(parts)  # planned in full for the total (one pass over JSONL offsets)
+    bar = Progress(len(parts), "partitions", tty=progress and sys.stderr.isatty(),
+                   every=30.0 if progress else 0.0)
     manifest = Manifest(work_dir / "manifest.jsonl")
     out_dir = work_dir / "parts"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -164,6 +178,9 @@ def drive(store: Store, parts: Iterable[Partition], work_dir: Path, submit: Subm
                 manifest.mark(part.id, index=part.index)
                 out.say(f"merged partition {part.index} {part.id} "
                         f"({sr.report.added} added so far)")
+            r = sr.report
+            bar.docs, bar.errors = r.added + r.existing + r.duplicates, len(r.errors)
+            bar.advance()
             nxt += 1
 
     try:
@@ -194,6 +211,7 @@ def drive(store: Store, parts: Iterable[Partition], work_dir: Path, submit: Subm
                 sr.extract_seconds += float(res.get("seconds") or 0.0)
                 ready[part.index] = (part, Path(res["path"]))
     finally:
+        bar.close()
         out.close()
         sr.report.seconds = time.monotonic() - start
     return sr

@@ -27,7 +27,7 @@ Item = Document | InputError
 class Source:
     kind: str  # "range" (JSON Lines bytes [start, end)) | "file" (any input, read whole)
     path: str
-    origin: str  # the input as the user named it (the store's `origin` column)
+    origin: str  # the file as the user's argument names it (the store's `origin` column)
     start: int = 0
     end: int = 0
     line: int = 1  # number of the range's first line, for error messages
@@ -60,18 +60,19 @@ class Partition:
         return cls(d["index"], [Source(**s) for s in d["sources"]], d.get("size", 0))
 
 
-def _files(path: str) -> Iterator[str]:
+def _files(path: str) -> Iterator[tuple[str, str]]:
+    """(path to read, resolved for workers elsewhere; the name a serial run gives it)."""
     from tocsin.ingest.walk import is_url, walk
 
     if is_url(path) or path == "-":
-        yield path
+        yield path, path
         return
     p = Path(path)
     if p.is_dir():
         for f in walk(p):
-            yield str(f.resolve())
+            yield str(f.resolve()), str(f)
     else:
-        yield str(p.resolve()) if p.exists() else path
+        yield (str(p.resolve()) if p.exists() else path), path
 
 
 def _ranges(path: str, origin: str, size: int) -> Iterator[Source]:
@@ -95,8 +96,8 @@ def plan(paths: Iterable[str], size: int = 200, max_bytes: int = MAX_PARTITION_B
     """Partitions of about `size` documents each, in input order (lazily)."""
     index = 0
     group, group_bytes = Partition(0), 0
-    for origin in paths:
-        for f in _files(origin):
+    for arg in paths:
+        for f, origin in _files(arg):
             p = Path(f)
             if p.suffix.lower() in JSONL_EXTS and p.is_file():
                 if group.sources:
@@ -119,9 +120,19 @@ def plan(paths: Iterable[str], size: int = 200, max_bytes: int = MAX_PARTITION_B
         yield group
 
 
+def _named(item: Item, src: Source) -> tuple[str, Item]:
+    # Records are named as a serial run names them: the user's path, then the record.
+    where = item.origin or src.path
+    if where.startswith(src.path):
+        where = src.origin + where[len(src.path):]
+    item.origin = where
+    return where, item
+
+
 def read_partition(part: Partition, published: date | None = None,
                    fetch_options: Any = None) -> Iterator[tuple[str, Item]]:
-    """(origin, document or error) for every item of the partition, in order."""
+    """(origin, document or error) for every item of the partition, in order; the
+    origin names the file and the record."""
     from tocsin.ingest import read_path
     from tocsin.ingest.jsonl import read_jsonl_file
 
@@ -131,13 +142,13 @@ def read_partition(part: Partition, published: date | None = None,
                 with open(src.path, "rb") as f:
                     for item in read_jsonl_file(f, src.path, published, src.start, src.end,
                                                 src.line):
-                        yield src.origin, item
+                        yield _named(item, src)
             except OSError as exc:
-                yield src.origin, InputError(f"{src.path}: cannot read "
-                                             f"({exc.strerror or exc})")
+                yield _named(InputError(f"{src.path}: cannot read ({exc.strerror or exc})"),
+                             src)
         else:
             for item in read_path(src.path, published, opts=fetch_options):
-                yield src.origin, item
+                yield _named(item, src)
 
 
 def describe(part: Partition) -> str:

@@ -33,8 +33,11 @@ class Sandbox:
 
     def __init__(self, timeout: float = 120.0, model: str | None = None,
                  memory_mb: int | None = None, recycle_docs: int = 2000,
-                 recycle_rss_mb: float = 1200.0) -> None:
+                 recycle_rss_mb: float = 1200.0, stop_in_child: bool = True) -> None:
+        """`stop_in_child`: the child stops a slow document itself (at 0.9 of the limit),
+        so only what never returns to Python costs a restart."""
         self.timeout = timeout
+        self.stop_in_child = stop_in_child
         self.model = model
         self.memory_mb = memory_mb
         # A long-lived spaCy process grows (string store, caches): a fresh child every
@@ -59,6 +62,10 @@ class Sandbox:
             env["TOCSIN_SANDBOX_MODEL"] = self.model
         if self.memory_mb:
             env["TOCSIN_SANDBOX_MEMORY_MB"] = str(self.memory_mb)
+        # The child stops a slow document itself (cheaper than a restart); the kill
+        # stays for what does not return to Python in time.
+        if self.stop_in_child:
+            env["TOCSIN_SANDBOX_TIMEOUT"] = str(self.timeout)
         self.since_start = 0
         self.proc = subprocess.Popen([sys.executable, "-m", "tocsin.scale.sandbox"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
@@ -123,8 +130,12 @@ class Sandbox:
             return self._failure(None)
         t0 = time.monotonic()
         got = 0
+        # A child that stops slow documents itself needs up to three limits for the first
+        # (the batch's parse, then the document's parse and analysis alone): the kill
+        # here is only for what it could not stop.
+        slack = 2 if self.stop_in_child else 0
         while True:
-            msg = self._get(t0 + self.timeout * (got + 1))
+            msg = self._get(t0 + self.timeout * (got + 1 + slack))
             if msg is None or msg.get("timeout"):
                 return self._failure(msg)
             if msg.get("done"):
@@ -141,7 +152,7 @@ class Sandbox:
             doc = docs[i]
             if "error" in msg:
                 results[i] = InputError(msg["error"], id=doc.id, title=doc.title,
-                                        source=doc.source, url=doc.url)
+                                        source=doc.source, url=doc.url, origin=doc.origin)
             else:
                 results[i] = codec.loads(msg["ext"], doc)
             got += 1
@@ -158,8 +169,9 @@ class Sandbox:
                 why = self._batch([doc], one)
                 if why is not None:
                     self._restart()
-                    one[0] = InputError(f"{why}; document skipped", id=doc.id,
-                                        title=doc.title, source=doc.source, url=doc.url)
+                    one[0] = InputError(f"{doc.origin or doc.id}: {why}; document skipped",
+                                        id=doc.id, title=doc.title, source=doc.source,
+                                        url=doc.url, origin=doc.origin)
                 results[i] = one[0]
         return [r for r in results if r is not None]
 
@@ -217,7 +229,9 @@ def main() -> None:
     say({"ready": True, "pid": os.getpid()})
     for line in sys.stdin:
         docs = [codec.doc_from_dict(d) for d in json.loads(line)["docs"]]
-        for i, res in enumerate(pipeline.pipe(docs, batch_size=max(1, len(docs)))):
+        timeout = float(os.environ.get("TOCSIN_SANDBOX_TIMEOUT") or 0) * 0.9 or None
+        for i, res in enumerate(pipeline.pipe(docs, batch_size=max(1, len(docs)),
+                                              timeout=timeout)):
             if isinstance(res, InputError):
                 say({"i": i, "error": res.message})
             else:

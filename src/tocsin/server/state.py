@@ -134,8 +134,11 @@ class ServerState:
         from tocsin.store.runner import ingest
 
         pub = date.fromisoformat(job.published) if job.published else None
+        # The writer thread cannot use a timer signal: the time limit is checked between
+        # the pipeline's stages; jobs report through their status, not progress lines.
         rep = ingest(self.store, job.paths, pub,
-                     FetchOptions(allow_private=self.settings.allow_private))
+                     FetchOptions(allow_private=self.settings.allow_private),
+                     progress_every=0.0)
         job.summary = rep.summary()
         job.errors = rep.errors
         if rep.added:

@@ -71,16 +71,30 @@ def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
 
 def _run_ingest(paths: list[str], db: str, published: date | None, allow_private: bool,
                 report: str | None, verbose: bool, progress: bool,
-                reprocess: bool = False) -> int:
+                reprocess: bool = False, doc_timeout: float | None = None) -> int:
     from tocsin.ingest.fetch import FetchOptions
-    from tocsin.store.runner import ingest
+    from tocsin.store.runner import DOC_TIMEOUT, ingest
 
     with _open(db) as store:
         rep = ingest(store, paths, published, FetchOptions(allow_private=allow_private),
-                     report_path=report, progress=progress,
-                     log=sys.stderr if verbose else None, reprocess=reprocess)
+                     report_path=report, progress=progress and sys.stderr.isatty(),
+                     progress_every=30.0 if progress else 0.0,
+                     log=sys.stderr if verbose else None, reprocess=reprocess,
+                     doc_timeout=doc_timeout or DOC_TIMEOUT)
     _print(rep.summary())
     return len(rep.errors)
+
+
+def check_paths(paths: list[str]) -> None:
+    """A path that does not exist is a usage error (exit 2) on stderr, before anything
+    is opened or created."""
+    from pathlib import Path
+
+    from tocsin.ingest.walk import is_url
+
+    missing = [p for p in paths if p != "-" and not is_url(p) and not Path(p).exists()]
+    if missing:
+        raise typer.BadParameter("no such file or directory: " + ", ".join(missing))
 
 
 def register(app: typer.Typer) -> None:
@@ -107,18 +121,19 @@ def register(app: typer.Typer) -> None:
             help="partition files and manifest (default DB.parts)")] = None,
     ) -> None:
         """Extract and store documents (idempotent: re-running adds nothing)."""
+        check_paths(paths)
         if engine != "serial":  # scaled out: see tocsin.scale and docs/scale.md
             from tocsin.scale.cli import UsageError, run_scaled
 
             try:
                 errors = run_scaled(paths, db, engine, workers, scheduler, _date(published),
                                     allow_private, report, verbose, reprocess,
-                                    partition_size, doc_timeout, work_dir)
+                                    partition_size, doc_timeout, work_dir, progress)
             except UsageError as exc:
                 raise typer.BadParameter(str(exc)) from None
             raise typer.Exit(1 if errors else 0)
         errors = _run_ingest(paths, db, _date(published), allow_private, report, verbose,
-                             progress and sys.stderr.isatty(), reprocess)
+                             progress, reprocess, doc_timeout)
         raise typer.Exit(1 if errors else 0)
 
     @app.command()

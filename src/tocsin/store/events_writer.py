@@ -3,11 +3,17 @@
 Candidates are fetched once per document (one query covering every event's type and date
 window), then kept in a pool with the events this document founds, so that a second
 report in the same article can join the first. Rows go to the database in bulk.
+
+Linear in the events of a document: the pool is indexed by (type, flags, actor), so a
+report is compared only with events it could merge into (sharing a named actor, or where
+one side names none), never with the whole pool; past MAX_COMPARED such events (only in
+pathological documents) the most recent are compared. Updates are one statement.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,6 +26,7 @@ from tocsin.store.merge import (
     EventView,
     MergeRules,
     best_match,
+    check,
     finer,
 )
 from tocsin.store.queries import event_details
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     import duckdb
 
 Insert = Callable[[str, list[list[Any]], int], None]
+MAX_COMPARED = 500  # mergeable events one report is compared with (the most recent)
 
 
 @dataclass(slots=True)
@@ -54,17 +62,40 @@ EVENT_COLS = ("id", "type", "mode", "cameo_root", "date_start", "date_end", "pre
               "n_mentions", "n_documents", "first_doc", "confidence")
 
 
+def _windows(views: list[EventView], slack: int) -> list[tuple[str, bool, bool, Any, Any]]:
+    """(type, negated, future, from, to) covering every dated view's window widened by
+    `slack` days; overlapping or adjacent windows of one kind are merged (days are
+    discrete, so an event overlaps the union exactly when it overlaps one of them)."""
+    from datetime import timedelta
+
+    slack_d = timedelta(days=slack)
+    spans: dict[tuple[str, bool, bool], list[tuple[Any, Any]]] = defaultdict(list)
+    for v in views:
+        if v.date_start is not None and v.precision != "unknown":
+            spans[(v.type, v.negated, v.future)].append(
+                (v.date_start - slack_d, (v.date_end or v.date_start) + slack_d))
+    out = []
+    for key, items in sorted(spans.items()):
+        items.sort()
+        lo, hi = items[0]
+        for a, b in items[1:]:
+            if a <= hi + timedelta(days=1):
+                hi = max(hi, b)
+            else:
+                out.append((*key, lo, hi))
+                lo, hi = a, b
+        out.append((*key, lo, hi))
+    return out
+
+
 def _candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: int
                 ) -> list[_Pooled]:
-    windows = [v for v in views if v.date_start is not None and v.precision != "unknown"]
+    windows = _windows(views, slack)
     if not windows:
         return []
-    cond = " OR ".join(
-        f"(e.type = ? AND e.negated = ? AND e.future = ? AND e.date_start <= ?::DATE + "
-        f"INTERVAL {slack} DAY AND e.date_end >= ?::DATE - INTERVAL {slack} DAY)"
-        for _ in windows)
-    args = [x for v in windows
-            for x in (v.type, v.negated, v.future, v.date_end or v.date_start, v.date_start)]
+    cond = " OR ".join("(e.type = ? AND e.negated = ? AND e.future = ? AND "
+                       "e.date_start <= ? AND e.date_end >= ?)" for _ in windows)
+    args = [x for t, neg, fut, lo, hi in windows for x in (t, neg, fut, hi, lo)]
     rows = con.execute(
         f"""WITH cand AS (SELECT {', '.join('e.' + c for c in EVENT_COLS)}, p.feature,
                    p.country FROM events e LEFT JOIN places p ON p.id = e.place_id
@@ -111,6 +142,66 @@ def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
     target.dirty = True
 
 
+class _Pool:
+    """The events a report may join: stored candidates and those this document founded,
+    in pool order, indexed by (type, negated, future, named actor or "")."""
+
+    def __init__(self, items: list[_Pooled]) -> None:
+        self.items: list[_Pooled] = []
+        self.by_id: dict[str, _Pooled] = {}
+        self.by_type: dict[str, list[_Pooled]] = defaultdict(list)
+        self.by_kind: dict[tuple[str, bool, bool], list[_Pooled]] = defaultdict(list)
+        self.order: dict[str, int] = {}
+        self.index: dict[tuple[str, bool, bool, str], list[_Pooled]] = defaultdict(list)
+        for p in items:
+            self.add(p)
+
+    def add(self, p: _Pooled) -> None:
+        v = p.view
+        self.order[v.id] = len(self.items)
+        self.items.append(p)
+        self.by_id[v.id] = p
+        self.by_type[v.type].append(p)
+        self.by_kind[(v.type, v.negated, v.future)].append(p)
+        self.note_actors(p, v.named_actors or {""})
+
+    def note_actors(self, p: _Pooled, actors: set[str]) -> None:
+        v = p.view
+        for a in sorted(actors):
+            self.index[(v.type, v.negated, v.future, a)].append(p)
+
+    def mergeable(self, new: EventView) -> list[EventView]:
+        """A superset of the events `new` can merge into (see merge.check: a shared named
+        actor, or one side naming none), the most recent MAX_COMPARED, in pool order."""
+        kind = (new.type, new.negated, new.future)
+        if not new.named_actors:
+            # Without a shared actor a merge needs a day-precise date and a place on both
+            # sides (merge.check): without them nothing can match.
+            if new.precision != "day" or (new.place_id is None and new.lat is None):
+                return []
+            found = self.by_kind[kind][-MAX_COMPARED:]
+        else:
+            seen: dict[str, _Pooled] = {}
+            for a in [*sorted(new.named_actors), ""]:
+                for p in self.index.get((*kind, a), [])[-MAX_COMPARED:]:
+                    seen[p.view.id] = p
+            found = sorted(seen.values(), key=lambda p: self.order[p.view.id])
+        return [p.view for p in found[-MAX_COMPARED:]]
+
+
+def _match(new: EventView, pool: _Pool, rules: MergeRules
+           ) -> tuple[EventView | None, dict[str, Any]]:
+    """merge.best_match over the whole pool, with the same outcome and explanation, but
+    checking only the events the report could merge into."""
+    same_type = pool.by_type[new.type]
+    chosen, reason = best_match(new, pool.mergeable(new), rules)
+    if chosen is None:
+        rejected = [{"event": c.view.id, "why": check(new, c.view, rules)["why"]}
+                    for c in same_type[:5]]
+        return None, {"founded": True, "considered": len(same_type), "rejected": rejected}
+    return chosen, {**reason, "considered": len(same_type)}
+
+
 def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
                  rules: MergeRules, now: datetime) -> None:
     doc_id, pv = ext.doc.id, ext.pipeline
@@ -119,11 +210,10 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             for i, ev in enumerate(ext.events)]
     views = [_view(mid, ev, places.get(ev.place or "")) for mid, ev in zip(mids, ext.events,
                                                                         strict=True)]
-    pool = _candidates(con, views, rules.day_slack)
+    pool = _Pool(_candidates(con, views, rules.day_slack))
     mention_rows, participants = [], []
     for mid, ev, new in zip(mids, ext.events, views, strict=True):
-        by_id = {p.view.id: p for p in pool}
-        chosen, reason = best_match(new, [p.view for p in pool], rules)
+        chosen, reason = _match(new, pool, rules)
         if chosen is None:
             row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
                        date_start=new.date_start, date_end=new.date_end,
@@ -133,10 +223,12 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                        confidence=ev.confidence)
             target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets)),
                              row, new=True)
-            pool.append(target)
+            pool.add(target)
         else:
-            target = by_id[chosen.id]
+            target = pool.by_id[chosen.id]
+            before = target.view.named_actors
             _fold(target, new, ev)
+            pool.note_actors(target, target.view.named_actors - before)
         event_id = target.view.id
         participants += [[event_id, a, "source"] for a in ev.source]
         participants += [[event_id, a, "target"] for a in ev.target]
@@ -148,25 +240,44 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
             ev.trigger.text if ev.trigger else None, ev.confidence,
             json.dumps(reason, default=str, sort_keys=True), pv, now])
-    insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool if p.new], 1)
+    insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool.items if p.new], 1)
     insert("event_mentions", mention_rows, 1)
     insert("event_participants", participants, 3)
-    updated = [p for p in pool if p.dirty and not p.new]
-    for p in updated:
-        con.execute(
-            "UPDATE events SET mode = ?, date_start = ?, date_end = ?, precision = ?, "
-            "place_id = ?, lat = ?, lon = ?, fatalities = ?, injuries = ?, confidence = ? "
-            "WHERE id = ?",
-            [p.row[c] for c in ("mode", "date_start", "date_end", "precision", "place_id",
-                                "lat", "lon", "fatalities", "injuries", "confidence", "id")])
+    updated = [p for p in pool.items if p.dirty and not p.new]
     if updated:
-        ids = [p.view.id for p in updated]
+        _update_events(con, updated)
         con.execute(
-            f"""UPDATE events SET n_mentions = c.n, n_documents = c.d FROM (
+            """UPDATE events SET n_mentions = c.n, n_documents = c.d FROM (
                   SELECT event_id, count(*) AS n, count(DISTINCT doc_id) AS d
-                  FROM event_mentions WHERE event_id IN ({','.join('?' * len(ids))})
-                  GROUP BY event_id) c WHERE events.id = c.event_id""", ids)
-    refresh_summaries(con, [p.view.id for p in pool if p.new or p.dirty])
+                  FROM event_mentions WHERE event_id IN (SELECT unnest(?::VARCHAR[]))
+                  GROUP BY event_id) c WHERE events.id = c.event_id""",
+            [[p.view.id for p in updated]])
+    refresh_summaries(con, [p.view.id for p in pool.items if p.new or p.dirty])
+
+
+UPDATED = ("mode", "date_start", "date_end", "precision", "place_id", "lat", "lon",
+           "fatalities", "injuries", "confidence", "id")
+
+
+def _update_events(con: duckdb.DuckDBPyConnection, updated: list[_Pooled]) -> None:
+    """The folded values of stored events, in one statement (one per event was
+    quadratic in practice: thousands of statements for a long document)."""
+    import pyarrow as pa
+
+    schema = pa.schema([("mode", pa.string()), ("date_start", pa.date32()),
+                        ("date_end", pa.date32()), ("precision", pa.string()),
+                        ("place_id", pa.string()), ("lat", pa.float64()),
+                        ("lon", pa.float64()), ("fatalities", pa.int64()),
+                        ("injuries", pa.int64()), ("confidence", pa.float64()),
+                        ("id", pa.string())])
+    table = pa.Table.from_pylist([{c: p.row[c] for c in UPDATED} for p in updated],
+                                 schema=schema)
+    con.register("_tocsin_updates", table)
+    try:
+        con.execute(f"""UPDATE events SET {', '.join(f'{c} = u.{c}' for c in UPDATED[:-1])}
+                        FROM _tocsin_updates u WHERE events.id = u.id""")
+    finally:
+        con.unregister("_tocsin_updates")
 
 
 def refresh_summaries(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:

@@ -8,7 +8,6 @@ Errors are collected per document and never stop the batch.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ class IngestReport:
     duplicates: int = 0
     events: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # same id, other text
     seconds: float = 0.0
 
     def tally(self, res: AddResult) -> None:
@@ -46,7 +46,8 @@ class IngestReport:
     def summary(self) -> dict[str, Any]:
         return {"added": self.added, "existing": self.existing,
                 "duplicates": self.duplicates, "events": self.events,
-                "errors": len(self.errors), "seconds": round(self.seconds, 2)}
+                "errors": len(self.errors), "id_conflicts": len(self.conflicts),
+                "seconds": round(self.seconds, 2)}
 
 
 class _Reporter:
@@ -55,12 +56,22 @@ class _Reporter:
         self.log = log
 
     def error(self, rep: IngestReport, err: InputError, origin: str | None) -> None:
-        line = {**error_json(err), "input": origin}
+        line = {**error_json(err), "input": err.origin or origin}
         rep.errors.append(line)
+        self._write(line)
+        self.say(f"error {err.message}")
+
+    def conflict(self, rep: IngestReport, res: AddResult, origin: str | None) -> None:
+        """A record whose id another text holds: stored under another id, and said so."""
+        line = {"doc": {"id": res.doc_id}, "notice": res.conflict, "input": origin}
+        rep.conflicts.append(line)
+        self._write(line)
+        self.say(f"notice {origin}: {res.conflict}")
+
+    def _write(self, line: dict[str, Any]) -> None:
         if self.file:
             self.file.write(json.dumps(line, ensure_ascii=False) + "\n")
             self.file.flush()
-        self.say(f"error {err.message}")
 
     def say(self, line: str) -> None:
         if self.log:
@@ -72,84 +83,83 @@ class _Reporter:
             self.file.close()
 
 
+DOC_TIMEOUT = 120.0  # seconds per document, in every engine
+
+
 def ingest(store: Store, paths: Iterable[str], published: date | None = None,
            opts: FetchOptions | None = None, pipeline: Pipeline | None = None,
            report_path: str | Path | None = None, progress: bool = False,
-           log: IO[str] | None = None, reprocess: bool = False) -> IngestReport:
+           log: IO[str] | None = None, reprocess: bool = False,
+           doc_timeout: float | None = DOC_TIMEOUT, progress_every: float = 30.0
+           ) -> IngestReport:
     """Ingest every document of every path into `store`; returns the counts and errors.
 
-    `reprocess` re-extracts stored documents whose pipeline version differs.
+    `reprocess` re-extracts stored documents whose pipeline version differs; a document
+    over `doc_timeout` seconds is an error. `progress` draws a bar (on a terminal);
+    otherwise a progress line goes to stderr every `progress_every` seconds (0: never).
     """
     from tocsin.api import get_pipeline
+    from tocsin.progress import Progress, inputs
 
     pipe = pipeline or get_pipeline()
     rep, out = IngestReport(), _Reporter(report_path, log)
-    origins: dict[str, str] = {}
     start = time.monotonic()
+    files = inputs(paths)
+    bar = Progress(len(files), "inputs", tty=progress, every=progress_every)
+
+    def already(doc_id: str) -> bool:
+        # Feed items and pages already stored are skipped before being fetched.
+        if reprocess or not store.has_document(doc_id):
+            return False
+        rep.existing += 1
+        return True
 
     def fresh() -> Iterator[Document | InputError]:
-        for path in paths:
-            for item in _read(path, published, opts, store, reprocess):
+        from tocsin.ingest import read_path
+
+        for path in files:
+            for item in read_path(path, published, opts=opts, skip=already):
                 if isinstance(item, InputError):
                     out.error(rep, item, path)
+                    bar.count(errors=1)
                     continue
-                stored = store.stored_pipeline(item.id)
+                item.origin = item.origin or path
+                _, stored, _ = store.resolve(item)
                 if stored is not None and (not reprocess or stored == pipe.version):
                     rep.existing += 1
+                    bar.count(docs=1)
                     continue
-                origins[item.id] = path
                 if store.find_duplicate(item) is not None:
                     # Stored as a link to what it repeats; no need to extract it.
                     _store(Extraction(doc=item, pipeline=pipe.version))
                     continue
                 yield item
+            bar.advance()
 
     def _store(ext: Extraction) -> None:
+        bar.count(docs=1)
         try:
-            res = store.add(ext, origin=origins.get(ext.doc.id), reprocess=reprocess)
+            res = store.add(ext, reprocess=reprocess)
         except Exception as exc:  # a storage error loses this document only
-            out.error(rep, InputError(f"store failed: {type(exc).__name__}: {exc}",
-                                      id=ext.doc.id, title=ext.doc.title,
-                                      source=ext.doc.source, url=ext.doc.url),
-                      origins.get(ext.doc.id))
+            d = ext.doc
+            out.error(rep, InputError(f"{d.origin}: store failed: {type(exc).__name__}: "
+                                      f"{exc}", id=d.id, title=d.title, source=d.source,
+                                      url=d.url, origin=d.origin), d.origin)
             return
         rep.tally(res)
+        if res.conflict:
+            out.conflict(rep, res, ext.doc.origin)
         out.say(f"{res.status} {res.doc_id}")
-        if bar is not None:
-            bar.update(task, advance=1, description=f"{rep.added} added, "
-                       f"{rep.duplicates} dup, {len(rep.errors)} errors")
 
-    bar, task = _progress(progress)
     try:
-        for result in pipe.pipe(fresh()):
+        for result in pipe.pipe(fresh(), timeout=doc_timeout):
             if isinstance(result, InputError):
-                out.error(rep, result, origins.get(result.id or ""))
+                out.error(rep, result, result.origin)
+                bar.count(errors=1)
             else:
                 _store(result)
     finally:
-        if bar is not None:
-            bar.stop()
+        bar.close()
         out.close()
         rep.seconds = time.monotonic() - start
     return rep
-
-
-def _read(path: str, published: date | None, opts: FetchOptions | None, store: Store,
-          reprocess: bool) -> Iterator[Document | InputError]:
-    from tocsin.ingest import read_path
-
-    yield from read_path(path, published, opts=opts,
-                         skip=None if reprocess else store.has_document)
-
-
-def _progress(enabled: bool) -> tuple[Any, Any]:
-    if not enabled:
-        return None, None
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    bar = Progress(SpinnerColumn(), TextColumn("{task.completed} documents"),
-                   TextColumn("{task.description}"), TimeElapsedColumn(),
-                   console=Console(file=sys.stderr), transient=False)
-    bar.start()
-    return bar, bar.add_task("", total=None)

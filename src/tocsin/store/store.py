@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ class AddResult:
     duplicate_of: str | None = None
     similarity: float | None = None
     events: int = 0
+    conflict: str | None = None  # its id was taken by other content: what was done
 
 
 def content_hash(text: str) -> str:
@@ -108,6 +109,27 @@ class Store(queries.QueryMixin):
         return None if sig is None else self._index().match(sig, exclude=doc.id)
 
     # --- writes -----------------------------------------------------------------------
+    def resolve(self, doc: Document) -> tuple[str, str | None, str | None]:
+        """(the id `doc` is stored under, that row's pipeline or None when it is new, a
+        note when its own id is taken by other content).
+
+        A record id is only unique within its file or feed: two CSVs both numbering rows
+        1, 2 must not drop each other's rows. So a stored id counts as this document only
+        when the content is the same; other content under the id is stored under the id
+        with its content hash appended, the same id on every run.
+        """
+        digest = content_hash(doc.text)
+        row = self.con.execute("SELECT content_hash, coalesce(pipeline, '') FROM documents "
+                               "WHERE id = ?", [doc.id]).fetchone()
+        if row is None:
+            return doc.id, None, None
+        if row[0] == digest:
+            return doc.id, str(row[1]), None
+        alt = f"{doc.id}~{digest[:12]}"
+        note = (f"id {doc.id!r} is already stored with other content (another file or an "
+                f"edited record); stored as {alt!r}")
+        return alt, self.stored_pipeline(alt), note
+
     def stored_pipeline(self, doc_id: str) -> str | None:
         row = self.con.execute("SELECT coalesce(pipeline, '') FROM documents WHERE id = ?",
                                [doc_id]).fetchone()
@@ -142,11 +164,13 @@ class Store(queries.QueryMixin):
         A stored document is left alone, unless `reprocess` is set and it was extracted
         by another pipeline version: then it is removed and stored again.
         """
+        doc_id, stored, conflict = self.resolve(ext.doc)
+        if doc_id != ext.doc.id:
+            ext = replace(ext, doc=replace(ext.doc, id=doc_id))
         doc = ext.doc
-        stored = self.stored_pipeline(doc.id)
         if stored is not None:
             if not reprocess or stored == ext.pipeline:
-                return AddResult(doc.id, "exists")
+                return AddResult(doc.id, "exists", conflict=conflict)
             self.remove(doc.id)
         sig = dedup.signature(doc.text)
         dup = self.find_duplicate(doc, sig)
@@ -158,7 +182,8 @@ class Store(queries.QueryMixin):
             con.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [doc.id, content_hash(doc.text), doc.title, doc.published, doc.source,
-                 doc.url, doc.author, doc.language, origin, doc.text, len(doc.text),
+                 doc.url, doc.author, doc.language, origin or doc.origin, doc.text,
+                 len(doc.text),
                  dup[0] if dup else None, round(dup[1], 4) if dup else None,
                  ext.pipeline, now, now])
             n_events = 0
@@ -175,8 +200,8 @@ class Store(queries.QueryMixin):
         if sig is not None:
             self._index().add(doc.id, sig)
         if dup:
-            return AddResult(doc.id, "duplicate", dup[0], dup[1])
-        return AddResult(doc.id, "added", events=n_events)
+            return AddResult(doc.id, "duplicate", dup[0], dup[1], conflict=conflict)
+        return AddResult(doc.id, "added", events=n_events, conflict=conflict)
 
     def _insert(self, table: str, rows: list[list[Any]], key: int = 1) -> None:
         """Many rows in one statement; ``key`` leading columns identify a row."""
