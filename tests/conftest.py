@@ -32,23 +32,25 @@ def nlp():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def rules_only(monkeypatch: pytest.MonkeyPatch, rules_pipeline) -> None:  # type: ignore[no-untyped-def]
     """Pipelines built in the test have no event model: the rule coder decides alone.
     For the tests of the lexicon and the rules, whose reading is what the event model
     weighs (its `rule` candidates and features); what the model decides is tested in
     test_decision.py and measured by the gate."""
+    import tocsin.api as api
     import tocsin.events.component as component
 
     monkeypatch.setattr(component, "get_model", lambda: None)
+    monkeypatch.setattr(api, "get_pipeline", lambda model=None: rules_pipeline)
 
 
 @pytest.fixture(scope="session")
 def rules_pipeline():  # type: ignore[no-untyped-def]
     """A session pipeline whose events are the rule coder's alone (see `rules_only`)."""
-    from tocsin.api import get_pipeline
     from tocsin.events.component import EventsComponent
+    from tocsin.pipeline import Pipeline
 
-    p = get_pipeline()
+    p = Pipeline.load()  # its own instance: the shared one keeps its model
     for comp in p.components:
         if isinstance(comp, EventsComponent):
             comp.model, comp.scan_words = None, frozenset()

@@ -116,6 +116,9 @@ def test_event_evidence_highlighted(page: Any, base: str) -> None:
     assert marks.count() == len(ev["mentions"])
     assert marks.first.inner_text().strip() == ev["mentions"][0]["sentence"].strip()
     assert page.locator(".merge").first.inner_text().startswith(("Founded", "Merged"))
+    # Every report shows what decided its event (the decision stage's trace).
+    assert all(m["why"] and m["why"]["decided_by"] for m in ev["mentions"])
+    assert page.locator(".why").first.inner_text().startswith("Decided by")
     _shot(page, "event")
 
 

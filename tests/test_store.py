@@ -185,6 +185,10 @@ def test_two_outlets_one_event_with_explanation(pipeline: Any, tmp_path: Path) -
         assert ev["fatalities"] == 3 and ev["place"].startswith("Sinj")
         why = [m["merge_reason"] for m in ev["mentions"] if not m["merge_reason"]["founded"]]
         assert why and "turkish-air-force" in why[0]["shared_actors"]
+        # Each report keeps what decided its event and how central it is to the report.
+        for m in ev["mentions"]:
+            assert m["why"]["decided_by"] and m["trigger"]
+            assert m["salience"] is None or 0.0 <= m["salience"] <= 1.0
         # The strike near Sulaymaniyah (about 320 km away) stays its own event.
         far = [e for e in drone if "doc-2" in str(s.event(e["id"]))]
         assert far and far[0]["id"] != merged[0]["id"] and far[0]["n_documents"] == 1

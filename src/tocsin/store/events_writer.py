@@ -239,7 +239,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             ev.injuries, m.negated, m.hypothetical, m.future, m.claimed, m.denied, m.claimant,
             ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
             ev.trigger.text if ev.trigger else None, ev.confidence,
-            json.dumps(reason, default=str, sort_keys=True), pv, now])
+            json.dumps(reason, default=str, sort_keys=True), pv, now, ev.salience,
+            json.dumps(ev.why, default=str, sort_keys=True) if ev.why is not None else None])
     insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool.items if p.new], 1)
     insert("event_mentions", mention_rows, 1)
     insert("event_participants", participants, 3)

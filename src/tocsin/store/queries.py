@@ -201,11 +201,12 @@ class QueryMixin:
                       em.mode, em.source_ids, em.target_ids, em.date_start, em.date_end,
                       em.precision, em.date_text, em.place_id, em.fatalities, em.sentence,
                       em.start, em."end", em.confidence, em.merge_reason, em.pipeline,
-                      em.extracted_at
+                      em.extracted_at, em.trigger, em.salience, em.why
                FROM event_mentions em JOIN documents d ON d.id = em.doc_id
                WHERE em.event_id = ? ORDER BY em.extracted_at, em.id""", [event_id]))
         for m in mentions:
             m["merge_reason"] = json.loads(m["merge_reason"] or "{}")
+            m["why"] = json.loads(m["why"]) if m["why"] else None
         ev["mentions"] = mentions
         ev["republished_in"] = [r[0] for r in self.con.execute(
             """SELECT DISTINCT d.id FROM documents d JOIN event_mentions em

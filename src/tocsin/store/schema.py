@@ -129,6 +129,12 @@ em AS (
 SELECT e.id, coalesce(ep.s, []), coalesce(ep.t, []), coalesce(em.ds, []), em.ev
 FROM events e LEFT JOIN ep ON ep.event_id = e.id LEFT JOIN em ON em.event_id = e.id;
 """),
+    # What decided each report's event (the decision stage's trace, JSON) and how much
+    # the report is about it (the event model's main-act probability).
+    (6, "event decision trace", """
+ALTER TABLE event_mentions ADD COLUMN salience DOUBLE;
+ALTER TABLE event_mentions ADD COLUMN why VARCHAR;
+"""),
 ]
 
 

@@ -122,6 +122,15 @@ T.mergeText = function (reason) {
   return bits.length ? "Merged: " + bits.join("; ") + "." : "Merged.";
 };
 
+// One line of the decision stage's trace: who decided, on which word, with what score.
+T.whyText = function (why) {
+  const bits = ["Decided by " + (why.decided_by || "?")];
+  if (why.trigger) bits.push("on \u201c" + why.trigger + "\u201d (" + (why.candidate || "?") + " candidate)");
+  if (why.model) bits.push(why.model.label + ", p " + why.model.p_label + ", main act " + why.model.p_main);
+  if (why.dropped_by_rules) bits.push("the rules had set it aside: " + why.dropped_by_rules);
+  return bits.join("; ") + ".";
+};
+
 T.eventPage = async function (id) {
   const ev = await T.api("/events/" + encodeURIComponent(id));
   const names = ev.actor_names || {};
@@ -141,7 +150,10 @@ T.eventPage = async function (id) {
         " · actors: ", (m.source_ids || []).join(", ") || "—", " → ", (m.target_ids || []).join(", ") || "—"),
       T.h("p", { class: "small merge" }, T.mergeText(m.merge_reason)),
       T.h("details", {}, T.h("summary", { class: "small" }, "merge record (JSON)"),
-        T.h("pre", { class: "json" }, JSON.stringify(m.merge_reason, null, 2))));
+        T.h("pre", { class: "json" }, JSON.stringify(m.merge_reason, null, 2))),
+      m.why ? T.h("p", { class: "small why" }, T.whyText(m.why)) : null,
+      m.why ? T.h("details", {}, T.h("summary", { class: "small" }, "decision trace (JSON)"),
+        T.h("pre", { class: "json" }, JSON.stringify(m.why, null, 2))) : null);
   });
   T.show(
     T.h("h1", { id: "event-title" }, T.typeTag(ev.type, ev.mode), " ", ev.place || "unknown place", ", ", T.date(ev)),
