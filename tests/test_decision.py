@@ -113,7 +113,7 @@ def test_model_file_round_trips(tmp_path: Path) -> None:
     feats = ["o=rule", "w=attack", "r=ASSAULT", "lx=ASSAULT", "p=VERB"]
     assert np.allclose(MODEL.label.proba(MODEL.rows(feats)),
                        again.label.proba(again.rows(feats)), atol=1e-4)
-    assert again.card == MODEL.card
+    assert again.card == MODEL.card and again.names == MODEL.names
 
 
 def test_training_is_reproducible_on_a_small_set(tmp_path: Path) -> None:
@@ -161,3 +161,16 @@ def test_gold_acts_align_to_one_candidate_each() -> None:
     _align(ex, cands, out)
     labels = {r.features[0]: (r.label, r.main) for r in out.rows}
     assert labels == {"b": ("ASSAULT:firearms", True), "c": ("NONE", False)}
+
+
+def test_feature_names_with_any_character_survive_the_file(tmp_path: Path) -> None:
+    from tocsin.events.decision.model import EventModel, Head
+
+    names = ["L1=\n\n", "w=attack", "s=a\tb"]
+    w = np.arange(6, dtype=np.float32).reshape(3, 2)
+    model = EventModel({n: i for i, n in enumerate(names)}, names,
+                       Head(["NONE", "ASSAULT:None"], w, np.zeros(2, np.float32)),
+                       Head(["0", "1"], w, np.zeros(2, np.float32)), {"what": "t"})
+    model.save(tmp_path / "m.npz")
+    again = load_model(tmp_path / "m.npz")
+    assert again.names == names and again.rows(["w=attack"]) == [1]

@@ -25,6 +25,8 @@ ARG_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "agent", "attr", "pobj", "da
 
 def _word(tok: Token) -> str:
     """A token as a feature value: its lemma, an entity label for names, # for numbers."""
+    if tok.is_space:
+        return "_"  # line breaks and runs of spaces (paragraphs of long texts)
     if tok.like_num or tok.pos_ == "NUM":
         return "#"
     if tok.pos_ == "PROPN" or (tok.ent_type_ and tok.ent_type_ not in {"DATE", "TIME"}

@@ -70,11 +70,12 @@ class EventModel:
 
     def save(self, path: Path) -> None:
         packed = {
-            "names": _pack("\n".join(self.names)),
-            "label_classes": _pack("\n".join(self.label.classes)),
+            # JSON, not lines: a feature may hold any character of the text.
+            "names": _pack(json.dumps(self.names)),
+            "label_classes": _pack(json.dumps(self.label.classes)),
             "label_w": self.label.weights.astype(np.float16),
             "label_b": self.label.bias.astype(np.float32),
-            "main_classes": _pack("\n".join(self.main.classes)),
+            "main_classes": _pack(json.dumps(self.main.classes)),
             "main_w": self.main.weights.astype(np.float16),
             "main_b": self.main.bias.astype(np.float32),
             "card": _pack(json.dumps(self.card, sort_keys=True)),
@@ -111,16 +112,29 @@ def _unpack(a: np.ndarray) -> str:
     return bytes(a.astype(np.uint8)).decode("utf-8")
 
 
+def _strings(a: np.ndarray) -> list[str]:
+    """A packed list of strings: JSON (any character), or lines in files written before."""
+    text = _unpack(a)
+    if text.startswith("["):
+        out: list[str] = json.loads(text)
+        return out
+    return text.split("\n")
+
+
 def load_model(path: Path) -> EventModel:
     with np.load(path, allow_pickle=False) as z:
-        names = _unpack(z["names"]).split("\n")
-        label = Head(_unpack(z["label_classes"]).split("\n"),
+        names = _strings(z["names"])
+        label = Head(_strings(z["label_classes"]),
                      z["label_w"].astype(np.float32), z["label_b"].astype(np.float32))
-        main = Head(_unpack(z["main_classes"]).split("\n"),
+        main = Head(_strings(z["main_classes"]),
                     z["main_w"].astype(np.float32), z["main_b"].astype(np.float32))
         card = json.loads(_unpack(z["card"]))
         report = (Head(["0", "1"], z["report_w"].astype(np.float32),
                        z["report_b"].astype(np.float32)) if "report_w" in z.files else None)
+    for head in (label, main, report):
+        if head is not None and head.weights.shape[0] != len(names):
+            raise ValueError(f"{path}: {len(names)} feature names but weights for "
+                             f"{head.weights.shape[0]}: a broken model file")
     return EventModel({n: i for i, n in enumerate(names)}, names, label, main, card, report)
 
 
