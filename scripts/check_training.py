@@ -17,48 +17,21 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
+from tocsin.evaluate.acled import MODE_ALSO, SUB_EVENT
+from tocsin.events.lexicon import get_lexicon
+from tocsin.model import PLOVER_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
-LEX = ROOT / "src" / "tocsin" / "data" / "lexicon" / "events.yaml"
-TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-         "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
-         "ASSAULT")
-SUB_EVENT = {
-    "armed clash": ("ASSAULT", "firearms"),
-    "government regains territory": ("ASSAULT", None),
-    "non-state actor overtakes territory": ("ASSAULT", None),
-    "chemical weapon": ("ASSAULT", "unconventional"),
-    "air/drone strike": ("ASSAULT", "aerial|drone"),
-    "suicide bomb": ("ASSAULT", "suicide-attack"),
-    "shelling/artillery/missile attack": ("ASSAULT", "heavy-weapons"),
-    "remote explosive/landmine/ied": ("ASSAULT", "explosives"),
-    "grenade": ("ASSAULT", "explosives"),
-    "sexual violence": ("ASSAULT", "sexual"),
-    "attack": ("ASSAULT", None),
-    "abduction/forced disappearance": ("ASSAULT", "abduct"),
-    "peaceful protest": ("PROTEST", "demo|strike|boycott|hunger|obstruct"),
-    "protest with intervention": ("PROTEST", "demo|strike|boycott|hunger|obstruct"),
-    "excessive force against protesters": ("ASSAULT", "crowd-control"),
-    "violent demonstration": ("PROTEST", "riot"),
-    "mob violence": ("ASSAULT", None),
-    "agreement": ("AGREE", None),
-    "arrests": ("COERCE", "arrest"),
-    "looting/property destruction": ("COERCE", None),
-    "non-violent transfer of territory": ("RETREAT", None),
-    "headquarters or base established": ("MOBILIZE", None),
-    "disrupted weapons use": ("COERCE", "seize"),
-    "change to group/activity": (None, None),
-    "other": (None, None),
-}
+# ACLED sub-events that no PLOVER type stands for: allowed, their main event unchecked.
+UNCODED = frozenset({"change to group/activity", "other"})
 GENRES = {"note", "wire", "news", "telegram", "report"}
 KEYS = {"id", "text", "genre", "country", "sub_event", "events", "topic"}
 EVENT_KEYS = {"trigger", "nth", "type", "mode", "main", "source", "target", "place"}
 
 
 def modes() -> dict[str, set[str]]:
-    data = yaml.safe_load(LEX.read_text(encoding="utf-8"))
-    return {t: {e["mode"] for e in entries} for t, entries in data["modes"].items()}
+    lex = get_lexicon()
+    return {t: set(lex.modes_of(t)) for t in PLOVER_TYPES}
 
 
 def locate(text: str, needle: str, nth: int = 1) -> int:
@@ -87,7 +60,7 @@ def check_record(rec: dict, mode_table: dict[str, set[str]]) -> list[str]:
     if not isinstance(events, list):
         return errs + ["events must be a list"]
     sub = rec.get("sub_event")
-    if sub is not None and str(sub).lower() not in SUB_EVENT:
+    if sub is not None and str(sub).lower() not in SUB_EVENT.keys() | UNCODED:
         errs.append(f"sub_event {sub!r} is not an ACLED sub-event type")
     mains = [e for e in events if isinstance(e, dict) and e.get("main")]
     if events and len(mains) != 1:
@@ -100,7 +73,7 @@ def check_record(rec: dict, mode_table: dict[str, set[str]]) -> list[str]:
         if bad:
             errs.append(f"event keys {sorted(bad)} unknown")
         typ, mode = e.get("type"), e.get("mode")
-        if typ not in TYPES:
+        if typ not in PLOVER_TYPES:
             errs.append(f"type {typ!r} unknown")
         elif mode is not None and mode not in mode_table.get(typ, set()):
             errs.append(f"mode {mode!r} is not a mode of {typ}")
@@ -115,14 +88,15 @@ def check_record(rec: dict, mode_table: dict[str, set[str]]) -> list[str]:
             if v is not None and (not isinstance(v, str) or v not in text):
                 errs.append(f"{role} {v!r} not found in text")
     if sub is not None and mains and str(sub).lower() in SUB_EVENT:
-        want_t, want_m = SUB_EVENT[str(sub).lower()]
+        want = SUB_EVENT[str(sub).lower()]
         m = mains[0]
-        if want_t is not None and m.get("type") != want_t:
+        if m.get("type") != want[0]:
             errs.append(f"main event type {m.get('type')} disagrees with sub_event {sub}"
-                        f" ({want_t})")
-        if want_m is not None and m.get("mode") not in want_m.split("|"):
+                        f" ({want[0]})")
+        allowed = {want[1]} | MODE_ALSO.get(want, set())
+        if want[1] is not None and m.get("mode") not in allowed:
             errs.append(f"main event mode {m.get('mode')} disagrees with sub_event {sub}"
-                        f" ({want_m})")
+                        f" ({sorted(str(x) for x in allowed)})")
     return errs
 
 

@@ -22,6 +22,7 @@ from tocsin.events.decision.stage import (
     decide,
     fallback,
     report_probability,
+    rules_only,
 )
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
@@ -271,6 +272,8 @@ class EventsComponent(Component):
                 act.dropped = reason
                 coding.acts.remove(act)
                 coding.dropped.append(act)
+        if self.model is None and self.collect is None:
+            return rules_only(coding.acts), None  # no candidate needs a scan or features
         cands = sentence_candidates(sent, coding, lex, self.scan_words, si)
         ctx = sentence_context(sent, lex, actor_types, len(cands))
         feats = [candidate_features(c, ctx, first and k == 0, types_by_id)

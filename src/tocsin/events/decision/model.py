@@ -100,8 +100,16 @@ def rule_prior(classes: list[str], rule_type: str | None, beta: float) -> np.nda
     """What the rules' reading adds to each class's score: ``beta`` for the classes of the
     type the rules chose. One weight shared by all types, so that the lexicon's knowledge
     of types the training texts seldom show still counts (chosen by cross-validation)."""
-    return np.array([beta if rule_type and c.split(":", 1)[0] == rule_type else 0.0
-                     for c in classes], dtype=np.float32)
+    if not rule_type or not beta:
+        return np.zeros(len(classes), dtype=np.float32)
+    return np.where(_types_of(tuple(classes)) == rule_type, np.float32(beta),
+                    np.float32(0.0)).astype(np.float32)
+
+
+@cache
+def _types_of(classes: tuple[str, ...]) -> np.ndarray:
+    """The type of each "TYPE:mode" class (once per class list: a per-candidate path)."""
+    return np.array([c.split(":", 1)[0] for c in classes])
 
 
 def _pack(s: str) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from tocsin.events.coder import THREAT_MODE, CodedAct, _as_threat
-from tocsin.events.decision.candidates import EventCandidate
+from tocsin.events.decision.candidates import EventCandidate, word_forms
 from tocsin.events.decision.model import NONE, EventModel, document_features, rule_prior
 from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import read_modality
@@ -61,8 +61,6 @@ def _split(label: str) -> tuple[str, str | None]:
 def _cameo(tok: Token, typ: str, lex: Lexicon, rule: CodedAct | None) -> str:
     if rule is not None and rule.type == typ:
         return rule.cameo
-    from tocsin.events.decision.candidates import word_forms
-
     for form in word_forms(tok):
         for trig in lex.triggers.get(form, ()):
             if trig.type == typ and not trig.is_phrase:
@@ -179,20 +177,25 @@ def accept(s: Scored, lex: Lexicon, index: ActorIndex) -> Decision:
     return Decision(act, s.p_main, s.by_type.get(typ, 0.0), why)
 
 
+def rules_only(acts: list[CodedAct]) -> list[Decision]:
+    """Without a model the rules' acts are the events, and their trace says so."""
+    return [Decision(a, None, None, {"candidate": "rule", "rules": list(a.trace),
+                                     "decided_by": "rules (no model packaged)"})
+            for a in acts]
+
+
 def decide(cands: list[EventCandidate], features: list[list[str]], model: EventModel | None,
            lex: Lexicon, index: ActorIndex) -> tuple[list[Decision], Scored | None]:
     """Decide every candidate of one sentence: the events, and the best candidate left
     under the threshold (the report's event if the whole report has none over it)."""
     if model is None:
-        return [Decision(c.act, None, None, {
-            "candidate": c.origin, "rules": list(c.act.trace),
-            "decided_by": "rules (no model packaged)"})
-            for c in cands if c.origin == "rule" and c.act is not None], None
+        return rules_only([c.act for c in cands if c.origin == "rule" and c.act is not None]
+                          ), None
     threshold = float(model.card.get("threshold", THRESHOLD))
     scored = [score(c, f, model) for c, f in zip(cands, features, strict=True)]
-    keep = [s for s in scored if s.p_event >= threshold or _by_modality(s.cand)]
-    out = [accept(s, lex, index) for s in keep]
-    rest = [s for s in scored if s not in keep]
+    kept = [s.p_event >= threshold or _by_modality(s.cand) for s in scored]
+    out = [accept(s, lex, index) for s, k in zip(scored, kept, strict=True) if k]
+    rest = [s for s, k in zip(scored, kept, strict=True) if not k]
     runner_up = max(rest, key=lambda s: s.p_event * s.p_main) if rest else None
     return _once_per_sentence(out), runner_up
 
