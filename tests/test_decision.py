@@ -88,6 +88,19 @@ def test_quiet_news_raises_no_conflict_event(pipeline, text) -> None:  # type: i
     assert not [e for e in _events(pipeline, text) if e.type in HARM]
 
 
+@needs_model
+def test_a_habit_or_a_retelling_is_never_an_event_of_its_own(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # The habit: a pattern in the present perfect, whatever the model makes of "bombed".
+    habit = _events(pipeline, "Turkey has repeatedly bombed villages in the Qandil "
+                              "mountains, local officials say, and residents have left.")
+    assert not [e for e in habit if e.type == "ASSAULT"]
+    # The retelling: "the strike" adds detail to the airstrike already reported.
+    told = _events(pipeline, "A drone strike hit a car near Jilib on Monday, the army said. "
+                             "The strike killed two senior commanders of the group.")
+    assault = [e for e in told if e.type == "ASSAULT"]
+    assert len(assault) == 1 and assault[0].trigger.text in {"strike", "hit"}
+
+
 def test_without_a_model_the_rules_decide_and_say_so(pipeline) -> None:  # type: ignore[no-untyped-def]
     from tocsin.events.component import EventsComponent
 

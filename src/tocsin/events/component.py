@@ -275,6 +275,8 @@ class EventsComponent(Component):
         if self.model is None and self.collect is None:
             return rules_only(coding.acts), None  # no candidate needs a scan or features
         cands = sentence_candidates(sent, coding, lex, self.scan_words, si)
+        if not cands:
+            return [], None
         ctx = sentence_context(sent, lex, actor_types, len(cands))
         feats = [candidate_features(c, ctx, first and k == 0, types_by_id)
                  for k, c in enumerate(cands)]

@@ -11,7 +11,11 @@ probability decides, except where a hand rule is precise and named here:
 - ``rules: threat``: a candidate the model promotes but whose clause announces it
   ("will attack") becomes the threat it is;
 - ``rules: once per sentence``: a candidate found without the parse does not repeat an
-  act of the same type the rules already report in that sentence.
+  act of the same type the rules already report in that sentence;
+- ``rules: habit, retelling``: an act the rules set aside as a pattern described in the
+  present ("has repeatedly bombed") or as a definite act noun retelling an act the report
+  already gave ("the strike hit a vehicle") is never an event of its own: both readings
+  are exact, and an event from either would double one the report already has.
 
 Without a packaged model the rules decide alone, and the trace says so. Every decision
 carries its trace (``Decision.why``): the candidate, the rules that shaped it, the model's
@@ -21,6 +25,7 @@ scores and the features that weighed most.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -38,6 +43,8 @@ from tocsin.events.roles import ActorIndex, Roles, noun_roles, verb_roles
 THRESHOLD = 0.5
 MODALITY_RULES = ("threat-modality", "obligation", "negated cooperation", "intent",
                   "conditional", "demand-clause", "threat-statement")
+# Reasons the rules give for setting an act aside that no model score overrides.
+RULED_OUT = ("habitual:", "retold:")
 DEFAULT_CAMEO = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "051", "CONCEDE": "080",
                  "COOPERATE": "060", "AID": "070", "RETREAT": "080", "REQUEST": "100",
                  "ACCUSE": "110", "REJECT": "120", "THREATEN": "130", "PROTEST": "140",
@@ -102,19 +109,37 @@ def _new_act(c: EventCandidate, typ: str, mode: str | None, lex: Lexicon,
 
 @dataclass(slots=True)
 class Scored:
-    """A candidate under the model, before it is accepted or not."""
+    """A candidate under the model, before it is accepted or not. The trace (``why``) is
+    written when it is accepted: most candidates are not, and it is the costly part."""
 
     cand: EventCandidate
     label: str
     p_event: float
     p_main: float
     by_type: dict[str, float]
-    why: dict[str, Any]
+    rows: list[int]
+    p: np.ndarray
+    model: EventModel
+    _why: dict[str, Any] | None = None
+
+    @property
+    def why(self) -> dict[str, Any]:
+        if self._why is None:
+            self._why = _trace(self)
+        return self._why
+
+
+@cache
+def _type_index(classes: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """The types of a class list and each class's type number (computed once per model)."""
+    types = [_split(c)[0] for c in classes]
+    names = sorted(set(types))
+    return names, np.array([names.index(t) for t in types])
 
 
 def score(c: EventCandidate, feats: list[str], model: EventModel) -> Scored:
     """The model's reading of one candidate, with the rules' prior (``rule_prior`` in the
-    card: what the rules' choice of type adds to that type's score) and the trace."""
+    card: what the rules' choice of type adds to that type's score)."""
     classes = model.label.classes
     none_i = classes.index(NONE)
     rows = model.rows(feats)
@@ -125,31 +150,46 @@ def score(c: EventCandidate, feats: list[str], model: EventModel) -> Scored:
     p = e / e.sum()
     p_event = 1.0 - float(p[none_i])
     p_main = float(model.main.proba(rows)[model.main.classes.index("1")])
+    masked = p.copy()
+    masked[none_i] = -1.0
+    best = int(masked.argmax())
+    names, idx = _type_index(tuple(classes))
+    sums = np.bincount(idx, weights=masked.clip(0.0), minlength=len(names))
+    by_type = {t: float(v) for t, v in zip(names, sums, strict=True) if t != NONE}
+    return Scored(c, classes[best], p_event, p_main, by_type, rows, p, model)
+
+
+def _trace(s: Scored) -> dict[str, Any]:
+    """The candidate, the rules that shaped it, the model's scores and the features that
+    weighed most."""
+    c, model, p = s.cand, s.model, s.p
+    classes = model.label.classes
+    none_i = classes.index(NONE)
     order = [int(i) for i in p.argsort()[::-1] if int(i) != none_i]
     best = order[0]
-    by_type: dict[str, float] = {}
-    for i, cls in enumerate(classes):
-        if i != none_i:
-            t = _split(cls)[0]
-            by_type[t] = by_type.get(t, 0.0) + float(p[i])
     why: dict[str, Any] = {
         "candidate": c.origin, "trigger": c.token.text,
         "rules": list(c.act.trace) if c.act is not None else [],
         "model": {"label": classes[best], "p_label": round(float(p[best]), 3),
-                  "p_event": round(p_event, 3), "p_main": round(p_main, 3),
+                  "p_event": round(s.p_event, 3), "p_main": round(s.p_main, 3),
                   "alternatives": [[classes[i], round(float(p[i]), 3)] for i in order[1:4]],
                   "features": [[n, round(w, 2)] for n, w in model.label.contributions(
-                      rows, model.names, best)]},
+                      s.rows, model.names, best)]},
     }
     if c.act is not None and c.act.dropped:
         why["dropped_by_rules"] = c.act.dropped
-    return Scored(c, classes[best], p_event, p_main, by_type, why)
+    return why
 
 
 def _by_modality(c: EventCandidate) -> bool:
     """The rules recoded this act by its clause: precise, and rare in training texts."""
     return c.origin == "rule" and c.act is not None and any(
         t.split(":", 1)[0] in MODALITY_RULES for t in c.act.trace)
+
+
+def _ruled_out(c: EventCandidate) -> bool:
+    return c.origin == "dropped" and c.act is not None and (c.act.dropped or "").startswith(
+        RULED_OUT)
 
 
 def accept(s: Scored, lex: Lexicon, index: ActorIndex) -> Decision:
@@ -192,7 +232,8 @@ def decide(cands: list[EventCandidate], features: list[list[str]], model: EventM
         return rules_only([c.act for c in cands if c.origin == "rule" and c.act is not None]
                           ), None
     threshold = float(model.card.get("threshold", THRESHOLD))
-    scored = [score(c, f, model) for c, f in zip(cands, features, strict=True)]
+    pairs = [(c, f) for c, f in zip(cands, features, strict=True) if not _ruled_out(c)]
+    scored = [score(c, f, model) for c, f in pairs]
     kept = [s.p_event >= threshold or _by_modality(s.cand) for s in scored]
     out = [accept(s, lex, index) for s, k in zip(scored, kept, strict=True) if k]
     rest = [s for s, k in zip(scored, kept, strict=True) if not k]
