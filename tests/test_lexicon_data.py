@@ -158,6 +158,20 @@ def test_place_hints_are_known() -> None:
     for key in ("after_cues", "facility_cues", "two_word_cues", "before_cues", "landmarks"):
         assert set(table("places", key).values()) <= hints, key
     assert all(len(k.split()) == 2 for k in table("places", "two_word_cues"))
+    # "Of place_verbs, those that take a person as often as a place"
+    assert words("places", "person_verbs") <= words("places", "place_verbs")
+
+
+def test_gazetteer_build_hash_covers_the_name_lists(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The index keys are normalised with place_names.yaml: an edit to it must rebuild.
+    from tocsin.geo import build
+
+    before = build.build_hash()
+    edited = tmp_path / "place_names.yaml"
+    edited.write_bytes(build.NAMES_FILE.read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(build, "NAMES_FILE", edited)
+    assert build.build_hash() != before
 
 
 # Structural vocabulary that may stay in code: spaCy dependency, entity and POS labels,

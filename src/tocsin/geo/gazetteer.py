@@ -22,6 +22,8 @@ import yaml
 from tocsin.lexicon_data import ordered, table, words
 
 SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
+# The word lists of the key normalisation below: part of the index's build hash (build.py).
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "place_names.yaml"
 
 # Arabic article tokens, spelling variants and facility tails (lexicon/place_names.yaml).
 _ARTICLES = words("place_names", "arabic_articles")
