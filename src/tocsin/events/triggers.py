@@ -25,7 +25,7 @@ class Candidate:
     attached: list[Token] = field(default_factory=list)  # nouns merged into this act
 
 
-# Heads of quantity phrases and motive nouns (lexicon/roles.yaml).
+# Heads of quantity phrases: "thousands of protesters" (lexicon/roles.yaml).
 QUANTITY_HEADS = words("roles", "quantity_heads")
 
 
@@ -134,7 +134,7 @@ def quantity_head(tok: Token) -> Token:
     return cur
 
 
-MOTIVE_NOUNS = words("roles", "motive_nouns")
+MOTIVE_NOUNS = words("roles", "motive_nouns")  # "in protest against" (lexicon/roles.yaml)
 
 
 def _is_motive(tok: Token) -> bool:
