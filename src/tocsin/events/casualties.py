@@ -5,14 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from tocsin.events.modality import cues
+from tocsin.lexicon_data import counts
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12,
-    "hundred": 100, "a": 1, "an": 1,
-}
+NUMBER_WORDS = counts("english", "number_words")  # "two" -> 2 (lexicon/english.yaml)
 
 
 def to_number(tok: Token) -> int | None:

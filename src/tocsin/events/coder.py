@@ -29,14 +29,14 @@ from tocsin.events.roles import (
     verb_roles,
 )
 from tocsin.events.triggers import Candidate, find_candidates
+from tocsin.lexicon_data import table, words
 
-# Acts that, when only threatened, become THREATEN with this mode.
-THREAT_MODE = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
-               "MOBILIZE": "violence"}
-THREAT_CAMEO = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "MOBILIZE": "138"}
-ATTEMPT_NOUNS = frozenset({"attempt", "bid"})
-COERCE_TO_THREAT = {"arrest": "arrest", "ban": "ban", "deport": "expel", "restrict": "restrict",
-                    "curfew": "restrict", "seize": "territory"}
+# Acts that, when only threatened, become THREATEN with this mode and CAMEO code; a COERCE
+# mode maps to its threat's mode (lexicon/cameo.yaml).
+THREAT_MODE = table("cameo", "threat_mode")
+THREAT_CAMEO = table("cameo", "threat_cameo")
+COERCE_TO_THREAT = table("cameo", "coerce_threat_mode")
+ATTEMPT_NOUNS = words("roles", "attempt_nouns")
 
 
 @dataclass(slots=True)
@@ -225,8 +225,8 @@ TRANSFER_TYPES = frozenset({"AGREE", "AID", "SUPPORT", "COOPERATE", "CONCEDE", "
 
 # The party an accusation is about ("complained to the UN over Israeli raids"), and the
 # recipient of what is given ("provide aid to refugees"), before anyone else in the predicate.
-ABOUT_PREPS = frozenset({"over", "about", "against", "for"})
-RECIPIENT_PREPS = frozenset({"to", "for"})
+ABOUT_PREPS = words("roles", "about_preps")
+RECIPIENT_PREPS = words("roles", "recipient_preps")
 
 
 def _own_forces(act: CodedAct) -> bool:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from tocsin.actors.kb import get_kb
@@ -27,6 +25,7 @@ from tocsin.events.decision.stage import (
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.event_place import event_place
+from tocsin.lexicon_data import words
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
 from tocsin.model import Span as TextSpan
 from tocsin.pipeline import Component, State, register
@@ -93,8 +92,7 @@ def _time_for(act: CodedAct, sent: Span, state: State, last: TimeValue | None) -
 
 @lru_cache(maxsize=1)
 def _habitual_adverbs() -> frozenset[str]:
-    path = resources.files("tocsin") / "data" / "lexicon" / "aspect.yaml"
-    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["habitual_adverbs"])
+    return words("aspect", "habitual_adverbs")
 
 
 def _habitual(tok: Token) -> bool:

@@ -17,11 +17,12 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
+from tocsin import lexicon_data
 from tocsin.model import PLOVER_TYPES
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.yaml"
 POS_TAGS = frozenset({"VERB", "NOUN"})
-ARTICLES = frozenset({"a", "an", "the"})
+ARTICLES = lexicon_data.words("english", "articles")  # dropped from trigger phrases
 _SET_FIELDS = ("objects", "not_objects", "subjects", "not_subjects", "modifiers",
                "not_modifiers", "context")
 _BOOL_FIELDS = ("complement", "other_subject", "target_subject", "predicative", "weak",

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Token
 
 from tocsin.events.lexicon import lemma_forms
+from tocsin.lexicon_data import load
 from tocsin.model import Modality
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp"})
@@ -42,8 +41,7 @@ class ModalityCues:
 
 @lru_cache(maxsize=1)
 def cues() -> ModalityCues:
-    path = resources.files("tocsin") / "data" / "lexicon" / "modality.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load("modality")
     sets = {k: frozenset(str(w).lower() for w in v) for k, v in data.items()
             if k != "claim_phrases"}
     return ModalityCues(claim_phrases=tuple(data["claim_phrases"]), **sets)

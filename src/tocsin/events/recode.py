@@ -21,24 +21,20 @@ from spacy.tokens import Span
 
 from tocsin.events.lexicon import Lexicon, lemma_forms
 from tocsin.events.roles import ActorIndex, Roles
+from tocsin.lexicon_data import table
 
 if TYPE_CHECKING:
     from tocsin.events.coder import CodedAct
 
 COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT",
                          "CONCEDE"})
-# CAMEO code of the intent (03x), demand (10x), appeal (02x) or rejection (12x) of an act.
-INTENT_CAMEO = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "031", "AID": "033",
-                "RETREAT": "035", "CONCEDE": "035", "AGREE": "030"}
-DEMAND_CAMEO = {"CONSULT": "106", "SUPPORT": "102", "COOPERATE": "101", "AID": "103",
-                "RETREAT": "105", "CONCEDE": "105", "AGREE": "107"}
-APPEAL_CAMEO = {"CONSULT": "026", "SUPPORT": "022", "COOPERATE": "021", "AID": "023",
-                "RETREAT": "025", "CONCEDE": "025", "AGREE": "027"}
-REJECT_CAMEO = {"CONSULT": "125", "COOPERATE": "121", "AID": "122", "RETREAT": "124",
-                "CONCEDE": "124", "AGREE": "120", "SUPPORT": "120"}
-# REQUEST/REJECT mode from the act asked for or refused.
-CONTENT_MODE = {"CONSULT": "meet", "AGREE": "meet", "RETREAT": "yield", "CONCEDE": "yield",
-                "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist"}
+# CAMEO code of the intent (03x), demand (10x), appeal (02x) or rejection (12x) of an act,
+# and the REQUEST/REJECT mode from the act asked for or refused (lexicon/cameo.yaml).
+INTENT_CAMEO = table("cameo", "intent_cameo")
+DEMAND_CAMEO = table("cameo", "demand_cameo")
+APPEAL_CAMEO = table("cameo", "appeal_cameo")
+REJECT_CAMEO = table("cameo", "reject_cameo")
+CONTENT_MODE = table("cameo", "content_mode")
 GOVERNING = frozenset({"REQUEST", "REJECT"})
 CONTENT_DEPS = frozenset({"xcomp", "ccomp"})
 PURPOSE_DEPS = frozenset({"advcl", "xcomp"})

@@ -12,27 +12,21 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from tocsin.lexicon_data import words
+
 # Mention kinds, best first: a named KB actor beats a country, a new name, a generic noun.
 KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
-TARGET_PREPS = frozenset({"at", "on", "against", "toward", "towards", "upon", "into", "near"})
-# "a detention centre run by the Houthis": the owner of an attacked site is the target.
-OWNER_VERBS = frozenset({"run", "operate", "control", "hold", "own", "belong", "use", "man"})
-# "Iran-backed", "Saudi-led": the patron in such a modifier is not the phrase's actor.
-PATRON_VERBS = frozenset({"back", "lead", "align", "sponsor", "support", "fund", "arm",
-                          "affiliate", "link", "allied", "ally", "run", "aligned", "backed",
-                          "led"})
-# Nouns of a statement: the act in their clause ("a declaration demanding ...") is the
-# issuer's.
-REPORT_NOUNS = frozenset({"statement", "declaration", "letter", "communique", "resolution",
-                          "message", "note", "appeal", "decree"})
-# Participles of a state, not a passive: "X is opposed to", "were engaged in" name X's act.
-STATIVE_PARTICIPLES = frozenset({"oppose", "engage", "involve", "commit", "determine",
-                                 "prepare", "dedicate", "devote", "resolve", "poise"})
+# The word lists are data (lexicon/roles.yaml); what each is for is said there.
+TARGET_PREPS = words("roles", "target_preps")
+SOURCE_PREPS = words("roles", "source_preps")
+MEDIATION_PREPS = words("roles", "mediation_preps")
+OWNER_VERBS = words("roles", "owner_verbs")
+PATRON_VERBS = words("roles", "patron_verbs")
+REPORT_NOUNS = words("roles", "report_nouns")
+STATIVE_PARTICIPLES = words("roles", "stative_participles")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
-# Prepositions by which a subject joins a nominal act ("gathered for a rally").
-# ("police arrested 20 people in a protest": "in" joins only after verbs of taking part).
-JOIN_PREPS = frozenset({"for", "into", "to"})
-JOIN_VERBS = frozenset({"participate", "join", "take", "engage", "march", "persist"})
+JOIN_PREPS = words("roles", "join_preps")
+JOIN_VERBS = words("roles", "join_verbs")
 
 
 @dataclass(slots=True)
@@ -248,7 +242,7 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
     for ch in noun.children:
         if ch.dep_ in {"poss", "compound", "amod", "nmod"}:
             source += [a for a in index.in_subtree(ch) if a not in source]
-    for pobj in _prep_objects(noun, frozenset({"by", "from"})):
+    for pobj in _prep_objects(noun, SOURCE_PREPS):
         source += [a for a in index.phrase_actors(pobj) if a not in source]
     targets: list[str] = []
     phrases = _prep_objects(noun, TARGET_PREPS | frozenset({"in"}))
@@ -304,11 +298,10 @@ _NOT_PREDICATE = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent",
 # How far down the predicate a target may sit: "staged a strike in protest against
 # violations by the security forces" puts it six arcs below the trigger.
 MAX_DEPTH = 7
-OWN_WORDS = frozenset({"its", "their", "our", "his", "her", "own"})
-LOCATIVE_PREPS = frozenset({"in", "inside", "at", "near", "across", "throughout"})
-_TIME_MARKS = frozenset({"after", "before", "when", "while", "since", "until",
-                         "once", "whenever"})
-_REPORTING = frozenset({"say", "tell", "report", "accord", "quote", "add", "claim"})
+OWN_WORDS = words("roles", "own_words")
+LOCATIVE_PREPS = words("roles", "locative_preps")
+_TIME_MARKS = words("roles", "time_marks")
+_REPORTING = words("roles", "reporting_verbs")
 
 
 def trigger_roots(tok: Token, nominal: bool) -> list[Token]:
@@ -377,7 +370,7 @@ def predicate_targets(tok: Token, nominal: bool, index: ActorIndex, exclude: lis
     first from the trigger (from its light verb for a nominal trigger), a named actor
     before a generic noun, nearer before deeper; coordinated names come together."""
     roots = trigger_roots(tok, nominal)
-    found, phrases = prep_targets(roots, frozenset({"between", "among"}), index, exclude)
+    found, phrases = prep_targets(roots, MEDIATION_PREPS, index, exclude)
     if found:
         return found, phrases  # "mediation between A and B", "talks among the factions"
     best: tuple[int, int, int, Token] | None = None

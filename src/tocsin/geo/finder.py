@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
+from tocsin.lexicon_data import table, words
 
 
 @dataclass(slots=True)
@@ -29,98 +30,33 @@ class PlaceMention:
     from_actor: bool = False  # inside an actor mention ("Russia said"): never an event place
 
 
-LOCATIVE = frozenset({
-    "in", "at", "near", "outside", "into", "from", "on", "inside", "across", "around",
-    "towards", "toward", "to", "through", "over", "within", "between", "off", "beyond",
-})
-# Cue words after a name -> hint. Admin/settlement cues are not part of the name.
-_AFTER_CUES = {
-    "province": "province", "governorate": "province", "provinces": "province",
-    "state": "province", "region": "region", "district": "district", "subdistrict":
-    "district", "county": "district", "city": "city", "town": "city", "village": "village",
-    "camp": "base", "neighbourhood": "district", "neighborhood": "district", "area": "district",
-}
-_FACILITY_CUES = {
-    "base": "base", "airbase": "base", "garrison": "base", "airfield": "base",
-    "airport": "airport", "port": "site", "crossing": "site", "refinery": "site",
-}
-_TWO_WORD_CUES = {("air", "base"): "base", ("military", "base"): "base",
-                  ("border", "crossing"): "site", ("oil", "field"): "site",
-                  ("gas", "field"): "site", ("international", "airport"): "airport"}
-_BEFORE_CUES = {"province": "province", "governorate": "province", "city": "city",
-                "town": "city", "village": "village", "district": "district"}
-_CONNECTORS = frozenset({"-", "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ad-",
-                         "do", "da", "dos", "das", "de", "del", "di", "du"})
-# Cue words after which an unknown run is still a place ("the Radhwaniyah area"): its
-# container or a close spelling may place it, else it is a local place (component.py).
-_KEEP_WHOLE = frozenset({"district", "province", "village", "subdistrict", "area",
-                         "neighbourhood", "neighborhood", "town", "suburb"})
-# Words that are part of many names but never a place on their own ("South Charleston"
-# must not shrink to an admin1 called "South").
-NEVER_ALONE = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
-    "central", "new", "upper", "lower", "greater", "little", "old", "great", "middle",
-    "mount", "lake", "port", "saint", "st", "san", "santa", "fort", "el", "la", "le",
-    "federal", "valley", "capital", "union", "coast", "city", "county", "state",
-})
-# Common nouns the tagger capitalises into an entity ("the Valley"); unlike "Western" (a
-# province in Kenya) they never name a place on their own.
-_GENERIC_ALONE = frozenset({"valley", "city", "county", "state", "federal", "union",
-                            "capital", "centre", "center", "hills", "island"})
+# The word lists and cue tables are data (lexicon/places.yaml, place_names.yaml,
+# english.yaml); what each is for is said there.
+ARTICLES = words("english", "articles")
+LOCATIVE = words("places", "place_preps")
+_AFTER_CUES = table("places", "after_cues")
+_FACILITY_CUES = table("places", "facility_cues")
+_TWO_WORD_CUES = {tuple(two.split()): hint
+                  for two, hint in table("places", "two_word_cues").items()}
+_BEFORE_CUES = table("places", "before_cues")
+_CONNECTORS = words("place_names", "name_connectors")
+_KEEP_WHOLE = words("places", "keep_whole")
+NEVER_ALONE = words("places", "never_alone")
+_GENERIC_ALONE = words("places", "generic_alone")
 _MAX_SITE_TOKENS = 7
-# Last words of street and landmark names ("Royal Street", "Forum Drive", "Shawnee Park"):
-# the whole name is a place the gazetteer lacks, placed by its town (see resolve.py).
-STREET_WORDS = frozenset({
-    "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "lane",
-    "highway", "parkway", "pike", "turnpike", "bypass", "expressway", "freeway", "way",
-    "square", "plaza", "bridge", "park",
-})
-# Last words of landmark names the gazetteer lacks ("the Bardo Museum", "Darulaman
-# Palace", "the Baliem Valley"): after a locative preposition the whole name is a place.
-LANDMARKS = {
-    "museum": "site", "palace": "site", "stadium": "site", "mosque": "site", "church":
-    "site", "cathedral": "site", "temple": "site", "shrine": "site", "market": "site",
-    "bazaar": "site", "dam": "site", "outpost": "site", "prison": "site", "fortress":
-    "site", "citadel": "site", "compound": "site", "valley": "region", "peninsula":
-    "region", "island": "region", "mountains": "region", "hills": "region", "lake":
-    "region", "river": "region", "strait": "region", "straits": "region",
-}
-_ROAD_NUMBERED = frozenset({"interstate", "highway", "route", "road"})
+STREET_WORDS = words("places", "street_words")
+LANDMARKS = table("places", "landmarks")
+_ROAD_NUMBERED = words("places", "numbered_roads")
 # "in March", "on Tuesday", "at 5 pm": never places, whatever the gazetteer says.
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
                              "PERCENT"})
 
 
-# Verbs whose object or passive subject is a place acted on ("captured Seoul", "shelled
-# the settlements of Arbin", "patrolled Kakata"); event_place uses the same list.
-TAKES_PLACE = frozenset({
-    "capture", "seize", "take", "overrun", "storm", "bomb", "shell", "strike", "attack",
-    "raid", "destroy", "besiege", "occupy", "liberate", "invade", "recapture", "retake",
-    "enter", "bombard", "pound", "surround", "encircle", "annex", "loot", "raze", "patrol",
-    "secure", "hit", "target",
-})
-# Of those, the verbs that take a person as often as a place ("captured the commander",
-# "attacked Smith"): their object is a place only when the gazetteer knows a sizeable town.
-_PERSON_VERBS = frozenset({"capture", "seize", "take", "attack", "strike", "raid", "storm",
-                           "surround", "enter", "hit", "target", "secure"})
-# Prepositions that make their object a location (not "to"/"from"/"on", which as often
-# take a person: "a letter to Kerry").
-_IN_PLACE = frozenset({"in", "at", "near", "outside", "inside", "within", "around",
-                       "across", "through", "into", "beyond", "towards", "toward"})
-# "the outskirts of X", "the settlements of X and Y", "the town of X": X is a place.
-PARTS_OF = frozenset({
-    "outskirts", "vicinity", "countryside", "edge", "centre", "center", "heart", "suburbs",
-    "environs", "periphery", "streets", "settlement", "settlements", "villages", "towns",
-    "cities", "districts", "neighbourhoods", "neighborhoods", "city", "town", "village",
-    "district", "neighbourhood", "neighborhood", "province", "governorate", "region",
-    "area", "areas", "capital", "port", "island", "islands", "suburb", "hometown",
-})
-# Bearings between a locative preposition and a name: "in northern Aleppo".
-_BEARING_WORDS = frozenset({
-    "northern", "southern", "eastern", "western", "central", "northeastern",
-    "northwestern", "southeastern", "southwestern", "north", "south", "east", "west",
-    "nearby", "neighbouring", "neighboring", "downtown", "rural", "coastal",
-})
+TAKES_PLACE = words("places", "place_verbs")  # "captured Seoul"; event_place uses it too
+_PERSON_VERBS = words("places", "person_verbs")
+_IN_PLACE = words("places", "location_preps")
+PARTS_OF = words("places", "parts_of")
+_BEARING_WORDS = words("places", "bearing_words")
 
 
 def _slot_token(doc: Doc, s: int, e: int) -> Token:
@@ -240,7 +176,7 @@ def _extend(doc: Doc, s: int, e: int) -> tuple[int, int, str | None, int, int]:
 
 
 def _strip_the(doc: Doc, s: int, e: int) -> int:
-    while s < e - 1 and doc[s].lower_ in ("the", "a", "an"):
+    while s < e - 1 and doc[s].lower_ in ARTICLES:
         s += 1
     return s
 

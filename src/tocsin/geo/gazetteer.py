@@ -19,23 +19,18 @@ from typing import Any
 
 import yaml
 
-SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
+from tocsin.lexicon_data import ordered, table, words
 
-# Arabic article forms as separate tokens after transliteration ("ash Sham", "an Najaf").
-_ARTICLES = frozenset({
-    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ud", "ul", "ed",
-    "er", "es", "et", "ez",
-})
+SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
+# The word lists of the key normalisation below: part of the index's build hash (build.py).
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "place_names.yaml"
+
+# Arabic article tokens, spelling variants and facility tails (lexicon/place_names.yaml).
+_ARTICLES = words("place_names", "arabic_articles")
 _LEADING_DROP = _ARTICLES | {"the"}
-# Token-level spelling variants that are the same Arabic word.
-_TOKEN_VARIANTS = {"ayn": "ain", "ein": "ain", "ayin": "ain", "jabal": "jebel", "jabel": "jebel"}
-# Trailing facility words, all folded to one marker so "K-1 Air Base" == "K-1 base" and
-# "Baghdad International Airport" == "Baghdad airport".
-_FACILITY_TAILS = (
-    "international airport", "intl airport", "military airport", "military airbase",
-    "military air base", "military base", "air base", "airbase", "air field", "airfield",
-    "airstrip", "air strip", "airport", "air station", "base", "garrison",
-)
+_TOKEN_VARIANTS = table("place_names", "token_variants")
+# Trailing facility words, all folded to one marker so "K-1 Air Base" == "K-1 base".
+_FACILITY_TAILS = ordered("place_names", "facility_tails")
 FACILITY_MARK = "base"
 _TAILS = tuple(" " + re.sub(r"([a-z])\1+", r"\1", t) for t in _FACILITY_TAILS)
 _QUOTE_MARKS = re.compile("['\u2018\u2019\u02bc\u02bb\u02bf\u02be`\u00b4\u02b9]")

@@ -13,20 +13,17 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from tocsin.geo.finder import NEVER_ALONE, PlaceMention
+from tocsin.geo.finder import ARTICLES, NEVER_ALONE, PlaceMention
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
+from tocsin.lexicon_data import table, words
 
 # Population above which a name inside an organisation's name is read as a place
 # ("Washington University", "Pakistan Cricket Board").
 _EMBEDDED_POP = 100_000
 _PLACE_FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
-# Last words of local institutions whose name starts with their town or county.
-_INSTITUTIONS = frozenset({
-    "police", "department", "sheriff", "court", "council", "library", "society", "school",
-    "schools", "college", "university", "hospital", "board", "commission", "center",
-    "centre", "club", "church", "office", "authority", "district", "festival", "museum",
-    "chamber", "association", "committee", "commissioners", "jail", "zoo",
-})
+# Last words of local institutions whose name starts with their town or county
+# (lexicon/places.yaml).
+_INSTITUTIONS = words("places", "institution_tails")
 
 
 @lru_cache(maxsize=1)
@@ -98,8 +95,7 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
     return None
 
 
-_PLACE_NOUNS = frozenset({"town", "city", "village", "district", "province", "region",
-                          "governorate", "suburb", "neighbourhood", "neighborhood"})
+_PLACE_NOUNS = words("places", "town_of_nouns")  # "the town of X"
 
 
 def _locative_slot(doc: Doc, i: int) -> bool:
@@ -124,10 +120,10 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
             # the town before a group noun: "Richmond police", "a Harlem woman"
             j = m.tok_start
             while j < m.tok_end - 1 and (doc[j].pos_ == "PROPN" or doc[j].is_title
-                                         and doc[j].lower_ not in ("the", "a", "an")):
+                                         and doc[j].lower_ not in ARTICLES):
                 j += 1
             s0 = m.tok_start
-            while s0 < j and doc[s0].lower_ in ("the", "a", "an"):
+            while s0 < j and doc[s0].lower_ in ARTICLES:
                 s0 += 1
             hit = _geo_run(doc, s0, j) if j > s0 else None
             if hit is not None and hit[0] == s0 and hit[1] == j:
@@ -171,12 +167,7 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
 
 # Adjectives of world regions, read as the region ("European markets", "Central American
 # migrants"); the region entries come from the gazetteer.
-_REGION_ADJECTIVES = {
-    "european": "Europe", "african": "Africa", "asian": "Asia",
-    "latin american": "Latin America", "central american": "Central America",
-    "north american": "North America", "south american": "South America",
-    "middle eastern": "Middle East", "southeast asian": "Southeast Asia",
-}
+_REGION_ADJECTIVES = table("places", "region_adjectives")
 
 
 def demonym_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMention]:
