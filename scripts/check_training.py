@@ -7,12 +7,16 @@ Each line is one text written for tocsin (never copied from a data set):
                "mode": "firearms" or null, "main": true,
                "source": "<exact substring>" or null, "target": ..., "place": ...}]}
 A text with no event (a non-conflict negative) has "events": [] and "sub_event": null.
-Usage: python scripts/check_training.py [FILE ...]   (exit 1 on any error)
+Usage: python scripts/check_training.py [--overlap ACLED_DIR] [FILE ...]   (exit 1 on any error)
+
+``--overlap``: also flag every text that shares a run of ``RUN`` words with an ACLED note
+(the notes are evaluation data: a training text must not echo one, even by accident).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -100,7 +104,31 @@ def check_record(rec: dict, mode_table: dict[str, set[str]]) -> list[str]:
     return errs
 
 
+RUN = 8
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def acled_runs(folder: Path) -> set[tuple[str, ...]]:
+    from tocsin.evaluate.acled import load
+
+    out: set[tuple[str, ...]] = set()
+    for path in sorted(folder.glob("*.csv")):
+        for g in load(path):
+            out |= _runs(g.text)
+    return out
+
+
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    notes: set[tuple[str, ...]] = set()
+    if "--overlap" in argv:
+        at = argv.index("--overlap")
+        notes = acled_runs(Path(argv[at + 1]))
+        del argv[at:at + 2]
     files = [Path(a) for a in argv] or sorted((ROOT / "training" / "data").glob("*.jsonl"))
     mode_table = modes()
     n_err = 0
@@ -121,6 +149,10 @@ def main(argv: list[str]) -> int:
                 continue
             n += 1
             errs = check_record(rec, mode_table)
+            shared = _runs(str(rec.get("text", ""))) & notes
+            if shared:
+                errs.append(f"shares {len(shared)} run(s) of {RUN} words with ACLED notes, "
+                            f"e.g. {' '.join(sorted(shared)[0])!r}")
             ids[str(rec.get("id"))] += 1
             texts[str(rec.get("text", "")).strip().lower()] += 1
             subs[str(rec.get("sub_event"))] += 1

@@ -83,6 +83,11 @@ def test_misparsed_reports_keep_their_event(pipeline, text, trigger, typ) -> Non
     "hundreds of homes and killing at least seven people.",
     "A minibus collided with a fuel tanker on the Mombasa highway near Mariakani on "
     "Saturday, killing eleven passengers, police said.",
+    # An animal or a hazard as the doer: the verbs of an attack, no conflict.
+    "A crocodile attacked a woman drawing water from the Tana river near Garsen on "
+    "Tuesday; she was taken to hospital with leg wounds.",
+    "A tropical storm tore through fishing villages on the coast of Sofala, where the wind "
+    "destroyed hundreds of homes.",
 ])
 def test_quiet_news_raises_no_conflict_event(pipeline, text) -> None:  # type: ignore[no-untyped-def]
     assert not [e for e in _events(pipeline, text) if e.type in HARM]
@@ -187,3 +192,22 @@ def test_feature_names_with_any_character_survive_the_file(tmp_path: Path) -> No
     model.save(tmp_path / "m.npz")
     again = load_model(tmp_path / "m.npz")
     assert again.names == names and again.rows(["w=attack"]) == [1]
+
+
+def test_training_texts_are_valid_and_echo_no_acled_note() -> None:
+    """Every training text checks out, and none shares a run of eight words with an ACLED
+    note (the notes are evaluation data; an echo would leak them into the model)."""
+    import subprocess
+    import sys
+
+    from tocsin.evaluate.common import eval_dir
+
+    acled = eval_dir() / "acled"
+    if not acled.is_dir():
+        pytest.skip("the shared ACLED notes are not here")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "check_training.py"),
+                           "--overlap", str(acled)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert " 0 errors" in done.stdout

@@ -196,6 +196,9 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
         if want and not (ev and ev.type == want[0]):
             rep.worst.append({"id": g.id, "gold": f"{g.sub_event} -> {want[0]}",
                               "pred": ev.type if ev else "NONE", "text": g.text})
+        elif want and ev and not mode_ok:  # the type right, the sub-event not
+            rep.worst.append({"id": g.id, "gold": f"{g.sub_event} -> {want[0]}:{want[1]}",
+                              "pred": f"{ev.type}:{ev.mode}", "text": g.text})
     for k, v in res.items():
         rep.scores[k] = safe_div(sum(v), len(v))
         rep.info[f"n_{k}"] = len(v)

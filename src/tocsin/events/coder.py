@@ -166,6 +166,10 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
         trig = cand.trigger
         lemmas, text = _clause_lemmas(cand.token, cand.attached)
         mode = trig.mode or lex.mode_for(trig.type, lemmas, text)
+        if trig.type == "PROTEST" and trig.mode == "demo":
+            # "demonstrate" names the plain form; the clause may tell a more specific one
+            # ("demonstrated and pelted police with stones" is a riot).
+            mode = lex.mode_for("PROTEST", lemmas, text) or mode
         act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
                        cand.attached, cand.nominal,
                        broad=trig.weak or trig.broad)

@@ -12,7 +12,7 @@ from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
 from tocsin.events.decision.candidates import sentence_candidates
-from tocsin.events.decision.features import candidate_features, sentence_context
+from tocsin.events.decision.features import candidate_features, mode_cues, sentence_context
 from tocsin.events.decision.model import EventModel, get_model
 from tocsin.events.decision.stage import (
     Decision,
@@ -241,6 +241,10 @@ def _confidence(act: CodedAct, place: Place | None, dated: bool,
     return float(precision) * 0.99 + probability / 100
 
 
+# How many sentences either side may tell the manner of a sentence's act.
+NEAR = 2
+
+
 @register
 class EventsComponent(Component):
     name = "events"
@@ -258,7 +262,7 @@ class EventsComponent(Component):
 
     def _decisions(self, state: State, sent: Span, si: int, index: ActorIndex,
                    actor_types: dict[int, str], types_by_id: dict[str, str],
-                   first: bool, pooled: list[list[str]]
+                   first: bool, pooled: list[list[str]], cues: list[list[str]]
                    ) -> tuple[list[Decision], Scored | None]:
         lex = get_lexicon()
         coding = code_sentence(sent, index, lex, state.time_spans)
@@ -275,7 +279,9 @@ class EventsComponent(Component):
         cands = sentence_candidates(sent, coding, lex, self.scan_words, si)
         if not cands:
             return [], None
-        ctx = sentence_context(sent, lex, actor_types, len(cands))
+        near = sorted({c for j in range(max(si - NEAR, 0), si + NEAR + 1) if j != si
+                       and j < len(cues) for c in cues[j]})
+        ctx = sentence_context(sent, cues[si], near, actor_types, len(cands))
         feats = [candidate_features(c, ctx, first and k == 0, types_by_id)
                  for k, c in enumerate(cands)]
         pooled += feats
@@ -306,9 +312,12 @@ class EventsComponent(Component):
         before = len(state.events)
         runner_up: tuple[float, Scored, Span] | None = None
         pooled: list[list[str]] = []
-        for si, sent in enumerate(state.doc.sents):
+        sents = list(state.doc.sents)
+        cues = ([mode_cues(s, get_lexicon()) for s in sents]
+                if self.model is not None or self.collect is not None else [])
+        for si, sent in enumerate(sents):
             decisions, best = self._decisions(state, sent, si, index, actor_types,
-                                              types_by_id, first, pooled)
+                                              types_by_id, first, pooled, cues)
             if best is not None and (runner_up is None
                                      or best.p_event * best.p_main > runner_up[0]):
                 runner_up = (best.p_event * best.p_main, best, sent)

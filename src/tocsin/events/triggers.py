@@ -86,6 +86,13 @@ def _slots(tok: Token) -> tuple[set[str], set[str], set[str], bool, bool]:
     return objects, subjects, modifiers, complement, other
 
 
+def non_agent_doer(tok: Token) -> bool:
+    """The verb's subject is an animal or a hazard ("a hippo attacked two fishermen", "the
+    storm tore roofs off"): no coded act, whatever the verb."""
+    doers = [c.lemma_.lower() for c in tok.children if c.dep_ == "nsubj"]
+    return bool(doers) and all(d in NON_AGENTS for d in doers)
+
+
 def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
     if tok.ent_type_ in {"DATE", "TIME"}:
         return None  # "March 24": a date, not a march
@@ -108,6 +115,8 @@ def match_trigger(tok: Token, lex: Lexicon, clause: set[str]) -> Trigger | None:
     # A phrase's other words follow closely ("called on", "took to the streets").
     following = [t.lemma_.lower() for t in tok.doc[tok.i + 1: tok.i + 5]]
     slots = _slots(tok)
+    if pos == "VERB" and non_agent_doer(tok):
+        return None
     for trig in options:
         if trig.is_phrase and not trig.phrase_in(following):
             continue
@@ -134,6 +143,7 @@ def quantity_head(tok: Token) -> Token:
     return cur
 
 
+NON_AGENTS = words("roles", "non_agents")  # an animal or a hazard does no coded act
 MOTIVE_NOUNS = words("roles", "motive_nouns")  # "in protest against" (lexicon/roles.yaml)
 
 

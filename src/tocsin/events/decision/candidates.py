@@ -19,6 +19,7 @@ from spacy.tokens import Span, Token
 
 from tocsin.events.coder import CodedAct, SentenceCoding
 from tocsin.events.lexicon import Lexicon, lemma_forms
+from tocsin.events.triggers import non_agent_doer
 
 # Parts of speech that never name an act, whatever their form.
 NEVER = frozenset({"DET", "PUNCT", "NUM", "PRON", "CCONJ", "SCONJ", "PART", "SPACE", "SYM",
@@ -76,6 +77,8 @@ def sentence_candidates(sent: Span, coding: SentenceCoding, lex: Lexicon,
         if tok.i in taken or tok.pos_ in NEVER or not tok.is_alpha or len(tok) < 3:
             continue
         if tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"}:
+            continue
+        if tok.pos_ == "VERB" and non_agent_doer(tok):
             continue
         types = lexicon_types(tok, lex)
         if types or any(f in vocab for f in word_forms(tok)):

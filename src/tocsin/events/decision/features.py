@@ -47,21 +47,31 @@ class SentenceContext:
     bag: list[str] = field(default_factory=list)
 
 
-def sentence_context(sent: Span, lex: Lexicon, actor_types: dict[int, str],
-                     n_candidates: int) -> SentenceContext:
-    words = [_word(t) for t in sent]
+def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
+    """The modes the lexicon's clause cues give each mode-bearing type in a sentence
+    ("burned tyres" -> PROTEST:riot), as ``TYPE:mode``."""
     lemmas = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
     text = sent.text.lower()
-    cues = []
+    out = []
     for typ in MODE_TYPES:
         mode = lex.mode_for(typ, lemmas, text)
         if mode:
-            cues.append(f"cue={typ}:{mode}")
+            out.append(f"{typ}:{mode}")
+    return out
+
+
+def sentence_context(sent: Span, cues: list[str], near: list[str],
+                     actor_types: dict[int, str], n_candidates: int) -> SentenceContext:
+    """``cues``: the sentence's mode cues; ``near``: those of the sentences around it (a
+    note often tells the manner after the act: "Youths protested the levy. Roads were
+    barricaded and a bus was burnt.")."""
+    words = [_word(t) for t in sent]
     bag = sorted({f"s={w}" for t, w in zip(sent, words, strict=True)
                   if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 1})
     kinds = sorted({f"sa={typ}" for i, typ in actor_types.items()
                     if sent.start <= i < sent.end})
-    return SentenceContext(sent, words, cues + kinds, actor_types, n_candidates, bag)
+    feats = [f"cue={c}" for c in cues] + [f"ncue={c}" for c in near if c not in cues]
+    return SentenceContext(sent, words, feats + kinds, actor_types, n_candidates, bag)
 
 
 def _nearest_actor(tok: Token, ctx: SentenceContext, step: int) -> str | None:
