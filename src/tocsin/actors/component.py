@@ -8,12 +8,10 @@ from tocsin.actors.coref import (
     resolve_anaphors,
     short_form_mentions,
 )
-from tocsin.actors.in_context import class_mentions
 from tocsin.actors.kb import KnowledgeBase, get_kb
 from tocsin.actors.match import ActorMention, find_mentions, resolve
 from tocsin.actors.naming import readable_generic
 from tocsin.actors.normalize import slug
-from tocsin.actors.nouns import actor_nouns
 from tocsin.actors.titles import add_title_mentions
 from tocsin.geo.finder import site_spans
 from tocsin.model import Actor, Span
@@ -53,8 +51,6 @@ class ActorsComponent(Component):
         if dateline is not None:
             blocked.append(dateline)
         mentions = find_mentions(state.doc, kb, blocked)
-        mentions += class_mentions(state.doc, [(m.tok_start, m.tok_end) for m in mentions],
-                                   actor_nouns().generic)
         resolve(mentions, kb)
         link_short_forms(mentions, kb)
         mentions = sorted(mentions + short_form_mentions(state.doc, mentions, kb),

@@ -51,20 +51,24 @@ def _mod_words(mods: list[Token]) -> set[str]:
     return words
 
 
-def classify(doc: Doc, m: ActorMention, lex: ContextLexicon, armed_named: bool
-             ) -> Classed | None:
-    """The first class of the lexicon the mention belongs to, or None."""
+def classify(doc: Doc, m: ActorMention, lex: ContextLexicon, armed_named: bool,
+             named: frozenset[int] = frozenset()) -> Classed | None:
+    """The first class of the lexicon the mention belongs to, or None. A group noun that
+    a name modifies ("RENAMO gunmen", tokens in ``named``) is that group's, not generic;
+    civilians stay civilians ("Rohingya villagers")."""
     head = doc[m.tok_end - 1]
     lemma, low = head.lemma_.lower(), head.lower_
     mods = _modifiers(doc, m)
+    by_name = any(t.i in named for t in mods)
     words = _mod_words(mods)
     prev = doc[head.i - 1] if head.i > 0 else None
     pair = {f"{prev.lemma_.lower()} {lemma}", f"{prev.lower_} {lemma}"} if prev else set()
-    noun = low if head.tag_ in {"NNS", "NNPS"} or low in {
-        "police", "people", "men", "military", "army", "group"} else low + "s"
+    noun = low  # as written: "a man" stays one man, "gunmen" many
     for cls in lex.classes:
         if not (pair & cls.pairs or lemma in cls.nouns or low in cls.nouns):
             continue
+        if by_name and cls.type != "civilians":
+            return None
         if cls.cues and not words & cls.cues and not (
                 not armed_named and (lemma in cls.bare or low in cls.bare)):
             continue
@@ -83,23 +87,22 @@ def class_mentions(doc: Doc, taken: list[tuple[int, int]],
                    generic: dict[str, str]) -> list[ActorMention]:
     """Group nouns of the context classes that the group-noun vocabulary (``generic``)
     does not hold ("rioters", "bandits", "the army"), and perpetrators named only by a cue
-    and a person noun ("unidentified armed men", "an unidentified armed group"): document-
-    local actors, so that roles can take them."""
+    and a person noun ("unidentified armed men", "an unidentified armed group")."""
     lex = context_lexicon()
     out: list[ActorMention] = []
     for tok in doc:
         if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
             continue
         lemma = tok.lemma_.lower()
-        if lemma in generic or tok.lower_ in generic:
-            continue  # found, with its modifiers, by tocsin.actors.generic
         mods = [c for c in tok.children if c.dep_ in {"amod", "compound"} and c.i < tok.i]
         words = _mod_words(mods)
         cls = next((c for c in lex.classes if (lemma in c.nouns or tok.lower_ in c.nouns)
                     and (not c.cues or words & c.cues or lemma in c.bare
                          or tok.lower_ in c.bare)), None)
-        if cls is None or (tok.pos_ == "PROPN" and tok.i > 0 and not tok.is_sent_start):
-            continue
+        if cls is None or (lemma in generic or tok.lower_ in generic) and not cls.cues:
+            continue  # found, with its modifiers, by tocsin.actors.generic
+        if tok.pos_ == "PROPN" and not tok.is_sent_start:
+            continue  # "Army" inside a name
         start = min([c.i for c in mods if words & cls.cues] + [tok.i]) if cls.cues else tok.i
         if overlaps(start, tok.i + 1, taken):
             continue
@@ -108,6 +111,79 @@ def class_mentions(doc: Doc, taken: list[tuple[int, int]],
                                 "generic", new_actor=(span.text.lower(), cls.type, None),
                                 score=0.5))
     return out
+
+
+def _phrase_head(tok: Token) -> Token:
+    """"a group of unidentified armed men" stands where "group" does in the parse."""
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+        tok = tok.head.head
+    return tok
+
+
+def _role(head: Token, trigger: Token, nominal: bool) -> str | None:
+    """Whether a noun phrase is the act's doer ("source") or undergoer ("target") by the
+    parse: its subject, its passive agent ("by unknown gunmen"), its object."""
+    from tocsin.events.roles import subject_of
+
+    tok = _phrase_head(head)
+    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.head.head.i == trigger.i:
+        return "source"  # "was attacked by ...", "the attack by ..."
+    if nominal:
+        return None
+    subj, passive = subject_of(trigger)
+    if subj is not None and subj.i == tok.i:
+        return "target" if passive else "source"
+    if subj is not None and subj.tag_ == "PRP" and not passive and trigger.dep_ == "ccomp":
+        said, _ = subject_of(trigger.head)  # "the army said it killed ...": the speaker
+        if said is not None and said.i == tok.i:
+            return "source"
+    if tok.dep_ == "dobj" and tok.head.i == trigger.i:
+        return "target"
+    return None
+
+
+def add_class_actors(state: State) -> list[ActorMention]:
+    """After events are decided (so their decision is not changed by it): class nouns the
+    actors stage left unnamed become generic actors; generic actors take an event's empty
+    source or target where the parse makes them its doer or undergoer."""
+    doc = state.doc
+    assert doc is not None
+    taken = [(m.tok_start, m.tok_end) for m in state.actor_mentions]
+    taken += [(m.tok_start, m.tok_end) for m, _p in state.place_links]
+    from tocsin.actors.nouns import actor_nouns
+
+    added = class_mentions(doc, taken, actor_nouns().generic)
+    for m in added:
+        assert m.new_actor is not None
+        name, typ, _ = m.new_actor
+        m.actor_id = f"generic:{slug(name)}"
+        actor = state.actors.setdefault(m.actor_id, Actor(m.actor_id, name, typ, None, False))
+        actor.mentions.append(Span(m.text, m.start, m.end))
+        for t in range(m.tok_start, m.tok_end):
+            state.token_actor[t] = m.actor_id
+    if added:
+        state.actor_mentions = sorted(state.actor_mentions + added, key=lambda m: m.start)
+    # Group nouns the roles stage left out ("was beaten by police"): new ones and old.
+    heads = {m.tok_end - 1: m for m in state.actor_mentions
+             if m.kind == "generic" and m.actor_id in state.actors}
+    for ev in state.events:
+        if ev.trigger is None:
+            continue
+        span = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if span is None:
+            continue
+        trigger = span.root
+        nominal = trigger.pos_ in {"NOUN", "PROPN"}
+        for i, m in heads.items():
+            if not ev.evidence.start <= m.start < ev.evidence.end:
+                continue
+            role = _role(doc[i], trigger, nominal)
+            ids = ev.source if role == "source" else ev.target if role == "target" else None
+            if ids is None or ids or m.actor_id in ev.source + ev.target:
+                continue  # only an empty role is filled: the roles stage decided the rest
+            ids.append(str(m.actor_id))
+            _trace(ev, {"actor": m.actor_id, "rule": f"parse-{role}", "mention": m.text})
+    return added
 
 
 def _dateline_country(state: State) -> str | None:
@@ -119,11 +195,16 @@ def _dateline_country(state: State) -> str | None:
 
 
 def _dominant_country(state: State) -> str | None:
-    """The country most of the document's places lie in, when one leads."""
-    counts: Counter[str] = Counter()
-    for p in state.places.values():
-        if p.country:
-            counts[p.country] += max(1, len(p.mentions))
+    """The country most of the document's places lie in, when one leads; not a country
+    named as an actor or by a nationality ("the French president" says nothing of where),
+    but a province the tagger took for a name ("Rakhine State") still does."""
+    counts: Counter[str] = Counter(
+        p.country for m, p in state.place_links if p is not None and p.country
+        and not (m.from_actor and p.feature == "country"))
+    return _leader(counts)
+
+
+def _leader(counts: Counter[str]) -> str | None:
     top = counts.most_common(2)
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
         return None
@@ -131,13 +212,16 @@ def _dominant_country(state: State) -> str | None:
 
 
 def _named_forces(state: State) -> list[tuple[int, str]]:
-    """Where a state's forces are named by a country form ("Turkish forces", "US troops"):
-    a later bare "the troops" refers back to them, not to the territory's state."""
+    """Where a state's forces are named with their state ("Turkish forces", "US troops",
+    "Kenyan police"): a later bare "the troops" refers back to them, not to the
+    territory's state."""
     out = []
     for m in state.actor_mentions:
         actor = state.actors.get(m.actor_id or "")
-        if m.kind == "country" and actor is not None and actor.country and any(
-                h.kind == "force" for h in m.candidates):
+        if actor is None or not actor.country:
+            continue
+        if (m.kind == "country" and any(h.kind == "force" for h in m.candidates)) or (
+                m.kind == "generic" and actor.type in {"military", "police"}):
             out.append((m.start, actor.country))
     return out
 
@@ -153,8 +237,14 @@ class _Resolver:
         self.dateline = _dateline_country(state)
         self.dominant = _dominant_country(state)
         self.forces = _named_forces(state)
+        # No place tells the country, but the state's own forces are named acting
+        # ("the Myanmar military detained ... villagers"): their state, as a last resort.
+        self.forces_country = _leader(Counter(iso for _pos, iso in self.forces))
         self.armed_named = any(a.in_kb and a.type in self.lex.armed_group_types
                                for a in state.actors.values())
+        self.named = frozenset(t for m in state.actor_mentions
+                               if m.kind not in {"generic", "anaphor"}
+                               for t in range(m.tok_start, m.tok_end))
 
     def country(self, c: Classed, at: int, ev: Event | None
                 ) -> tuple[str | None, str, str | None]:
@@ -175,6 +265,8 @@ class _Resolver:
             return self.dateline, "dateline", None
         if self.dominant:
             return self.dominant, "document", None
+        if self.forces_country and not c.cls.state:
+            return self.forces_country, "document-forces", None
         return None, "no-country", None
 
 
@@ -224,9 +316,14 @@ def resolve_in_context(state: State) -> None:
         named = next((m for m in mentions if m.kind == "generic"), None)
         if named is None or old.country is not None or old.in_kb:
             continue  # "Kenyan police": the text names the country
-        c = classify(r.doc, named, r.lex, r.armed_named)
+        c = classify(r.doc, named, r.lex, r.armed_named, r.named)
         if c is None:
             continue
+        # a force left without a state reads as written ("security forces", not "forces")
+        phrase = " ".join(t.lower_ for t in r.doc[named.tok_start:named.tok_end]
+                          if t.pos_ not in {"DET", "NUM", "PRON"})
+        if c.cls.state and phrase:
+            old.name = phrase
         moved: dict[str, Actor] = {}  # event id -> actor
         for ev in _event_of(state.events, aid):
             mine = [m for m in mentions if ev.evidence.start <= m.start < ev.evidence.end]
@@ -283,4 +380,5 @@ class ActorContextComponent(Component):
     assigns = ("actors_in_context",)
 
     def __call__(self, state: State) -> None:
+        add_class_actors(state)
         resolve_in_context(state)
