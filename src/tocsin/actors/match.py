@@ -20,7 +20,7 @@ from tocsin.actors.context import linked, narrow, place_context, shorter_hit, su
 from tocsin.actors.countries import contested_first_words, contested_reading
 from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
-from tocsin.actors.naming import class_nouns
+from tocsin.actors.naming import class_nouns, class_pairs
 from tocsin.actors.normalize import name_key
 from tocsin.actors.nouns import (
     SUBJECT_OBJECT_DEPS,
@@ -199,6 +199,9 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
         if len(span) == 1 and {head, span.root.lemma_.lower()} & (
                 nouns.generic.keys() | class_nouns()):
             continue  # "Rioters", "Police" opening a sentence: a group noun, not a name
+        if len(span) == 1 and span.end < len(doc) and (
+                f"{head} {doc[span.end].lemma_.lower()}" in class_pairs()):
+            continue  # "Riot police", "Security forces": the first word of a group noun
         if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
             continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)

@@ -81,6 +81,11 @@ def class_nouns() -> frozenset[str]:
     return frozenset(n for c in context_lexicon().classes for n in c.nouns)
 
 
+def class_pairs() -> frozenset[str]:
+    """The two-word nouns of the context classes ("riot police", "security force")."""
+    return frozenset(n for c in context_lexicon().classes for n in c.pairs)
+
+
 def demonym(iso3: str) -> str | None:
     """The first demonym of a country ("Kenyan"), or None."""
     from tocsin.actors.countries import countries
