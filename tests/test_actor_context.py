@@ -180,6 +180,11 @@ def test_the_store_and_the_acled_export_use_readable_and_acled_names(
             store.add(run(pipeline, t))
         names = {a["id"]: a["name"] for a in store.actors()}
         rows = acled_rows(store)
+        shown = store.actor_names(["generic:ken-police", "no-such-actor"])
+        profile = store.actor("generic:ken-police")
+    assert shown == {"generic:ken-police": "Kenyan police"}
+    assert profile is not None and profile["actor_names"]["generic:ken-traders"] == (
+        "Kenyan traders")
     assert names["generic:ken-police"] == "Kenyan police"
     assert names["generic:nga-unidentified-armed-group"] == "unknown gunmen (Nigeria)"
     got = {(r["actor1"], r["actor2"]) for r in rows}
