@@ -241,3 +241,30 @@ def test_scorer_generic_groups_need_kind_and_country() -> None:
     assert acled_eval.actor_resolved("Unidentified Armed Group (Somalia)", [uag])
     assert actor_family(uag.id, uag.name, uag.type, uag.country, False) == (
         "unidentified", "SOM")
+
+
+# --- empty roles filled from the parse, after the events stage -----------------------
+
+def test_a_protests_plural_subject_is_its_protesters(pipeline: Any) -> None:
+    ex = run(pipeline, "On 3 March, lawyers in Meru held a peaceful protest in Maua town "
+                       "over the shooting of a colleague.")
+    ev, actors = roles(ex, "PROTEST")
+    assert [(actors[i].name, actors[i].country) for i in ev.source] == [
+        ("Kenyan lawyers", "KEN")]
+    assert ev.why is not None
+    assert any(e["rule"] == "protest-subject" for e in ev.why["actors"])
+
+
+def test_whoever_disperses_a_protest_is_not_its_protester(pipeline: Any) -> None:
+    ex = run(pipeline, "Police dispersed a protest by traders in Mombasa on Monday.")
+    for ev in ex.events:
+        if ev.type == "PROTEST":
+            assert all(not i.endswith("police") for i in ev.source)
+
+
+def test_the_object_of_a_coordinated_verb_is_the_target(pipeline: Any) -> None:
+    ex = run(pipeline, "Gunmen shot and killed a civilian near Mogadishu on Sunday.")
+    tgt = targets(ex, "ASSAULT")
+    assert [(a.country, a.type) for a in tgt] == [("SOM", "civilians")]
+    src = sources(ex, "ASSAULT")
+    assert [a.id for a in src] == ["generic:som-unidentified-armed-group"]

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from tocsin.actors.naming import ActorClass, ContextLexicon, context_lexicon, display_name
 from tocsin.actors.normalize import slug
-from tocsin.actors.nouns import ActorMention, overlaps
+from tocsin.actors.nouns import ActorMention
 from tocsin.model import Actor, Event, Span
 from tocsin.pipeline import Component, State, register
 from tocsin.time.resolve import dateline_place_span
@@ -44,7 +44,7 @@ def _modifiers(doc: Doc, m: ActorMention) -> list[Token]:
                      and not m.tok_start <= c.i < m.tok_end]
 
 
-def _mod_words(mods: list[Token]) -> set[str]:
+def mod_words(mods: list[Token]) -> set[str]:
     words = {t.lower_ for t in mods} | {t.lemma_.lower() for t in mods}
     # "heavily armed": a two-word cue
     words |= {f"{a.lower_} {b.lower_}" for a, b in zip(mods, mods[1:], strict=False)}
@@ -60,7 +60,7 @@ def classify(doc: Doc, m: ActorMention, lex: ContextLexicon, armed_named: bool,
     lemma, low = head.lemma_.lower(), head.lower_
     mods = _modifiers(doc, m)
     by_name = any(t.i in named for t in mods)
-    words = _mod_words(mods)
+    words = mod_words(mods)
     prev = doc[head.i - 1] if head.i > 0 else None
     pair = {f"{prev.lemma_.lower()} {lemma}", f"{prev.lower_} {lemma}"} if prev else set()
     noun = low  # as written: "a man" stays one man, "gunmen" many
@@ -81,109 +81,6 @@ def classify(doc: Doc, m: ActorMention, lex: ContextLexicon, armed_named: bool,
                 noun = f"unidentified {noun}"
         return Classed(cls, noun, bool(words & lex.not_state))
     return None
-
-
-def class_mentions(doc: Doc, taken: list[tuple[int, int]],
-                   generic: dict[str, str]) -> list[ActorMention]:
-    """Group nouns of the context classes that the group-noun vocabulary (``generic``)
-    does not hold ("rioters", "bandits", "the army"), and perpetrators named only by a cue
-    and a person noun ("unidentified armed men", "an unidentified armed group")."""
-    lex = context_lexicon()
-    out: list[ActorMention] = []
-    for tok in doc:
-        if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
-            continue
-        lemma = tok.lemma_.lower()
-        mods = [c for c in tok.children if c.dep_ in {"amod", "compound"} and c.i < tok.i]
-        words = _mod_words(mods)
-        cls = next((c for c in lex.classes if (lemma in c.nouns or tok.lower_ in c.nouns)
-                    and (not c.cues or words & c.cues or lemma in c.bare
-                         or tok.lower_ in c.bare)), None)
-        if cls is None or (lemma in generic or tok.lower_ in generic) and not cls.cues:
-            continue  # found, with its modifiers, by tocsin.actors.generic
-        if tok.pos_ == "PROPN" and not tok.is_sent_start:
-            continue  # "Army" inside a name
-        start = min([c.i for c in mods if words & cls.cues] + [tok.i]) if cls.cues else tok.i
-        if overlaps(start, tok.i + 1, taken):
-            continue
-        span = doc[start:tok.i + 1]
-        out.append(ActorMention(span.start_char, span.end_char, start, tok.i + 1, span.text,
-                                "generic", new_actor=(span.text.lower(), cls.type, None),
-                                score=0.5))
-    return out
-
-
-def _phrase_head(tok: Token) -> Token:
-    """"a group of unidentified armed men" stands where "group" does in the parse."""
-    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
-        tok = tok.head.head
-    return tok
-
-
-def _role(head: Token, trigger: Token, nominal: bool) -> str | None:
-    """Whether a noun phrase is the act's doer ("source") or undergoer ("target") by the
-    parse: its subject, its passive agent ("by unknown gunmen"), its object."""
-    from tocsin.events.roles import subject_of
-
-    tok = _phrase_head(head)
-    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.head.head.i == trigger.i:
-        return "source"  # "was attacked by ...", "the attack by ..."
-    if nominal:
-        return None
-    subj, passive = subject_of(trigger)
-    if subj is not None and subj.i == tok.i:
-        return "target" if passive else "source"
-    if subj is not None and subj.tag_ == "PRP" and not passive and trigger.dep_ == "ccomp":
-        said, _ = subject_of(trigger.head)  # "the army said it killed ...": the speaker
-        if said is not None and said.i == tok.i:
-            return "source"
-    if tok.dep_ == "dobj" and tok.head.i == trigger.i:
-        return "target"
-    return None
-
-
-def add_class_actors(state: State) -> list[ActorMention]:
-    """After events are decided (so their decision is not changed by it): class nouns the
-    actors stage left unnamed become generic actors; generic actors take an event's empty
-    source or target where the parse makes them its doer or undergoer."""
-    doc = state.doc
-    assert doc is not None
-    taken = [(m.tok_start, m.tok_end) for m in state.actor_mentions]
-    taken += [(m.tok_start, m.tok_end) for m, _p in state.place_links]
-    from tocsin.actors.nouns import actor_nouns
-
-    added = class_mentions(doc, taken, actor_nouns().generic)
-    for m in added:
-        assert m.new_actor is not None
-        name, typ, _ = m.new_actor
-        m.actor_id = f"generic:{slug(name)}"
-        actor = state.actors.setdefault(m.actor_id, Actor(m.actor_id, name, typ, None, False))
-        actor.mentions.append(Span(m.text, m.start, m.end))
-        for t in range(m.tok_start, m.tok_end):
-            state.token_actor[t] = m.actor_id
-    if added:
-        state.actor_mentions = sorted(state.actor_mentions + added, key=lambda m: m.start)
-    # Group nouns the roles stage left out ("was beaten by police"): new ones and old.
-    heads = {m.tok_end - 1: m for m in state.actor_mentions
-             if m.kind == "generic" and m.actor_id in state.actors}
-    for ev in state.events:
-        if ev.trigger is None:
-            continue
-        span = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
-        if span is None:
-            continue
-        trigger = span.root
-        nominal = trigger.pos_ in {"NOUN", "PROPN"}
-        for i, m in heads.items():
-            if not ev.evidence.start <= m.start < ev.evidence.end:
-                continue
-            role = _role(doc[i], trigger, nominal)
-            ids = ev.source if role == "source" else ev.target if role == "target" else None
-            if ids is None or ids or m.actor_id in ev.source + ev.target:
-                continue  # only an empty role is filled: the roles stage decided the rest
-            ids.append(str(m.actor_id))
-            _trace(ev, {"actor": m.actor_id, "rule": f"parse-{role}", "mention": m.text})
-    return added
 
 
 def _dateline_country(state: State) -> str | None:
@@ -290,7 +187,7 @@ def _new_actor(state: State, c: Classed, iso3: str | None, old: Actor) -> Actor:
     return actor
 
 
-def _trace(ev: Event, entry: dict[str, Any]) -> None:
+def trace(ev: Event, entry: dict[str, Any]) -> None:
     if ev.why is None:
         ev.why = {}
     ev.why.setdefault("actors", []).append(entry)
@@ -301,9 +198,11 @@ def _replace(ids: list[str], old: str, new: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def resolve_in_context(state: State) -> None:
+def resolve_in_context(state: State, described: set[str] | frozenset[str] = frozenset()
+                       ) -> None:
     """Give each generic actor of a known class the country of its events' territory,
-    splitting it when its events lie in different countries."""
+    splitting it when its events lie in different countries. ``described`` actors (a
+    protest's subject, "meat sellers") are civilians whatever their noun."""
     if state.doc is None:
         return
     r = _Resolver(state)
@@ -317,6 +216,9 @@ def resolve_in_context(state: State) -> None:
         if named is None or old.country is not None or old.in_kb:
             continue  # "Kenyan police": the text names the country
         c = classify(r.doc, named, r.lex, r.armed_named, r.named)
+        civilians = r.lex.get("civilians")
+        if c is None and aid in described and civilians is not None:
+            c = Classed(civilians, old.name, False)
         if c is None:
             continue
         # a force left without a state reads as written ("security forces", not "forces")
@@ -331,7 +233,7 @@ def resolve_in_context(state: State) -> None:
             iso3, rule, place = r.country(c, at, ev)
             new = _new_actor(state, c, iso3, old)
             moved[ev.id] = new
-            _trace(ev, {"actor": new.id, "from": aid, "class": c.cls.name,
+            trace(ev, {"actor": new.id, "from": aid, "class": c.cls.name,
                         "country": iso3, "rule": rule, "place": place})
             if new.id != aid:
                 ev.source = _replace(ev.source, aid, new.id)
@@ -380,5 +282,7 @@ class ActorContextComponent(Component):
     assigns = ("actors_in_context",)
 
     def __call__(self, state: State) -> None:
-        add_class_actors(state)
-        resolve_in_context(state)
+        from tocsin.actors.context_roles import add_class_actors
+
+        described = add_class_actors(state)
+        resolve_in_context(state, described)

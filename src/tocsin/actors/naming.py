@@ -50,6 +50,7 @@ class ContextLexicon:
     not_state: frozenset[str]
     armed_group_types: frozenset[str]
     acled_country_names: dict[str, str]
+    quantity_heads: frozenset[str] = frozenset()
 
     def get(self, name: str) -> ActorClass | None:
         return next((c for c in self.classes if c.name == name), None)
@@ -73,7 +74,8 @@ def context_lexicon() -> ContextLexicon:
             _words(c.get("bare")), c["display"], c["display_none"], c["acled"]))
     return ContextLexicon(tuple(classes), _words(data.get("not_state")),
                           _words(data.get("armed_group_types")),
-                          dict(data.get("acled_country_names") or {}))
+                          dict(data.get("acled_country_names") or {}),
+                          _words(data.get("quantity_heads")))
 
 
 def class_nouns() -> frozenset[str]:

@@ -1,0 +1,204 @@
+"""Generic actors found after the events stage, and the empty roles they fill.
+
+Group nouns the actors stage does not hold ("rioters", "bandits", "the army",
+"unidentified armed men") are found here, after events are decided, so that the event
+decision is the same with or without this step. A generic actor then takes an event's
+source or target only where the roles stage left it empty and the parse makes it the
+act's doer or undergoer; a protest's plural subject ("meat sellers protested", "a group of
+parents camped outside the court") is its protesters, described as written. Each filled
+role is traced in the event's ``why["actors"]``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from tocsin.actors.in_context import mod_words, trace
+from tocsin.actors.naming import context_lexicon
+from tocsin.actors.normalize import slug
+from tocsin.actors.nouns import ActorMention, actor_nouns, overlaps
+from tocsin.model import Actor, Event, Span
+from tocsin.pipeline import State
+
+
+def class_mentions(doc: Doc, taken: list[tuple[int, int]],
+                   generic: dict[str, str]) -> list[ActorMention]:
+    """Group nouns of the context classes that the group-noun vocabulary (``generic``)
+    does not hold ("rioters", "bandits", "the army"), and perpetrators named only by a cue
+    and a person noun ("unidentified armed men", "an unidentified armed group")."""
+    lex = context_lexicon()
+    out: list[ActorMention] = []
+    for tok in doc:
+        if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
+            continue
+        lemma = tok.lemma_.lower()
+        mods = [c for c in tok.children if c.dep_ in {"amod", "compound"} and c.i < tok.i]
+        words = mod_words(mods)
+        cls = next((c for c in lex.classes if (lemma in c.nouns or tok.lower_ in c.nouns)
+                    and (not c.cues or words & c.cues or lemma in c.bare
+                         or tok.lower_ in c.bare)), None)
+        if cls is None or (lemma in generic or tok.lower_ in generic) and not cls.cues:
+            continue  # found, with its modifiers, by tocsin.actors.generic
+        if tok.pos_ == "PROPN" and not tok.is_sent_start:
+            continue  # "Army" inside a name
+        start = min([c.i for c in mods if words & cls.cues] + [tok.i]) if cls.cues else tok.i
+        if overlaps(start, tok.i + 1, taken):
+            continue
+        span = doc[start:tok.i + 1]
+        out.append(ActorMention(span.start_char, span.end_char, start, tok.i + 1, span.text,
+                                "generic", new_actor=(span.text.lower(), cls.type, None),
+                                score=0.5))
+    return out
+
+
+def _phrase_head(tok: Token) -> Token:
+    """"a group of unidentified armed men" stands where "group" does in the parse."""
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+        tok = tok.head.head
+    return tok
+
+
+def _doer_verb(trigger: Token, nominal: bool) -> Token | None:
+    """The verb whose subject does the act: the trigger itself, or the light verb of an
+    act noun ("held a protest", "staged a sit-in", "took part in a demonstration")."""
+    from tocsin.events.roles import light_verbs
+
+    if not nominal:
+        return trigger
+    verb = trigger.head
+    if trigger.dep_ == "dobj" and verb.lemma_.lower() in light_verbs():
+        return verb  # not "police dispersed a protest"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "in" and (
+            verb.head.pos_ == "VERB" and not any(c.dep_ == "dobj" for c in verb.head.children)):
+        return verb.head  # "gathered ... in a demonstration", "took part in a protest"
+    return None
+
+
+def _role(head: Token, trigger: Token, nominal: bool) -> str | None:
+    """Whether a noun phrase is the act's doer ("source") or undergoer ("target") by the
+    parse: its subject, its passive agent ("by unknown gunmen"), its object, or that of a
+    verb coordinated with it ("shot and killed a civilian")."""
+    from tocsin.events.roles import subject_of
+
+    tok = _phrase_head(head)
+    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.head.head.i == trigger.i:
+        return "source"  # "was attacked by ...", "the attack by ..."
+    verb = _doer_verb(trigger, nominal)
+    if verb is None:
+        return None
+    subj, passive = subject_of(verb)
+    if subj is not None and subj.i == tok.i:
+        if passive:  # "were attacked": its undergoer; "a protest was held": no one
+            return None if nominal else "target"
+        return "source"
+    if not nominal and tok.dep_ == "dobj" and tok.head.i in {
+            trigger.i, *(c.i for c in trigger.conjuncts)}:
+        return "target"
+    if subj is not None and subj.tag_ == "PRP" and not passive and verb.dep_ == "ccomp":
+        said, _ = subject_of(verb.head)  # "the army said it killed ...": the speaker
+        if said is not None and said.i == tok.i:
+            return "source"
+    return None
+
+
+def _counted(tok: Token) -> Token:
+    """"a group of parents", "hundreds of traders": the people counted."""
+    if tok.lemma_.lower() in context_lexicon().quantity_heads or tok.like_num:
+        of = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        objs = [c for o in of for c in o.children if c.dep_ == "pobj"]
+        if objs and objs[0].tag_ == "NNS":
+            return objs[0]
+    return tok
+
+
+def _protesters(state: State, ev: Event, trigger: Token, nominal: bool,
+                taken: list[tuple[int, int]]) -> ActorMention | None:
+    """The plural common noun that is a protest's subject and no actor yet ("lawyers
+    held a peaceful protest", "bus drivers gathered ... in a demonstration")."""
+    from tocsin.events.roles import subject_of
+
+    verb = _doer_verb(trigger, nominal)
+    if verb is None:
+        return None
+    subj, passive = subject_of(verb)
+    if subj is None or passive:
+        return None
+    subj = _counted(subj)
+    if subj.pos_ != "NOUN" or subj.tag_ != "NNS" or subj.i in state.token_actor:
+        return None
+    first = subj
+    while first.i > 0 and state.doc is not None and (
+            state.doc[first.i - 1].dep_ in {"compound", "amod"}
+            and state.doc[first.i - 1].head.i == subj.i):
+        first = state.doc[first.i - 1]  # "meat sellers", "local residents"
+    if overlaps(first.i, subj.i + 1, taken) or not (
+            ev.evidence.start <= first.idx < ev.evidence.end):
+        return None
+    assert state.doc is not None
+    span = state.doc[first.i:subj.i + 1]
+    return ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
+                        "generic", new_actor=(span.text.lower(), "civilians", None),
+                        score=0.5)
+
+
+def _register(state: State, m: ActorMention) -> None:
+    assert m.new_actor is not None
+    name, typ, _ = m.new_actor
+    m.actor_id = f"generic:{slug(name)}"
+    actor = state.actors.setdefault(m.actor_id, Actor(m.actor_id, name, typ, None, False))
+    actor.mentions.append(Span(m.text, m.start, m.end))
+    for t in range(m.tok_start, m.tok_end):
+        state.token_actor[t] = m.actor_id
+
+
+def _trigger(doc: Doc, ev: Event) -> Token | None:
+    if ev.trigger is None:
+        return None
+    span = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def add_class_actors(state: State) -> set[str]:
+    """After events are decided (so their decision is not changed by it): class nouns the
+    actors stage left unnamed become generic actors; generic actors take an event's empty
+    source or target where the parse makes them its doer or undergoer; a protest with no
+    source takes its plural subject as its protesters. Returns the ids of the actors made
+    from a protest's subject (civilians described as written)."""
+    doc = state.doc
+    assert doc is not None
+    taken = [(m.tok_start, m.tok_end) for m in state.actor_mentions]
+    taken += [(m.tok_start, m.tok_end) for m, _p in state.place_links]
+    added = class_mentions(doc, taken, actor_nouns().generic)
+    for m in added:
+        _register(state, m)
+    # Group nouns the roles stage left out ("was beaten by police"): new ones and old.
+    heads = {m.tok_end - 1: m for m in state.actor_mentions + added
+             if m.kind == "generic" and m.actor_id in state.actors}
+    described: set[str] = set()
+    for ev in state.events:
+        trigger = _trigger(doc, ev)
+        if trigger is None:
+            continue
+        nominal = trigger.pos_ in {"NOUN", "PROPN"}
+        for i, m in heads.items():
+            if not ev.evidence.start <= m.start < ev.evidence.end:
+                continue
+            role = _role(doc[i], trigger, nominal)
+            ids = ev.source if role == "source" else ev.target if role == "target" else None
+            if ids is None or ids or m.actor_id in ev.source + ev.target:
+                continue  # only an empty role is filled: the roles stage decided the rest
+            ids.append(str(m.actor_id))
+            trace(ev, {"actor": m.actor_id, "rule": f"parse-{role}", "mention": m.text})
+        if ev.type == "PROTEST" and not ev.source:
+            p = _protesters(state, ev, trigger, nominal, taken + [
+                (x.tok_start, x.tok_end) for x in added])
+            if p is not None:
+                _register(state, p)
+                added.append(p)
+                described.add(str(p.actor_id))
+                ev.source.append(str(p.actor_id))
+                trace(ev, {"actor": p.actor_id, "rule": "protest-subject",
+                           "mention": p.text})
+    if added:
+        state.actor_mentions = sorted(state.actor_mentions + added, key=lambda m: m.start)
+    return described
