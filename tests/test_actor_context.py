@@ -268,3 +268,19 @@ def test_the_object_of_a_coordinated_verb_is_the_target(pipeline: Any) -> None:
     assert [(a.country, a.type) for a in tgt] == [("SOM", "civilians")]
     src = sources(ex, "ASSAULT")
     assert [a.id for a in src] == ["generic:som-unidentified-armed-group"]
+
+
+# --- class 2: a group named as a modifier is the group --------------------------------
+
+@pytest.mark.parametrize("text, group", [
+    ("Boko Haram insurgents killed ten farmers near Maiduguri on Monday.", "boko-haram"),
+    ("ISWAP fighters ambushed a military convoy near Damboa on Friday.", "iswap"),
+    ("Suspected al-Shabaab militants shot and killed a civilian near Mogadishu.",
+     "al-shabaab"),
+])
+def test_a_group_named_as_a_modifier_is_the_group(
+        pipeline: Any, text: str, group: str) -> None:
+    ex = run(pipeline, text)
+    assert [a.id for a in sources(ex, "ASSAULT")] == [group]
+    assert not any(a.id.startswith(("x:", "generic:")) and a.type != "civilians"
+                   for a in ex.actors)

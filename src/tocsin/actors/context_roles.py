@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from tocsin.actors.in_context import mod_words, trace
-from tocsin.actors.naming import context_lexicon
+from tocsin.actors.naming import context_lexicon, cue_words
 from tocsin.actors.normalize import slug
 from tocsin.actors.nouns import ActorMention, actor_nouns, overlaps
 from tocsin.model import Actor, Event, Span
@@ -158,6 +158,70 @@ def _trigger(doc: Doc, ev: Event) -> Token | None:
     return span.root if span is not None else None
 
 
+# Group nouns a named group's own members make up (as tocsin.actors.generic has them).
+_MEMBER_TYPES = frozenset({"military", "unknown", "rebel", "militia"})
+
+
+def _absorb(state: State, g: ActorMention, member: Actor, group: Actor) -> None:
+    """A generic group noun that is a named group's members becomes that group."""
+    span = Span(g.text, g.start, g.end)
+    if span in member.mentions:
+        member.mentions.remove(span)
+    group.mentions.append(span)
+    g.actor_id = group.id
+    for t in range(g.tok_start, g.tok_end):
+        state.token_actor[t] = group.id
+    for ev in state.events:
+        if member.id in ev.source + ev.target:
+            ev.source = list(dict.fromkeys(group.id if a == member.id else a
+                                           for a in ev.source))
+            ev.target = list(dict.fromkeys(group.id if a == member.id else a
+                                           for a in ev.target))
+            trace(ev, {"actor": group.id, "from": member.id, "rule": "group-members",
+                       "mention": g.text})
+    if not member.mentions:
+        state.actors.pop(member.id, None)
+
+
+def repair_cue_names(state: State) -> None:
+    """"Suspected al-Shabaab" opening a sentence is taken by the tagger for one unknown
+    name; it is the known group, qualified by a cue word: its events take the group."""
+    from tocsin.actors.kb import get_kb
+
+    kb = get_kb()
+    for m in state.actor_mentions:
+        old = state.actors.get(m.actor_id or "")
+        words = m.text.split(maxsplit=1)
+        if m.kind != "ner" or old is None or old.in_kb or len(words) != 2 or (
+                words[0].lower() not in cue_words()):
+            continue
+        ids = {h.actor_id for h in kb.lookup(words[1]) if h.kind == "alias"
+               and not h.ambiguous}
+        known = kb.get(next(iter(ids))) if len(ids) == 1 else None
+        if known is None:
+            continue
+        new = state.actors.setdefault(known.id, Actor(known.id, known.name, known.type,
+                                                      known.country, True))
+        new.mentions.append(Span(m.text, m.start, m.end))
+        m.actor_id, m.kind = known.id, "kb"
+        for t in range(m.tok_start, m.tok_end):
+            state.token_actor[t] = known.id
+        for ev in state.events:
+            if old.id in ev.source + ev.target:
+                ev.source = [known.id if a == old.id else a for a in ev.source]
+                ev.target = [known.id if a == old.id else a for a in ev.target]
+                trace(ev, {"actor": known.id, "from": old.id, "rule": "cue-name",
+                           "mention": m.text})
+        if not any(x.actor_id == old.id for x in state.actor_mentions):
+            state.actors.pop(old.id, None)
+        # "Suspected al-Shabaab militants": the militants are the group's
+        for g in state.actor_mentions:
+            member = state.actors.get(g.actor_id or "")
+            if g.kind == "generic" and g.tok_start == m.tok_end and member is not None and (
+                    member.type in _MEMBER_TYPES and member.country is None):
+                _absorb(state, g, member, new)
+
+
 def add_class_actors(state: State) -> set[str]:
     """After events are decided (so their decision is not changed by it): class nouns the
     actors stage left unnamed become generic actors; generic actors take an event's empty
@@ -166,6 +230,7 @@ def add_class_actors(state: State) -> set[str]:
     from a protest's subject (civilians described as written)."""
     doc = state.doc
     assert doc is not None
+    repair_cue_names(state)
     taken = [(m.tok_start, m.tok_end) for m in state.actor_mentions]
     taken += [(m.tok_start, m.tok_end) for m, _p in state.place_links]
     added = class_mentions(doc, taken, actor_nouns().generic)

@@ -77,7 +77,8 @@ def classify(doc: Doc, m: ActorMention, lex: ContextLexicon, armed_named: bool,
             first = min((t.i for t in cue), default=head.i)
             noun = " ".join(t.lower_ for t in doc[first:head.i]) + " " + noun
             noun = noun.strip()
-            if not noun.startswith(("unidentified", "unknown")):
+            # "gunmen", "armed men" -> "unidentified ..."; "suspected militants" says it
+            if noun.split()[0] not in cls.cues - {"armed", "masked", "heavily"}:
                 noun = f"unidentified {noun}"
         return Classed(cls, noun, bool(words & lex.not_state))
     return None

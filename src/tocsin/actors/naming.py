@@ -83,6 +83,11 @@ def class_nouns() -> frozenset[str]:
     return frozenset(n for c in context_lexicon().classes for n in c.nouns)
 
 
+def cue_words() -> frozenset[str]:
+    """Modifiers that qualify a group ("suspected", "unidentified", "armed")."""
+    return frozenset(w for c in context_lexicon().classes for w in c.cues if " " not in w)
+
+
 def class_pairs() -> frozenset[str]:
     """The two-word nouns of the context classes ("riot police", "security force")."""
     return frozenset(n for c in context_lexicon().classes for n in c.pairs)
