@@ -284,3 +284,13 @@ def test_a_group_named_as_a_modifier_is_the_group(
     assert [a.id for a in sources(ex, "ASSAULT")] == [group]
     assert not any(a.id.startswith(("x:", "generic:")) and a.type != "civilians"
                    for a in ex.actors)
+
+
+def test_a_state_force_the_tagger_took_for_an_organisation(pipeline: Any) -> None:
+    ex = run(pipeline, "On 3 May 2021, Nigerian Airforce launched air strikes on a bandit "
+                       "camp near Gusau.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [(actors[i].id, actors[i].name) for i in ev.source] == [
+        ("generic:nga-military", "Nigerian military")]
+    assert ev.why is not None
+    assert any(e["rule"] == "state-force-name" for e in ev.why["actors"])

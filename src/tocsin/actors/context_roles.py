@@ -87,6 +87,9 @@ def _role(head: Token, trigger: Token, nominal: bool) -> str | None:
     if verb is None:
         return None
     subj, passive = subject_of(verb)
+    if subj is not None and tok.dep_ == "pobj" and tok.head.lower_ == "by" and (
+            tok.head.head.i == subj.i and not passive):
+        return "source"  # "an IED by an unknown group detonated"
     if subj is not None and subj.i == tok.i:
         if passive:  # "were attacked": its undergoer; "a protest was held": no one
             return None if nominal else "target"
@@ -162,7 +165,8 @@ def _trigger(doc: Doc, ev: Event) -> Token | None:
 _MEMBER_TYPES = frozenset({"military", "unknown", "rebel", "militia"})
 
 
-def _absorb(state: State, g: ActorMention, member: Actor, group: Actor) -> None:
+def _absorb(state: State, g: ActorMention, member: Actor, group: Actor,
+            rule: str = "group-members") -> None:
     """A generic group noun that is a named group's members becomes that group."""
     span = Span(g.text, g.start, g.end)
     if span in member.mentions:
@@ -177,7 +181,7 @@ def _absorb(state: State, g: ActorMention, member: Actor, group: Actor) -> None:
                                            for a in ev.source))
             ev.target = list(dict.fromkeys(group.id if a == member.id else a
                                            for a in ev.target))
-            trace(ev, {"actor": group.id, "from": member.id, "rule": "group-members",
+            trace(ev, {"actor": group.id, "from": member.id, "rule": rule,
                        "mention": g.text})
     if not member.mentions:
         state.actors.pop(member.id, None)
@@ -222,6 +226,45 @@ def repair_cue_names(state: State) -> None:
                 _absorb(state, g, member, new)
 
 
+def _state_of(words: list[str]) -> str | None:
+    """ISO3 of a demonym or country name ("Nigerian", "Kenya") opening a name."""
+    from tocsin.actors.kb import get_kb
+
+    kb = get_kb()
+    for n in (2, 1):
+        if len(words) > n:
+            for h in kb.lookup(" ".join(words[:n])):
+                actor = kb.get(h.actor_id)
+                if h.kind in {"demonym", "name"} and actor is not None and (
+                        actor.type == "state" and actor.country):
+                    return actor.country
+    return None
+
+
+def repair_state_force_names(state: State) -> None:
+    """"Nigerian Airforce", "Kenya Navy" taken by the tagger for an unknown organisation
+    are that state's forces: a demonym or country name and a force noun of the context
+    classes. The events take the state's forces, named as a person would."""
+    from tocsin.actors.naming import display_name
+
+    lex = context_lexicon()
+    for m in state.actor_mentions:
+        old = state.actors.get(m.actor_id or "")
+        words = m.text.split()
+        if m.kind != "ner" or old is None or old.in_kb or old.type != "organization":
+            continue
+        tail = {words[-1].lower(), " ".join(words[-2:]).lower()}
+        cls = next((c for c in lex.classes if c.state and tail & (c.nouns | c.pairs)),
+                   None)
+        iso3 = _state_of(words) if cls is not None else None
+        if cls is None or iso3 is None:
+            continue
+        new_id = f"generic:{slug(f'{iso3} {cls.name}')}"
+        new = state.actors.setdefault(new_id, Actor(
+            new_id, display_name(cls, cls.name, iso3), cls.type, iso3, False))
+        _absorb(state, m, old, new, "state-force-name")
+
+
 def add_class_actors(state: State) -> set[str]:
     """After events are decided (so their decision is not changed by it): class nouns the
     actors stage left unnamed become generic actors; generic actors take an event's empty
@@ -231,6 +274,7 @@ def add_class_actors(state: State) -> set[str]:
     doc = state.doc
     assert doc is not None
     repair_cue_names(state)
+    repair_state_force_names(state)
     taken = [(m.tok_start, m.tok_end) for m in state.actor_mentions]
     taken += [(m.tok_start, m.tok_end) for m, _p in state.place_links]
     added = class_mentions(doc, taken, actor_nouns().generic)
