@@ -294,3 +294,16 @@ def test_a_state_force_the_tagger_took_for_an_organisation(pipeline: Any) -> Non
         ("generic:nga-military", "Nigerian military")]
     assert ev.why is not None
     assert any(e["rule"] == "state-force-name" for e in ev.why["actors"])
+
+
+def test_every_id_an_event_names_is_an_actor(pipeline: Any) -> None:
+    texts = ["Police said officers arrested twelve traders in Mombasa on Monday.",
+             "The army said it killed 20 militants in an air strike in Cabo Delgado.",
+             "Turkish forces shelled villages near Zakho. The troops also hit a farm.",
+             "Suspected al-Shabaab militants shot and killed a civilian near Kismayo."]
+    for text in texts:
+        ex = run(pipeline, text)
+        ids = {a.id for a in ex.actors}
+        for ev in ex.events:
+            assert set(ev.source) | set(ev.target) <= ids, text
+            assert ev.modality.claimant is None or ev.modality.claimant in ids, text

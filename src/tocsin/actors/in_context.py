@@ -39,12 +39,13 @@ class Classed:
 
 def _modifiers(doc: Doc, m: ActorMention) -> list[Token]:
     head = doc[m.tok_end - 1]
-    inside = [t for t in doc[m.tok_start:m.tok_end - 1]]
+    inside = list(doc[m.tok_start:m.tok_end - 1])
     return inside + [c for c in head.children if c.dep_ in _MODIFIER_DEPS
                      and not m.tok_start <= c.i < m.tok_end]
 
 
 def mod_words(mods: list[Token]) -> set[str]:
+    """The words (and lemmas) of a group noun's modifiers, for cue and class matching."""
     words = {t.lower_ for t in mods} | {t.lemma_.lower() for t in mods}
     # "heavily armed": a two-word cue
     words |= {f"{a.lower_} {b.lower_}" for a, b in zip(mods, mods[1:], strict=False)}
@@ -189,6 +190,7 @@ def _new_actor(state: State, c: Classed, iso3: str | None, old: Actor) -> Actor:
 
 
 def trace(ev: Event, entry: dict[str, Any]) -> None:
+    """Add one actor decision to the event's trace (``why["actors"]``)."""
     if ev.why is None:
         ev.why = {}
     ev.why.setdefault("actors", []).append(entry)
@@ -285,5 +287,13 @@ class ActorContextComponent(Component):
     def __call__(self, state: State) -> None:
         from tocsin.actors.context_roles import add_class_actors
 
+        before = dict(state.token_actor)
         described = add_class_actors(state)
         resolve_in_context(state, described)
+        # A renamed actor may also be who reported an act (the modality's claimant).
+        moved = {a: state.token_actor[t] for t, a in before.items()
+                 if state.token_actor.get(t, a) != a}
+        for ev in state.events:
+            claimant = ev.modality.claimant
+            if claimant and claimant not in state.actors and claimant in moved:
+                ev.modality.claimant = moved[claimant]
