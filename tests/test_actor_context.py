@@ -307,3 +307,17 @@ def test_every_id_an_event_names_is_an_actor(pipeline: Any) -> None:
         for ev in ex.events:
             assert set(ev.source) | set(ev.target) <= ids, text
             assert ev.modality.claimant is None or ev.modality.claimant in ids, text
+
+
+@pytest.mark.parametrize("text, who", [
+    # parsed as a reduced relative ("residents [who were] protested"): still the protesters
+    ("On 28 September 2020, local residents protested in Mombasa against evictions.",
+     "Kenyan residents"),
+    # the small model lemmatises "staged" to "stag"
+    ("On 24 June 2020, taxi drivers staged a peaceful protest over poor roads in Mombasa.",
+     "Kenyan drivers"),
+])
+def test_protesters_despite_the_parse(pipeline: Any, text: str, who: str) -> None:
+    ev, actors = roles(run(pipeline, text), "PROTEST")
+    assert [actors[i].name for i in ev.source] == [who]
+    assert all(actors[i].type != "civilians" for i in ev.target)

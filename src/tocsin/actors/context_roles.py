@@ -66,7 +66,9 @@ def _doer_verb(trigger: Token, nominal: bool) -> Token | None:
     if not nominal:
         return trigger
     verb = trigger.head
-    if trigger.dep_ == "dobj" and verb.lemma_.lower() in light_verbs():
+    # (the small model lemmatises "staged" to "stag": the surface forms count too)
+    forms = {verb.lemma_.lower(), verb.lower_, verb.lower_[:-1], verb.lower_[:-2]}
+    if trigger.dep_ == "dobj" and forms & light_verbs():
         return verb  # not "police dispersed a protest"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "in" and (
             verb.head.pos_ == "VERB" and not any(c.dep_ == "dobj" for c in verb.head.children)):
@@ -114,21 +116,37 @@ def _counted(tok: Token) -> Token:
     return tok
 
 
-def _protesters(state: State, ev: Event, trigger: Token, nominal: bool,
-                taken: list[tuple[int, int]]) -> ActorMention | None:
-    """The plural common noun that is a protest's subject and no actor yet ("lawyers
-    held a peaceful protest", "bus drivers gathered ... in a demonstration")."""
+def _protest_subject(trigger: Token, nominal: bool) -> Token | None:
+    """Who protested, by the parse: the subject of the protest verb or of its light verb,
+    or the noun a protest verb is misparsed as modifying ("local residents protested in
+    X" read as a reduced relative; "relatives of a man protested" hung on "man")."""
     from tocsin.events.roles import subject_of
 
+    if not nominal and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":
+        noun = trigger.head
+        while noun.tag_ != "NNS" and noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
+                noun.head.head.pos_ == "NOUN"):
+            noun = noun.head.head
+        return noun
     verb = _doer_verb(trigger, nominal)
     if verb is None:
         return None
     subj, passive = subject_of(verb)
-    if subj is None or passive:
+    return None if subj is None or passive else _counted(subj)
+
+
+def _protesters(state: State, ev: Event, trigger: Token, nominal: bool,
+                taken: list[tuple[int, int]]) -> ActorMention | str | None:
+    """A protest's protesters: an actor already named there (its id), or a plural common
+    noun made a new one ("lawyers held a peaceful protest", "bus drivers gathered ... in
+    a demonstration")."""
+    subj = _protest_subject(trigger, nominal)
+    if subj is None or subj.pos_ != "NOUN" or subj.tag_ != "NNS":
         return None
-    subj = _counted(subj)
-    if subj.pos_ != "NOUN" or subj.tag_ != "NNS" or subj.i in state.token_actor:
-        return None
+    known = state.token_actor.get(subj.i)
+    if known is not None:
+        actor = state.actors.get(known)
+        return known if actor is not None and actor.type == "civilians" else None
     first = subj
     while first.i > 0 and state.doc is not None and (
             state.doc[first.i - 1].dep_ in {"compound", "amod"}
@@ -301,13 +319,17 @@ def add_class_actors(state: State) -> set[str]:
         if ev.type == "PROTEST" and not ev.source:
             p = _protesters(state, ev, trigger, nominal, taken + [
                 (x.tok_start, x.tok_end) for x in added])
-            if p is not None:
+            if isinstance(p, ActorMention):
                 _register(state, p)
                 added.append(p)
                 described.add(str(p.actor_id))
                 ev.source.append(str(p.actor_id))
                 trace(ev, {"actor": p.actor_id, "rule": "protest-subject",
                            "mention": p.text})
+            elif p is not None:  # named already, maybe taken for the target by the parse
+                ev.target = [a for a in ev.target if a != p]
+                ev.source.append(p)
+                trace(ev, {"actor": p, "rule": "protest-subject"})
     if added:
         state.actor_mentions = sorted(state.actor_mentions + added, key=lambda m: m.start)
     return described
