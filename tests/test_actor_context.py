@@ -286,14 +286,25 @@ def test_a_group_named_as_a_modifier_is_the_group(
                    for a in ex.actors)
 
 
-def test_a_state_force_the_tagger_took_for_an_organisation(pipeline: Any) -> None:
-    ex = run(pipeline, "On 3 May 2021, Nigerian Airforce launched air strikes on a bandit "
-                       "camp near Gusau.")
+@pytest.mark.parametrize("text, force", [
+    ("On 3 May 2021, Ghanaian Airforce launched air strikes on a rebel camp near Tamale.",
+     ("generic:gha-military", "Ghanaian military")),
+    ("On 4 May 2021, Kenya Police Service officers shot dead two robbers in Kisumu.",
+     ("generic:ken-police", "Kenyan police")),
+])
+def test_a_state_force_the_tagger_took_for_a_name(
+        pipeline: Any, text: str, force: tuple[str, str]) -> None:
+    ex = run(pipeline, text)
     ev, actors = roles(ex, "ASSAULT")
-    assert [(actors[i].id, actors[i].name) for i in ev.source] == [
-        ("generic:nga-military", "Nigerian military")]
+    assert [(actors[i].id, actors[i].name) for i in ev.source] == [force]
     assert ev.why is not None
     assert any(e["rule"] == "state-force-name" for e in ev.why["actors"])
+
+
+def test_named_state_forces_of_the_knowledge_base(pipeline: Any) -> None:
+    ex = run(pipeline, "On 3 May 2021, Nigerian Airforce launched air strikes on a bandit "
+                       "camp near Gusau.")
+    assert [(a.id, a.type) for a in sources(ex, "ASSAULT")] == [("nga", "state")]
 
 
 def test_every_id_an_event_names_is_an_actor(pipeline: Any) -> None:
@@ -321,3 +332,11 @@ def test_protesters_despite_the_parse(pipeline: Any, text: str, who: str) -> Non
     ev, actors = roles(run(pipeline, text), "PROTEST")
     assert [actors[i].name for i in ev.source] == [who]
     assert all(actors[i].type != "civilians" for i in ev.target)
+
+
+def test_a_state_named_by_a_place_is_not_a_group_named_after_it() -> None:
+    from tocsin.model import Span as TextSpan
+
+    nga = Actor("nga", "Nigeria", "state", "NGA", True, [TextSpan("Kaduna", 0, 6)])
+    assert not acled_eval.actor_resolved("Kaduna Communal Militia (Nigeria)", [nga])
+    assert acled_eval.actor_resolved("Military Forces of Nigeria (2015-)", [nga])

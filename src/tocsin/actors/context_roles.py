@@ -269,7 +269,8 @@ def repair_state_force_names(state: State) -> None:
     for m in state.actor_mentions:
         old = state.actors.get(m.actor_id or "")
         words = m.text.split()
-        if m.kind != "ner" or old is None or old.in_kb or old.type != "organization":
+        if m.kind != "ner" or old is None or old.in_kb or (
+                old.type not in {"organization", "person"}):  # (the tagger says PERSON too)
             continue
         tail = {words[-1].lower(), " ".join(words[-2:]).lower()}
         cls = next((c for c in lex.classes if c.state and tail & (c.nouns | c.pairs)),

@@ -148,7 +148,7 @@ def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None =
     naming rules of the ACLED export (`tocsin.actors.naming`): the same kind of actor (a
     state's forces, civilians, an unidentified armed group) of the same country. An actor
     without a country, or with another, never matches; nor does a named group match an
-    unidentified one. Other names are matched by name or mention."""
+    unidentified one. Other names are matched by name or mention, never by a state's."""
     from rapidfuzz import fuzz
 
     from tocsin.actors.naming import acled_family, actor_family
@@ -161,10 +161,13 @@ def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None =
                    == want for a in actors)
     if fam is not None and fam[0] != "state":
         return False  # "Civilians (International)": no one country to compare
+    # A state is matched through ACLED's state forms only: its mentions are often the
+    # places it was named by ("Kaduna"), which must not match "Kaduna Communal Militia".
     name = _plain(re.sub(r"\(.*?\)", " ", acled))
     return bool(name) and any(
         fuzz.token_set_ratio(name, _plain(x)) >= 90
-        for a in actors for x in [a.name, *(s.text for s in a.mentions)])
+        for a in actors if a.type != "state"
+        for x in [a.name, *(s.text for s in a.mentions)])
 
 
 def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str = ""
