@@ -62,6 +62,11 @@ def test_event_filters_pagination_and_sorting(client: httpx.Client) -> None:
     all_ = client.get("/api/events", params={"limit": 1000}).json()
     total = all_["total"]
     assert total == len(all_["items"]) > 10
+    # every actor of the page has its name beside the ids (no "generic:..." in tables)
+    named = all_["actor_names"]
+    for ev in all_["items"]:
+        assert set(ev["sources"] + ev["targets"]) <= set(named)
+    assert not any(n.startswith("generic:") for n in named.values())
     page1 = client.get("/api/events", params={"limit": 5, "sort": "date"}).json()
     page2 = client.get("/api/events", params={"limit": 5, "offset": 5, "sort": "date"}).json()
     ids = [e["id"] for e in page1["items"] + page2["items"]]

@@ -54,7 +54,7 @@ class Component(ABC):
 
 
 REGISTRY: dict[str, Callable[[], Component]] = {}
-DEFAULT_COMPONENTS = ("actors", "places", "time", "events", "relations")
+DEFAULT_COMPONENTS = ("actors", "places", "time", "events", "actor_context", "relations")
 
 
 def register(cls: type[Component]) -> type[Component]:
@@ -72,6 +72,7 @@ class PipelineError(RuntimeError):
 def _load_components() -> None:
     # Imported here so that `import tocsin` stays cheap (nothing happens at import).
     from tocsin.actors import component as _a  # noqa: F401
+    from tocsin.actors import in_context as _c  # noqa: F401
     from tocsin.events import component as _e  # noqa: F401
     from tocsin.geo import component as _g  # noqa: F401
     from tocsin.relations import component as _r  # noqa: F401

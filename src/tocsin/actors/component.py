@@ -10,6 +10,7 @@ from tocsin.actors.coref import (
 )
 from tocsin.actors.kb import KnowledgeBase, get_kb
 from tocsin.actors.match import ActorMention, find_mentions, resolve
+from tocsin.actors.naming import readable_generic
 from tocsin.actors.normalize import slug
 from tocsin.actors.titles import add_title_mentions
 from tocsin.geo.finder import site_spans
@@ -27,7 +28,11 @@ def _actor_for(m: ActorMention, kb: KnowledgeBase) -> Actor | None:
     if m.new_actor:
         name, typ, country = m.new_actor
         prefix = "generic" if m.kind == "generic" else "x"
-        return Actor(f"{prefix}:{slug(name)}", name, typ, country, False)
+        shown = name
+        if m.kind == "generic" and country and name.startswith(f"{country} "):
+            # the id keeps the code ("generic:irq-protesters"); the name reads as written
+            shown = readable_generic(name[len(country) + 1:], country)
+        return Actor(f"{prefix}:{slug(name)}", shown, typ, country, False)
     return None
 
 

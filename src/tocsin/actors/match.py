@@ -20,6 +20,7 @@ from tocsin.actors.context import linked, narrow, place_context, shorter_hit, su
 from tocsin.actors.countries import contested_first_words, contested_reading
 from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
+from tocsin.actors.naming import class_nouns, class_pairs
 from tocsin.actors.normalize import name_key
 from tocsin.actors.nouns import (
     SUBJECT_OBJECT_DEPS,
@@ -86,6 +87,12 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
                     length > 1):
                 continue  # a name never runs across a sentence end or a line break
             hits = kb.lookup(span.text) or _contested_hits(span.text, text)
+            if hits and length == 1 and span[0].pos_ == "NOUN" and (
+                    span[0].lemma_.lower() in class_nouns()) and not any(
+                    h.alias.lower() == span[0].lower_ for h in hits):
+                # "Rioters" opening a sentence is the group noun, not the spelling-
+                # tolerant key of "Reuters"
+                hits = []
             if hits:
                 best = ActorMention(span.start_char, span.end_char, span.start, span.end,
                                     span.text, "kb", list(hits))
@@ -189,6 +196,12 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
         if span.start > 0 and doc[span.start - 1].lower_ in _OPERATION_CUES:
             continue  # "the operation, named Peace Spring": a name of an act, no actor
         head = span.root.lower_
+        if len(span) == 1 and {head, span.root.lemma_.lower()} & (
+                nouns.generic.keys() | class_nouns()):
+            continue  # "Rioters", "Police" opening a sentence: a group noun, not a name
+        if len(span) == 1 and span.end < len(doc) and (
+                f"{head} {doc[span.end].lemma_.lower()}" in class_pairs()):
+            continue  # "Riot police", "Security forces": the first word of a group noun
         if {head, head.rstrip("s"), span.root.lemma_.lower()} & weapon_words():
             continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)

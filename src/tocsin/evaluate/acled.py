@@ -64,11 +64,6 @@ SUB_EVENT: dict[str, tuple[str, str | None]] = {
 PROTEST_FORMS: set[str | None] = {"strike", "boycott", "hunger", "obstruct"}
 MODE_ALSO: dict[tuple[str, str | None], set[str | None]] = {
     ("ASSAULT", "aerial"): {"drone"}, ("PROTEST", "demo"): PROTEST_FORMS}
-_FORCES = re.compile(r"^(military|police) forces of (.+?)(?:\s*\(.*\))?$", re.I)
-_GENERIC = re.compile(r"^(civilians|protesters|rioters|unidentified armed group)\b", re.I)
-_GENERIC_TYPES = {"civilians": {"civilians"}, "protesters": {"civilians", "unknown"},
-                  "rioters": {"civilians", "unknown"},
-                  "unidentified armed group": {"militia", "rebel", "unknown"}}
 
 
 @dataclass(slots=True)
@@ -133,22 +128,46 @@ def country_iso3(name: str) -> str | None:
     return _country_names().get(norm_name(name))
 
 
-def actor_resolved(acled: str, actors: Sequence[Actor]) -> bool:
-    """Whether one of `actors` is the ACLED actor (name, or the state's forces/country)."""
+def _iso_of(name: str) -> str | None:
+    """ISO3 of the country in an ACLED name's country part ("the United States", "Kenya
+    Special Forces": the longest leading words that name a country)."""
+    words = name.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    for n in range(len(words), 0, -1):
+        iso = country_iso3(" ".join(words[:n]))
+        if iso:
+            return iso
+    return None
+
+
+def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None = None,
+                   mode: str | None = None) -> bool:
+    """Whether one of `actors` is the ACLED actor. ACLED's generic forms ("Police Forces of
+    Kenya", "Protesters (Kenya)", "Unidentified Armed Group (Kenya)") are matched with the
+    naming rules of the ACLED export (`tocsin.actors.naming`): the same kind of actor (a
+    state's forces, civilians, an unidentified armed group) of the same country. An actor
+    without a country, or with another, never matches; nor does a named group match an
+    unidentified one. Other names are matched by name or mention, never by a state's."""
     from rapidfuzz import fuzz
 
-    m = _FORCES.match(acled.strip())
-    if m:
-        iso = country_iso3(m.group(2))
-        return any(a.country == iso and a.type in {"state", "government", "military",
-                                                   "police"} for a in actors)
-    g = _GENERIC.match(acled.strip())
-    if g:
-        return any(a.type in _GENERIC_TYPES[g.group(1).lower()] for a in actors)
+    from tocsin.actors.naming import acled_family, actor_family
+
+    fam = acled_family(acled)
+    iso = _iso_of(fam[1]) if fam is not None and fam[1] else None
+    if fam is not None and iso is not None:
+        want = (fam[0], iso)
+        return any(actor_family(a.id, a.name, a.type, a.country, a.in_kb, event_type, mode)
+                   == want for a in actors)
+    if fam is not None and fam[0] != "state":
+        return False  # "Civilians (International)": no one country to compare
+    # A state is matched through ACLED's state forms only: its mentions are often the
+    # places it was named by ("Kaduna"), which must not match "Kaduna Communal Militia".
     name = _plain(re.sub(r"\(.*?\)", " ", acled))
     return bool(name) and any(
         fuzz.token_set_ratio(name, _plain(x)) >= 90
-        for a in actors for x in [a.name, *(s.text for s in a.mentions)])
+        for a in actors if a.type != "state"
+        for x in [a.name, *(s.text for s in a.mentions)])
 
 
 def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str = ""
@@ -177,7 +196,9 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
         for key, name, ids in (("actor1_resolved", g.actor1, ev.source if ev else []),
                                ("actor2_resolved", g.actor2, ev.target if ev else [])):
             if name.strip():
-                res[key].append(actor_resolved(name, [amap[i] for i in ids if i in amap]))
+                res[key].append(actor_resolved(name, [amap[i] for i in ids if i in amap],
+                                               ev.type if ev else None,
+                                               ev.mode if ev else None))
         place = (place_map(ex).get(ev.place) if ev and ev.place and not isinstance(ex, str)
                  else None)
         if g.lat is not None and g.lon is not None:

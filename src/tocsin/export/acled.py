@@ -64,10 +64,18 @@ def classify(ev: dict[str, Any], target_types: set[str]) -> tuple[str, str] | No
 
 
 def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    from tocsin.actors.naming import acled_name
+
     actors = {a["id"]: a for a in store.actors()}
 
-    def name(aid: str) -> str:
-        return str(actors[aid]["name"]) if aid in actors else aid
+    def name(aid: str, ev: dict[str, Any]) -> str:
+        """ACLED's form ("Police Forces of Kenya", "Protesters (Kenya)", "Unidentified
+        Armed Group (Kenya)") or the group's own name."""
+        a = actors.get(aid)
+        if a is None:
+            return aid
+        return acled_name(aid, str(a["name"]), str(a["type"]), a["country"],
+                          bool(a["in_kb"]), ev["type"], ev["mode"])
 
     rows = []
     for ev in store.events(**filters):
@@ -80,10 +88,10 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
             "event_id_cnty": ev["id"], "event_date": ev["date_start"].isoformat(),
             "year": ev["date_start"].year, "time_precision": PRECISION.get(ev["precision"], 3),
             "event_type": kind[0], "sub_event_type": kind[1],
-            "actor1": name(sources[0]) if sources else "",
-            "assoc_actor_1": "; ".join(name(a) for a in sources[1:]),
-            "actor2": name(targets[0]) if targets else "",
-            "assoc_actor_2": "; ".join(name(a) for a in targets[1:]),
+            "actor1": name(sources[0], ev) if sources else "",
+            "assoc_actor_1": "; ".join(name(a, ev) for a in sources[1:]),
+            "actor2": name(targets[0], ev) if targets else "",
+            "assoc_actor_2": "; ".join(name(a, ev) for a in targets[1:]),
             "country": _country_name(ev["country"]), "iso3": ev["country"] or "",
             "admin1": ev["admin1"] or "", "location": ev["place"] or "",
             "latitude": "" if ev["lat"] is None else round(ev["lat"], 4),
@@ -97,12 +105,9 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
 
 
 def _country_name(iso3: str | None) -> str:
-    if not iso3:
-        return ""
-    import pycountry
+    from tocsin.actors.naming import country_name
 
-    c = pycountry.countries.get(alpha_3=iso3)
-    return c.name if c else iso3
+    return country_name(iso3) if iso3 else ""
 
 
 def write_acled(store: Store, out: str | Path, **filters: Any) -> int:

@@ -67,7 +67,10 @@ def events(request: Request, f: Filter, limit: Limit = 50, offset: Offset = 0,
         total, rows = q.list_events(reader(request), f, sort, limit, offset)
     except QueryError as exc:
         raise bad_query(exc) from None
-    return ok({"total": total, "limit": limit, "offset": offset, "items": rows})
+    names = reader(request).actor_names(
+        [a for ev in rows for a in (ev.get("sources") or []) + (ev.get("targets") or [])])
+    return ok({"total": total, "limit": limit, "offset": offset, "items": rows,
+               "actor_names": names})
 
 
 @router.get("/events/{event_id}", summary="One event: every report, evidence, merge reasons")
@@ -83,10 +86,10 @@ def event(request: Request, event_id: str) -> Response:
             "substr(text, ? + 1, 300) FROM documents WHERE id = ?",
             [m["start"], m["start"], m["end"], m["doc_id"]]).fetchone()
         m["context_before"], m["context_after"] = row if row else ("", "")
-    names = dict(r.con.execute(
-        "SELECT id, name FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-        [(ev["sources"] or []) + (ev["targets"] or [])]).fetchall())
-    ev["actor_names"] = names
+    ev["actor_names"] = r.actor_names(
+        (ev["sources"] or []) + (ev["targets"] or [])
+        + [a for m in ev["mentions"] for a in (m.get("source_ids") or [])
+           + (m.get("target_ids") or [])])
     return ok(ev)
 
 

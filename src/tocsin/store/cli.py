@@ -186,6 +186,12 @@ def register(app: typer.Typer) -> None:
                                     designated_by=designated_by, limit=limit)
             except QueryError as exc:
                 raise typer.BadParameter(str(exc)) from None
+            if not as_json:  # the table shows names ("Kenyan police"); JSON keeps the ids
+                names = store.actor_names([a for r in rows for a in (r["sources"] or [])
+                                           + (r["targets"] or [])])
+                rows = [{**r, "sources": [names.get(a, a) for a in r["sources"] or []],
+                         "targets": [names.get(a, a) for a in r["targets"] or []]}
+                        for r in rows]
         _show(rows, as_json, ["id", "type", "mode", "date_start", "place", "sources",
                               "targets", "fatalities", "n_documents"], "events")
 
@@ -194,6 +200,9 @@ def register(app: typer.Typer) -> None:
         """One event, every report of it, and why each report was merged."""
         with _open(db, read_only=True) as store:
             ev = store.event(event_id)
+            if ev is not None:
+                ev["actor_names"] = store.actor_names((ev["sources"] or [])
+                                                      + (ev["targets"] or []))
         if ev is None:
             raise typer.BadParameter(f"no event {event_id!r}")
         sys.stdout.write(json.dumps(ev, ensure_ascii=False, indent=2, default=str) + "\n")

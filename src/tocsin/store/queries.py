@@ -263,6 +263,15 @@ class QueryMixin:
                 FROM relations r WHERE {where} GROUP BY ALL
                 ORDER BY n_reports DESC, r.type, r.subject, r.object""", args))
 
+    def actor_names(self, ids: list[str]) -> dict[str, str]:
+        """The stored names of actors by id ("generic:ken-police" -> "Kenyan police"), so
+        that tables and pages never show an id where a name is known."""
+        if not ids:
+            return {}
+        return dict(self.con.execute(
+            "SELECT id, name FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(set(ids))]).fetchall())
+
     def actor(self, query: str, max_events: int = 20) -> dict[str, Any] | None:
         """A profile: KB facts, aliases seen, affiliations, events, relations, sources."""
         ids = self.resolve_actor(query)
@@ -294,6 +303,8 @@ class QueryMixin:
                                "date": d.date} for d in kb_actor.designations],
                 kb_sources=list(kb_actor.sources))
         profile["events"] = self.events(actor=actor_id, limit=None)[-max_events:]
+        profile["actor_names"] = self.actor_names(
+            [a for e in profile["events"] for a in (e["sources"] or []) + (e["targets"] or [])])
         profile["n_events"] = self.con.execute(
             "SELECT count(DISTINCT event_id) FROM event_participants WHERE actor_id = ?",
             [actor_id]).fetchone()[0]  # type: ignore[index]

@@ -125,7 +125,8 @@ T.dashboard = async function () {
   const byType = Object.entries(stats.events_by_type || {});
   const max = Math.max(1, ...byType.map(([, n]) => n));
   const actors = await T.api("/actors", { limit: 12 });
-  const names = Object.fromEntries(actors.items.map((a) => [a.id, a.name]));
+  const names = Object.assign({}, recent.actor_names || {},
+    Object.fromEntries(actors.items.map((a) => [a.id, a.name])));
   T.show(
     T.h("h1", {}, "Dashboard"),
     T.h("div", { class: "stats" }, statBox(c.documents, "documents"),

@@ -5,7 +5,7 @@ T.actorPage = async function (id, params) {
   const at = params.get("at") || "";
   const prof = await T.api("/actors/" + encodeURIComponent(id), { max_events: 50 });
   document.title = prof.name + " — tocsin";
-  const names = { [prof.id]: prof.name };
+  const names = Object.assign({}, prof.actor_names || {}, { [prof.id]: prof.name });
   const net = T.h("div", { id: "network" });
   const dateIn = T.h("input", { type: "date", id: "network-date", value: at });
   const loadNet = async () => {
@@ -123,11 +123,14 @@ T.mergeText = function (reason) {
 };
 
 // One line of the decision stage's trace: who decided, on which word, with what score.
-T.whyText = function (why) {
+T.whyText = function (why, names) {
   const bits = ["Decided by " + (why.decided_by || "?")];
   if (why.trigger) bits.push("on \u201c" + why.trigger + "\u201d (" + (why.candidate || "?") + " candidate)");
   if (why.model) bits.push(why.model.label + ", p " + why.model.p_label + ", main act " + why.model.p_main);
   if (why.dropped_by_rules) bits.push("the rules had set it aside: " + why.dropped_by_rules);
+  // actors resolved in context: which rule gave a generic actor its state
+  (why.actors || []).filter((a) => a.class).forEach((a) => bits.push((names && names[a.actor] || a.actor) +
+    " as " + a.class + (a.country ? " of " + a.country : "") + " (" + a.rule.replace(/-/g, " ") + (a.place ? ", " + a.place : "") + ")"));
   return bits.join("; ") + ".";
 };
 
@@ -147,11 +150,11 @@ T.eventPage = async function (id) {
         (m.sentence || "").slice((m.sentence || "").trimEnd().length), after, after.length >= 300 ? "…" : ""),
       T.h("div", { class: "small" }, T.typeTag(m.type, m.mode), " ",
         "date text: ", m.date_text || "—", " · confidence ", m.confidence === null ? "—" : Number(m.confidence).toFixed(2),
-        " · actors: ", (m.source_ids || []).join(", ") || "—", " → ", (m.target_ids || []).join(", ") || "—"),
+        " · actors: ", (m.source_ids || []).map((a) => names[a] || a).join(", ") || "—", " → ", (m.target_ids || []).map((a) => names[a] || a).join(", ") || "—"),
       T.h("p", { class: "small merge" }, T.mergeText(m.merge_reason)),
       T.h("details", {}, T.h("summary", { class: "small" }, "merge record (JSON)"),
         T.h("pre", { class: "json" }, JSON.stringify(m.merge_reason, null, 2))),
-      m.why ? T.h("p", { class: "small why" }, T.whyText(m.why)) : null,
+      m.why ? T.h("p", { class: "small why" }, T.whyText(m.why, names)) : null,
       m.why ? T.h("details", {}, T.h("summary", { class: "small" }, "decision trace (JSON)"),
         T.h("pre", { class: "json" }, JSON.stringify(m.why, null, 2))) : null);
   });
