@@ -26,7 +26,9 @@ SRC = Path(lexicon_data.__file__).resolve().parent
 # The files written as flat word lists and tables for tocsin.lexicon_data.
 FLAT_FILES = ("english", "roles", "cameo", "places", "place_names")
 # Records, not word lists: trigger senses, mode cues and calibration bins.
-NOT_WORD_LISTS = {("events", "triggers"), ("events", "modes"), ("confidence", "bins")}
+NOT_WORD_LISTS = {("events", "triggers"), ("events", "modes"), ("confidence", "bins"),
+                  ("actor_context", "classes"),  # tables of records, not word lists
+                  ("actor_context", "acled_country_names")}  # ISO codes -> names
 _CAMEO = re.compile(r"^(0[1-9]|1[0-9]|20)\d{1,2}$")
 # Known slips in actor_nouns.yaml, left to the actors work that owns it (fixing the first
 # changes behaviour and has to be measured): an unquoted `off` that YAML reads as False, so
