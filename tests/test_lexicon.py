@@ -191,7 +191,10 @@ CLAUSES = [
     ("COERCE", "The authorities shut down the internet across the province.", "withhold"),
     ("COERCE", "Police arrested dozens of activists in dawn raids.", "arrest"),
     ("COERCE", "Hackers linked to the group breached ministry servers.", "cyber"),
-    ("PROTEST", "Protesters blocked the main highway with burning tyres.", "obstruct"),
+    # Fire in the street makes a blockade violent (ACLED's violent demonstration); a plain
+    # block is obstruction.
+    ("PROTEST", "Protesters blocked the main highway with burning tyres.", "riot"),
+    ("PROTEST", "Farmers blocked the main highway with their tractors.", "obstruct"),
     ("PROTEST", "Detainees have been on hunger strike since March.", "hunger"),
     ("PROTEST", "Thousands took to the streets of Baghdad.", "demo"),
     ("MOBILIZE", "The group mobilised thousands of fighters along the border.", "militia"),
