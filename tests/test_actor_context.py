@@ -246,8 +246,8 @@ def test_scorer_generic_groups_need_kind_and_country() -> None:
 # --- empty roles filled from the parse, after the events stage -----------------------
 
 def test_a_protests_plural_subject_is_its_protesters(pipeline: Any) -> None:
-    ex = run(pipeline, "On 3 March, lawyers in Meru held a peaceful protest in Maua town "
-                       "over the shooting of a colleague.")
+    ex = run(pipeline, "On 3 March, lawyers in Meru held a silent protest outside the Maua "
+                       "law courts over the shooting of a colleague.")
     ev, actors = roles(ex, "PROTEST")
     assert [(actors[i].name, actors[i].country) for i in ev.source] == [
         ("Kenyan lawyers", "KEN")]
@@ -275,7 +275,7 @@ def test_the_object_of_a_coordinated_verb_is_the_target(pipeline: Any) -> None:
 @pytest.mark.parametrize("text, group", [
     ("Boko Haram insurgents killed ten farmers near Maiduguri on Monday.", "boko-haram"),
     ("ISWAP fighters ambushed a military convoy near Damboa on Friday.", "iswap"),
-    ("Suspected al-Shabaab militants shot and killed a civilian near Mogadishu.",
+    ("Suspected al-Shabaab militants shot and wounded a shopkeeper near Mogadishu.",
      "al-shabaab"),
 ])
 def test_a_group_named_as_a_modifier_is_the_group(
@@ -311,7 +311,7 @@ def test_every_id_an_event_names_is_an_actor(pipeline: Any) -> None:
     texts = ["Police said officers arrested twelve traders in Mombasa on Monday.",
              "The army said it killed 20 militants in an air strike in Cabo Delgado.",
              "Turkish forces shelled villages near Zakho. The troops also hit a farm.",
-             "Suspected al-Shabaab militants shot and killed a civilian near Kismayo."]
+             "Suspected al-Shabaab militants shot dead a shopkeeper near Kismayo."]
     for text in texts:
         ex = run(pipeline, text)
         ids = {a.id for a in ex.actors}
@@ -322,10 +322,10 @@ def test_every_id_an_event_names_is_an_actor(pipeline: Any) -> None:
 
 @pytest.mark.parametrize("text, who", [
     # parsed as a reduced relative ("residents [who were] protested"): still the protesters
-    ("On 28 September 2020, local residents protested in Mombasa against evictions.",
+    ("On 14 September 2021, local residents protested in Mombasa against evictions.",
      "Kenyan residents"),
     # the small model lemmatises "staged" to "stag"
-    ("On 24 June 2020, taxi drivers staged a peaceful protest over poor roads in Mombasa.",
+    ("On 9 June 2021, taxi drivers staged a noisy protest over poor roads in Mombasa.",
      "Kenyan drivers"),
 ])
 def test_protesters_despite_the_parse(pipeline: Any, text: str, who: str) -> None:

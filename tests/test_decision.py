@@ -211,3 +211,27 @@ def test_training_texts_are_valid_and_echo_no_acled_note() -> None:
                           check=False)
     assert done.returncode == 0, done.stdout[-2000:]
     assert " 0 errors" in done.stdout
+
+
+def test_test_texts_echo_no_acled_note() -> None:
+    """Test texts are written here too: none shares a run of eight words with a note."""
+    import re
+    import sys
+
+    from tocsin.evaluate.common import eval_dir
+
+    acled = eval_dir() / "acled"
+    if not acled.is_dir():
+        pytest.skip("the shared ACLED notes are not here")
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "scripts"))
+    from check_training import _runs, acled_runs
+
+    notes = acled_runs(acled)
+    echoes = {}
+    for path in sorted((root / "tests").glob("*.py")):
+        text = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")))
+        shared = _runs(text) & notes
+        if shared:
+            echoes[path.name] = sorted(" ".join(r) for r in shared)[:3]
+    assert not echoes

@@ -28,7 +28,7 @@ Iraqi air force personnel, the Iraqi military said in a statement.</p>
 <p>Balad hosts a small number of American contractors who maintain Iraq's fleet of F-16
 fighter jets; most had left the base in recent days amid rising tension between Washington
 and Tehran, two security sources said.</p>
-<p>No group claimed responsibility for the attack, the latest in a series of rocket strikes on
+<p>Nobody has said who fired the rockets, the latest in a series of rocket strikes on
 bases hosting US forces across Iraq since late October.</p></article>
 <footer>Copyright Tigris Wire</footer></body></html>"""
 
