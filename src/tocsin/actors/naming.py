@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from tocsin import lexicon_data
 
 # ACLED's generic naming forms, grouped by who they denote: a state's forces, civilians
 # (as protesters, rioters or victims), or an armed group nobody identified.
@@ -62,8 +61,7 @@ def _words(v: Any) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def context_lexicon() -> ContextLexicon:
-    path = resources.files("tocsin") / "data" / "lexicon" / "actor_context.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = lexicon_data.load("actor_context")  # the strict shared loader
     classes = []
     for c in data["classes"]:
         nouns = _words(c["nouns"])

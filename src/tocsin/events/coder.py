@@ -165,11 +165,11 @@ def code_sentence(sent: Span, index: ActorIndex, lex: Lexicon,
         frame = read_modality(cand.token)
         trig = cand.trigger
         lemmas, text = _clause_lemmas(cand.token, cand.attached)
-        mode = trig.mode or lex.mode_for(trig.type, lemmas, text)
-        if trig.type == "PROTEST" and trig.mode == "demo":
-            # "demonstrate" names the plain form; the clause may tell a more specific one
-            # ("demonstrated and pelted police with stones" is a riot).
-            mode = lex.mode_for("PROTEST", lemmas, text) or mode
+        # A protest sense's "demo" is the plain form; the clause may tell a more specific
+        # one ("demonstrated and pelted police with stones" is a riot).
+        plain = trig.type == "PROTEST" and trig.mode == "demo"
+        mode = (None if plain else trig.mode) or lex.mode_for(trig.type, lemmas, text) \
+            or trig.mode
         act = CodedAct(cand.token, trig.type, mode, trig.cameo, _roles(cand, index), frame,
                        cand.attached, cand.nominal,
                        broad=trig.weak or trig.broad)
