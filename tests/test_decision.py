@@ -106,6 +106,21 @@ def test_a_habit_or_a_retelling_is_never_an_event_of_its_own(pipeline) -> None: 
     assert len(assault) == 1 and assault[0].trigger.text in {"strike", "hit"}
 
 
+@needs_model
+def test_violence_next_to_a_protest_makes_it_a_riot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # The manner comes a sentence later: the protest is a violent demonstration.
+    told_later = _events(pipeline, "Traders protested the new market levy in Onitsha on "
+                                   "Monday. Later in the day the crowd set the council "
+                                   "office on fire.")
+    protest = next(e for e in told_later if e.type == "PROTEST")
+    assert protest.mode == "riot"
+    assert protest.why and "rules: protest form" in protest.why["decided_by"]
+    # Riots in a clause about the place's past are not this protest's manner.
+    background = _events(pipeline, "About 200 nurses demonstrated on Friday in Kaduna, "
+                                   "where riots killed 12 people two years ago.")
+    assert [e.mode for e in background if e.type == "PROTEST"] == ["demo"]
+
+
 def test_without_a_model_the_rules_decide_and_say_so(pipeline) -> None:  # type: ignore[no-untyped-def]
     from tocsin.events.component import EventsComponent
 

@@ -195,6 +195,9 @@ CLAUSES = [
     # block is obstruction.
     ("PROTEST", "Protesters blocked the main highway with burning tyres.", "riot"),
     ("PROTEST", "Farmers blocked the main highway with their tractors.", "obstruct"),
+    # " ... " in a cue spans the object: the van, the bottles and sticks.
+    ("PROTEST", "Angry youths set a parked police van ablaze outside the court.", "riot"),
+    ("PROTEST", "Strikers threw plastic bottles, sticks and rocks at the buses.", "riot"),
     ("PROTEST", "Detainees have been on hunger strike since March.", "hunger"),
     ("PROTEST", "Thousands took to the streets of Baghdad.", "demo"),
     ("MOBILIZE", "The group mobilised thousands of fighters along the border.", "militia"),

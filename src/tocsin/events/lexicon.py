@@ -199,8 +199,14 @@ def _guarded(trig: Trigger) -> bool:
     return any(x is not None for x in (trig.subjects, trig.modifiers, trig.context))
 
 
+def _cue_alt(cue: str) -> str:
+    """A cue as a regex: " ... " stands for up to four words, so that one cue covers the
+    phrase with its object inside ("set a police van ablaze")."""
+    return r"(?:\s+\S+){0,4}\s+".join(re.escape(part) for part in cue.lower().split(" ... "))
+
+
 def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
-    alts = sorted((re.escape(c.lower()) for c in cues), key=len, reverse=True)
+    alts = sorted((_cue_alt(c) for c in cues), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?:s|es)?(?!\w)")
 
 

@@ -47,11 +47,23 @@ class SentenceContext:
     bag: list[str] = field(default_factory=list)
 
 
+def _background(sent: Span) -> set[int]:
+    """Tokens of relative clauses opened by "where" or "when": they tell the place's or the
+    time's past ("in Serbia, where 24 died in riots last March"), not the act's manner."""
+    out: set[int] = set()
+    for t in sent:
+        if t.dep_ == "relcl" and any(c.lower_ in {"where", "when"} and c.dep_ == "advmod"
+                                     for c in t.children):
+            out.update(x.i for x in t.subtree)
+    return out
+
+
 def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
     """The modes the lexicon's clause cues give each mode-bearing type in a sentence
     ("burned tyres" -> PROTEST:riot), as ``TYPE:mode``."""
-    lemmas = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-    text = sent.text.lower()
+    kept = [t for t in sent if t.i not in _background(sent)]
+    lemmas = {t.lemma_.lower() for t in kept} | {t.lower_ for t in kept}
+    text = "".join(t.text_with_ws for t in kept).lower()
     out = []
     for typ in MODE_TYPES:
         mode = lex.mode_for(typ, lemmas, text)

@@ -15,7 +15,11 @@ probability decides, except where a hand rule is precise and named here:
 - ``rules: habit, retelling``: an act the rules set aside as a pattern described in the
   present ("has repeatedly bombed") or as a definite act noun retelling an act the report
   already gave ("the strike hit a vehicle") is never an event of its own: both readings
-  are exact, and an event from either would double one the report already has.
+  are exact, and an event from either would double one the report already has;
+- ``rules: protest form``: a protest whose sentence, or a sentence next to it, tells of
+  fire, stones, looting or fighting with the police is a riot, whatever plainer form its
+  own word names ("students protested the fees ... and torched a bus" is ACLED's violent
+  demonstration): the model reads each candidate alone and tends to the plain form.
 
 Without a packaged model the rules decide alone, and the trace says so. Every decision
 carries its trace (``Decision.why``): the candidate, the rules that shaped it, the model's
@@ -45,6 +49,8 @@ MODALITY_RULES = ("threat-modality", "obligation", "negated cooperation", "inten
                   "conditional", "demand-clause", "threat-statement")
 # Reasons the rules give for setting an act aside that no model score overrides.
 RULED_OUT = ("habitual:", "retold:")
+# Protest forms that violence next to the act makes a riot.
+PLAIN_PROTEST = frozenset({None, "demo", "obstruct"})
 DEFAULT_CAMEO = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "051", "CONCEDE": "080",
                  "COOPERATE": "060", "AID": "070", "RETREAT": "080", "REQUEST": "100",
                  "ACCUSE": "110", "REJECT": "120", "THREATEN": "130", "PROTEST": "140",
@@ -120,6 +126,7 @@ class Scored:
     rows: list[int]
     p: np.ndarray
     model: EventModel
+    cues: frozenset[str] = frozenset()  # TYPE:mode cued in its sentence or next to it
     _why: dict[str, Any] | None = None
 
     @property
@@ -135,6 +142,10 @@ def _type_index(classes: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
     types = [_split(c)[0] for c in classes]
     names = sorted(set(types))
     return names, np.array([names.index(t) for t in types])
+
+
+def _cued(feats: list[str]) -> frozenset[str]:
+    return frozenset(f.split("=", 1)[1] for f in feats if f.startswith(("cue=", "ncue=")))
 
 
 def score(c: EventCandidate, feats: list[str], model: EventModel) -> Scored:
@@ -156,7 +167,7 @@ def score(c: EventCandidate, feats: list[str], model: EventModel) -> Scored:
     names, idx = _type_index(tuple(classes))
     sums = np.bincount(idx, weights=masked.clip(0.0), minlength=len(names))
     by_type = {t: float(v) for t, v in zip(names, sums, strict=True) if t != NONE}
-    return Scored(c, classes[best], p_event, p_main, by_type, rows, p, model)
+    return Scored(c, classes[best], p_event, p_main, by_type, rows, p, model, _cued(feats))
 
 
 def _trace(s: Scored) -> dict[str, Any]:
@@ -206,8 +217,13 @@ def accept(s: Scored, lex: Lexicon, index: ActorIndex) -> Decision:
     elif mode == "?":
         mode = lex.mode_for(typ, {t.lemma_.lower() for t in c.token.sent},
                             c.token.sent.text.lower())
+    riot = typ == "PROTEST" and mode in PLAIN_PROTEST and "PROTEST:riot" in s.cues
+    if riot:
+        mode = "riot"
     act, roles_from = _new_act(c, typ, mode, lex, index)
     why.setdefault("decided_by", "model")
+    if riot:
+        why["decided_by"] += ", then rules: protest form"
     why["roles"] = roles_from
     m = act.frame.modality
     if c.origin != "rule" and typ in THREAT_MODE and (m.future or m.hypothetical) \
