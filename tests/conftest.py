@@ -41,17 +41,13 @@ def rules_only(monkeypatch: pytest.MonkeyPatch, rules_pipeline) -> None:  # type
     import tocsin.events.component as component
 
     monkeypatch.setattr(component, "get_model", lambda: None)
-    monkeypatch.setattr(api, "get_pipeline", lambda model=None: rules_pipeline)
+    monkeypatch.setattr(api, "get_pipeline", lambda model=None, coder="default": rules_pipeline)
 
 
 @pytest.fixture(scope="session")
 def rules_pipeline():  # type: ignore[no-untyped-def]
     """A session pipeline whose events are the rule coder's alone (see `rules_only`)."""
-    from tocsin.events.component import EventsComponent
+    from tocsin.events.decision.coders import RulesCoder
     from tocsin.pipeline import Pipeline
 
-    p = Pipeline.load()  # its own instance: the shared one keeps its model
-    for comp in p.components:
-        if isinstance(comp, EventsComponent):
-            comp.model, comp.scan_words = None, frozenset()
-    return p
+    return Pipeline.load(coder=RulesCoder())  # its own instance: the shared one keeps its model

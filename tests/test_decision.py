@@ -121,20 +121,14 @@ def test_violence_next_to_a_protest_makes_it_a_riot(pipeline) -> None:  # type: 
     assert [e.mode for e in background if e.type == "PROTEST"] == ["demo"]
 
 
-def test_without_a_model_the_rules_decide_and_say_so(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from tocsin.events.component import EventsComponent
-
-    comp = next(c for c in pipeline.components if isinstance(c, EventsComponent))
-    saved = comp.model
-    comp.model = None
-    try:
-        events = _events(pipeline, "Police fired tear gas at students marching in Kisumu "
-                                   "on Tuesday.")
-    finally:
-        comp.model = saved
+def test_the_rules_coder_decides_alone_and_says_so(rules_pipeline) -> None:  # type: ignore[no-untyped-def]
+    events = _events(rules_pipeline, "Police fired tear gas at students marching in Kisumu "
+                                     "on Tuesday.")
     assert events
-    assert all(e.why and e.why["decided_by"] == "rules (no model packaged)" for e in events)
+    assert all(e.why and e.why["decided_by"] == "rules (the rules coder was chosen)"
+               for e in events)
     assert all(e.salience is None for e in events)
+    assert rules_pipeline.version.endswith("coder:rules")
 
 
 @needs_model

@@ -65,6 +65,25 @@ def canned_reply(text: str) -> dict[str, Any]:
     }
 
 
+# What the stand-in model answers at the decision seam: the act words it knows, and two
+# items a careless model might add (a sentence that is not there, an unknown type).
+KNOWN_ACTS = {"shelled": ("ASSAULT", "heavy-weapons"), "accused": ("ACCUSE", "blame-shifting")}
+
+
+def labels(numbered: str) -> dict[str, Any]:
+    events: list[dict[str, Any]] = []
+    for line in numbered.splitlines():
+        n, _, sentence = line.partition("] ")
+        for word, (typ, mode) in KNOWN_ACTS.items():
+            if word in sentence.split():
+                events.append({"sentence": int(n.lstrip("[")), "trigger": word,
+                               "type": typ, "mode": mode})
+    if events:
+        events += [{"sentence": 99, "trigger": "shelled", "type": "ASSAULT", "mode": None},
+                   {"sentence": 1, "trigger": "shelled", "type": "WARLORD", "mode": None}]
+    return {"events": events}
+
+
 class ChatServer(ThreadingHTTPServer):
     requests: int = 0
 
@@ -76,14 +95,16 @@ class Handler(BaseHTTPRequestHandler):
         self.server.requests += 1
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         user = body["messages"][-1]["content"]
-        text = user.split("TEXT:\n", 1)[1]
-        if self.path.startswith("/bad/"):
+        if "SENTENCES:\n" in user:  # the question of the coder at the decision seam
+            content = json.dumps(labels(user.split("SENTENCES:\n", 1)[1]))
+        elif self.path.startswith("/bad/"):
             content = "I am sorry, I can only describe the events in words."
         elif self.path.startswith("/fail/"):
             self.send_response(503)
             self.end_headers()
             return
         else:
+            text = user.split("TEXT:\n", 1)[1]
             content = "```json\n" + json.dumps(canned_reply(text), indent=1) + "\n```"
         data = json.dumps({"id": "x", "object": "chat.completion", "model": body["model"],
                            "choices": [{"index": 0, "finish_reason": "stop",
@@ -174,9 +195,9 @@ def test_missing_url_is_a_clear_configuration_error(monkeypatch: pytest.MonkeyPa
 def test_cli_extract_with_llm_coder(server: ChatServer, tmp_path: Path) -> None:
     env = {**os.environ, "TOCSIN_LLM_URL": base(server), "TOCSIN_LLM_MODEL": "test-model",
            "TOCSIN_CACHE": str(tmp_path)}
-    res = subprocess.run([sys.executable, "-m", "tocsin", "extract", "--coder", "llm",
-                          "--published", "2023-03-06"], input=REPORT.encode(), env=env,
-                         capture_output=True, timeout=120)
+    res = subprocess.run([sys.executable, "-m", "tocsin", "extract", "--coder",
+                          "llm-document", "--published", "2023-03-06"],
+                         input=REPORT.encode(), env=env, capture_output=True, timeout=120)
     assert res.returncode == 0, res.stderr.decode()
     out = json.loads(res.stdout)
     Draft202012Validator(SCHEMA).validate(out)
@@ -187,3 +208,56 @@ def test_cli_extract_with_llm_coder(server: ChatServer, tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "tocsin", "extract", "--coder", "llm"],
                          input=REPORT.encode(), env=env, capture_output=True, timeout=120)
     assert res.returncode == 2 and b"TOCSIN_LLM_URL" in res.stderr
+
+
+def test_llm_decides_at_the_seam_the_pipeline_keeps_the_rest(
+        server: ChatServer, tmp_path: Path) -> None:
+    from tocsin.events.decision.coders import EventCoder
+    from tocsin.llm.events import LLMEventCoder
+    from tocsin.pipeline import Pipeline
+
+    coder = LLMEventCoder(url=base(server), model="test-model", cache_dir=tmp_path)
+    assert isinstance(coder, EventCoder)  # the interface of the rules and learned coders
+    pipeline = Pipeline.load(coder=coder)
+    out = pipeline.process(Document(text=REPORT, published=date(2023, 3, 6))).to_json()
+    Draft202012Validator(SCHEMA).validate(out)
+    assert out["doc"]["pipeline"].endswith("llm:test-model")
+    by_type = {e["type"]: e for e in out["events"]}
+    assert set(by_type) == {"ASSAULT", "ACCUSE"}
+    shelling = by_type["ASSAULT"]
+    assert shelling["mode"] == "heavy-weapons" and shelling["why"]["decided_by"] == "llm"
+    assert shelling["why"]["llm"]["said"]["trigger"] == "shelled"
+    assert REPORT[shelling["trigger"]["start"]:shelling["trigger"]["end"]] == "shelled"
+    # Actors, roles, date and place are the pipeline's own, not the model's.
+    names = {a["id"]: a["name"] for a in out["actors"]}
+    assert any("Russia" in names[i] for i in shelling["source"])
+    assert shelling["date"]["start"] == "2023-03-05"
+    assert shelling["place"] is not None
+    # The careless items are dropped with a reason each.
+    assert any("no such sentence" in n for n in coder.notes)
+    assert any("unknown type 'WARLORD'" in n for n in coder.notes)
+
+
+def test_what_the_llm_does_not_name_is_no_event(server: ChatServer, tmp_path: Path,
+                                                rules_pipeline: Any) -> None:
+    from tocsin.llm.events import LLMEventCoder
+    from tocsin.pipeline import Pipeline
+
+    # The rules read an act here; the stand-in model names none, and the coder decides.
+    text = "Hundreds of teachers marched to parliament in Nairobi on Tuesday over pay."
+    assert rules_pipeline.process(Document(text=text)).events
+    pipeline = Pipeline.load(coder=LLMEventCoder(url=base(server), model="test-model",
+                                                 cache_dir=tmp_path))
+    assert pipeline.process(Document(text=text)).events == []
+
+
+def test_cli_extract_with_llm_at_the_seam(server: ChatServer, tmp_path: Path) -> None:
+    env = {**os.environ, "TOCSIN_LLM_URL": base(server), "TOCSIN_LLM_MODEL": "test-model",
+           "TOCSIN_CACHE": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-m", "tocsin", "extract", "--coder", "llm",
+                          "--published", "2023-03-06"], input=REPORT.encode(), env=env,
+                         capture_output=True, timeout=120)
+    assert res.returncode == 0, res.stderr.decode()
+    out = json.loads(res.stdout)
+    assert out["doc"]["pipeline"].endswith("llm:test-model")
+    assert {e["why"]["decided_by"] for e in out["events"]} == {"llm"}

@@ -15,29 +15,43 @@ from tocsin.pipeline import Pipeline
 if TYPE_CHECKING:
     from tocsin.llm import LLMCoder
 
-CODERS = ("default", "llm")
+# "default": the packaged model with its rules; "rules": the rules alone; "llm": a chat
+# model decides at the same seam; "llm-document": a chat model writes the whole JSON.
+CODERS = ("default", "rules", "llm", "llm-document")
 
 
-@lru_cache(maxsize=2)
-def get_pipeline(model: str | None = None) -> Pipeline:
-    """The process-wide pipeline (the spaCy model and data load once per process)."""
-    return Pipeline.load(model)
+@lru_cache(maxsize=4)
+def get_pipeline(model: str | None = None, coder: str = "default") -> Pipeline:
+    """The process-wide pipeline (the spaCy model and data load once per process), its
+    events decided by ``coder`` (one of CODERS but "llm-document")."""
+    if coder == "default":
+        return Pipeline.load(model)
+    if coder == "rules":
+        from tocsin.events.decision.coders import RulesCoder
+
+        return Pipeline.load(model, coder=RulesCoder())
+    if coder == "llm":
+        from tocsin.llm.events import LLMEventCoder
+
+        return Pipeline.load(model, coder=LLMEventCoder())
+    raise ValueError(f"unknown coder {coder!r}; known: {', '.join(CODERS)}")
 
 
 def get_coder(name: str | None = None, model: str | None = None) -> Pipeline | LLMCoder:
-    """The event coder to run: the local pipeline (default), or the LLM coder for "llm".
+    """What codes documents: the pipeline with the named event coder, or for
+    "llm-document" the LLM coder that writes the whole extraction.
 
-    Without a name, $TOCSIN_CODER decides. The LLM coder raises `LLMConfigError` when
+    Without a name, $TOCSIN_CODER decides. The LLM coders raise `LLMConfigError` when
     TOCSIN_LLM_URL is not set.
     """
     name = (name or os.environ.get("TOCSIN_CODER") or "default").strip().lower()
-    if name == "llm":
+    if name == "llm-document":
         from tocsin.llm import LLMCoder
 
         return LLMCoder()
-    if name != "default":
+    if name not in CODERS:
         raise ValueError(f"unknown coder {name!r}; known: {', '.join(CODERS)}")
-    return get_pipeline(model)
+    return get_pipeline(model, name)
 
 
 def extract(text: str, published: date | str | None = None, **meta: str) -> Extraction:

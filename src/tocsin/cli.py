@@ -27,7 +27,9 @@ def extract(
     include_text: Annotated[bool, typer.Option("--include-text")] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
     coder: Annotated[str | None, typer.Option(
-        help="default (local) or llm (TOCSIN_LLM_URL server); default: $TOCSIN_CODER")] = None,
+        help="who decides the events: default (the packaged model), rules, llm (a "
+             "TOCSIN_LLM_URL chat model at the same seam) or llm-document (the chat model "
+             "writes the whole JSON); default: $TOCSIN_CODER")] = None,
     doc_timeout: Annotated[float, typer.Option(help="seconds per document")] = 120.0,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:

@@ -8,7 +8,7 @@ producing silently empty output.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,7 +53,7 @@ class Component(ABC):
         """Read what `requires` names from `state`, write what `assigns` names."""
 
 
-REGISTRY: dict[str, Callable[[], Component]] = {}
+REGISTRY: dict[str, Callable[..., Component]] = {}
 DEFAULT_COMPONENTS = ("actors", "places", "time", "events", "actor_context", "relations")
 
 
@@ -82,29 +82,37 @@ def _load_components() -> None:
 class Pipeline:
     """spaCy parse, then the named components, producing one `Extraction` per document."""
 
-    def __init__(self, nlp: Language, components: Iterable[str] = DEFAULT_COMPONENTS):
+    def __init__(self, nlp: Language, components: Iterable[str] = DEFAULT_COMPONENTS,
+                 config: Mapping[str, Mapping[str, Any]] | None = None):
+        """``config``: keyword arguments per component name, e.g. the events component's
+        coder: ``{"events": {"coder": RulesCoder()}}``."""
         _load_components()
+        config = config or {}
         self.nlp = nlp
         self.components: list[Component] = []
         available = {"doc", "document", "anchor"}
         for name in components:
             if name not in REGISTRY:
                 raise PipelineError(f"unknown component {name!r}; known: {sorted(REGISTRY)}")
-            comp = REGISTRY[name]()
+            comp = REGISTRY[name](**config.get(name, {}))
             missing = [r for r in comp.requires if r not in available]
             if missing:
                 raise PipelineError(f"component {name!r} requires {missing}, which no "
                                     "earlier component assigns")
             available.update(comp.assigns)
             self.components.append(comp)
-        self.version = PIPELINE_VERSION
+        # A coder other than the default one says so in the version of what it codes.
+        tags = [t for c in self.components if (t := getattr(c, "version_tag", None))]
+        self.version = " ".join([PIPELINE_VERSION, *tags])
         self._warm = False
 
     @classmethod
-    def load(cls, model: str | None = None) -> Pipeline:
+    def load(cls, model: str | None = None, coder: Any = None) -> Pipeline:
+        """The default pipeline on spaCy model ``model``; ``coder``: the events component's
+        coder (`tocsin.events.decision.coders.EventCoder`), the packaged one if None."""
         from tocsin.nlp import load_model
 
-        return cls(load_model(model))
+        return cls(load_model(model), config={"events": {"coder": coder}} if coder else None)
 
     def analyze(self) -> list[dict[str, Any]]:
         """What each component needs and adds (like spaCy's analyze_pipes)."""

@@ -12,16 +12,10 @@ from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
 from tocsin.events.decision.candidates import sentence_candidates
+from tocsin.events.decision.coders import EventCoder, default_coder
 from tocsin.events.decision.features import candidate_features, mode_cues, sentence_context
 from tocsin.events.decision.model import EventModel, get_model
-from tocsin.events.decision.stage import (
-    Decision,
-    Scored,
-    decide,
-    fallback,
-    report_probability,
-    rules_only,
-)
+from tocsin.events.decision.stage import Decision, Scored
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.event_place import event_place
@@ -251,14 +245,19 @@ class EventsComponent(Component):
     requires = ("doc", "actors", "token_actor", "place_links", "time_spans", "dateline_end")
     assigns = ("events",)
 
-    def __init__(self) -> None:
-        self.model: EventModel | None = get_model()
-        # Words whose tokens become candidates without the parse (the model's trigger
-        # vocabulary; training sets the vocabulary it will ship).
-        self.scan_words: frozenset[str] = (self.model.trigger_words if self.model is not None
-                                           else frozenset())
+    def __init__(self, coder: EventCoder | None = None) -> None:
+        # What decides the candidates: the packaged model unless another coder is given.
+        self.coder = coder if coder is not None else default_coder(get_model())
         # Set to a list to record every candidate with its features (model training).
         self.collect: list[dict[str, Any]] | None = None
+
+    @property
+    def model(self) -> EventModel | None:
+        return self.coder.model
+
+    @property
+    def version_tag(self) -> str | None:
+        return self.coder.version
 
     def _decisions(self, state: State, sent: Span, si: int, index: ActorIndex,
                    actor_types: dict[int, str], types_by_id: dict[str, str],
@@ -274,11 +273,12 @@ class EventsComponent(Component):
                 act.dropped = reason
                 coding.acts.remove(act)
                 coding.dropped.append(act)
-        if self.model is None and self.collect is None:
-            return rules_only(coding.acts), None  # no candidate needs a scan or features
-        cands = sentence_candidates(sent, coding, lex, self.scan_words, si)
+        coder = self.coder
+        if not coder.needs_candidates and self.collect is None:
+            return coder.decide(si, coding.acts, [], [], lex, index)
+        cands = sentence_candidates(sent, coding, lex, coder.scan_words, si)
         if not cands:
-            return [], None
+            return coder.decide(si, coding.acts, [], [], lex, index)
         near = sorted({c for j in range(max(si - NEAR, 0), si + NEAR + 1) if j != si
                        and j < len(cues) for c in cues[j]})
         ctx = sentence_context(sent, cues[si], near, actor_types, len(cands))
@@ -292,7 +292,7 @@ class EventsComponent(Component):
                     "end": c.token.idx + len(c.token.text), "origin": c.origin,
                     "rule": f"{c.act.type}:{c.act.mode}" if c.act is not None else None,
                     "features": f})
-        return decide(cands, feats, self.model, lex, index)
+        return coder.decide(si, coding.acts, cands, feats, lex, index)
 
     def __call__(self, state: State) -> None:
         assert state.doc is not None
@@ -314,7 +314,8 @@ class EventsComponent(Component):
         pooled: list[list[str]] = []
         sents = list(state.doc.sents)
         cues = ([mode_cues(s, get_lexicon()) for s in sents]
-                if self.model is not None or self.collect is not None else [])
+                if self.coder.needs_candidates or self.collect is not None else [])
+        self.coder.begin(sents)
         for si, sent in enumerate(sents):
             decisions, best = self._decisions(state, sent, si, index, actor_types,
                                               types_by_id, first, pooled, cues)
@@ -342,15 +343,15 @@ class EventsComponent(Component):
                 # A dated sentence without an act still sets the narrative's time
                 # ("X addressed supporters on Friday. The cleric called for ...").
                 last = _sentence_time(sent, state) or last
-        p_report = report_probability(self.model, pooled)
-        quiet = float(self.model.card.get("quiet", 0.0)) if self.model is not None else 0.0
+        p_report = self.coder.report_probability(pooled)
+        quiet = self.coder.quiet
         if p_report is not None and p_report < quiet:
             # The text as a whole reads as quiet news (a flood, a match, a gas explosion).
             del state.events[before:]
             headline = []
         elif len(state.events) == before and runner_up is not None and (
                 p_report is None or p_report >= 0.5):
-            fb = fallback(runner_up[1], self.model, get_lexicon(), index)
+            fb = self.coder.fallback(runner_up[1], get_lexicon(), index)
             if fb is not None:
                 sent = runner_up[2]
                 dead, hurt = casualties(sent) if fb.act.type == "ASSAULT" else (None, None)

@@ -8,10 +8,8 @@ Replies are cached on disk, so a rerun over the same documents makes no request.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tocsin import PIPELINE_VERSION
+from tocsin.llm.client import ChatClient, LLMError
 from tocsin.llm.prompt import PROMPT_VERSION, build_messages, parse_reply
 from tocsin.model import (
     Actor,
@@ -49,14 +48,6 @@ DEFAULT_CAMEO = {
 }
 
 
-class LLMConfigError(ValueError):
-    """The LLM coder was asked for but is not configured (no TOCSIN_LLM_URL)."""
-
-
-class LLMError(RuntimeError):
-    """A request failed or the reply could not be read; becomes the document's InputError."""
-
-
 @lru_cache(maxsize=4)
 def _validator(kind: str) -> Any:
     # One validator per contract item type, sharing the schema's definitions.
@@ -64,11 +55,6 @@ def _validator(kind: str) -> Any:
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return Draft202012Validator({"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]})
-
-
-def _cache_root() -> Path:
-    env = os.environ.get("TOCSIN_CACHE")
-    return (Path(env).expanduser() if env else Path.home() / ".cache" / "tocsin") / "llm"
 
 
 def locate(text: str, needle: str, hint: int | None = None,
@@ -149,67 +135,17 @@ class LLMCoder:
     def __init__(self, url: str | None = None, model: str | None = None,
                  api_key: str | None = None, timeout: float | None = None,
                  cache_dir: Path | None = None) -> None:
-        url = url or os.environ.get("TOCSIN_LLM_URL")
-        if not url:
-            raise LLMConfigError("the llm coder needs a server: set TOCSIN_LLM_URL to an "
-                                 "OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1")
-        self.url = url.rstrip("/")
-        self.model = model or os.environ.get("TOCSIN_LLM_MODEL") or "default"
-        self.api_key = api_key or os.environ.get("TOCSIN_LLM_API_KEY") or None
-        self.timeout = timeout or float(os.environ.get("TOCSIN_LLM_TIMEOUT") or 120)
-        self.cache_dir = cache_dir or _cache_root()
+        self.client = ChatClient(url, model, api_key, timeout, cache_dir)
+        self.model = self.client.model
         self.version = f"{PIPELINE_VERSION} llm:{self.model}"
         self.notes: list[str] = []  # what was dropped from the last document, and why
 
-    # --- the model's reply -------------------------------------------------------------
-
-    def cache_key(self, document: Document) -> str:
-        pub = document.published.isoformat() if document.published else None
-        raw = json.dumps([self.model, PROMPT_VERSION, document.text, pub])
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-    def _request(self, text: str, published: date | None) -> str:
-        import httpx
-
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        body = {"model": self.model, "messages": build_messages(text, published),
-                "temperature": 0}
-        try:
-            r = httpx.post(f"{self.url}/chat/completions", json=body, headers=headers,
-                           timeout=self.timeout)
-            r.raise_for_status()
-            content = r.json()["choices"][0]["message"]["content"]
-        except httpx.HTTPError as exc:
-            raise LLMError(f"llm request to {self.url} failed: {type(exc).__name__}: "
-                           f"{exc}") from None
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise LLMError(f"llm server at {self.url} sent no chat-completions "
-                           "message") from None
-        if not isinstance(content, str):
-            raise LLMError(f"llm server at {self.url} sent an empty message")
-        return content
-
     def reply(self, document: Document) -> dict[str, Any]:
         """The parsed reply for a document: from the disk cache, else from the server."""
-        path = self.cache_dir / f"{self.cache_key(document)}.json"
-        if path.exists():
-            try:
-                return parse_reply(json.loads(path.read_text(encoding="utf-8"))["content"])
-            except (ValueError, KeyError, OSError):
-                pass  # a damaged cache entry: ask again
-        content = self._request(document.text, document.published)
-        try:
-            obj = parse_reply(content)
-        except ValueError as exc:
-            raise LLMError(f"llm reply unusable: {exc}") from None
-        # Cache only replies that parsed, so a glitch is retried on the next run.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"model": self.model, "prompt_version": PROMPT_VERSION,
-                                   "content": content}, ensure_ascii=False),
-                       encoding="utf-8")
-        tmp.replace(path)
-        return obj
+        pub = document.published.isoformat() if document.published else None
+        return self.client.ask(self.client.key(PROMPT_VERSION, document.text, pub),
+                               build_messages(document.text, document.published),
+                               parse_reply, PROMPT_VERSION)
 
     # --- the interface shared with Pipeline --------------------------------------------
 

@@ -92,3 +92,54 @@ def parse_reply(content: str) -> dict[str, Any]:
         if not isinstance(obj[key], list):
             raise ValueError(f"reply field {key!r} is not a list")
     return obj
+
+
+# The question of the coder at the events decision seam (tocsin.llm.events); part of its
+# cache key like PROMPT_VERSION.
+EVENTS_PROMPT_VERSION = "events-1"
+
+
+def build_event_messages(sentences: list[str], modes: dict[str, tuple[str, ...]]
+                         ) -> list[dict[str, str]]:
+    """The chat messages asking which words of a report's numbered sentences name an act.
+    The sentences come last, after a "SENTENCES:" line, one per line as "[n] text"."""
+    mode_lines = "\n".join(f"  {t}: {', '.join(ms)}" for t, ms in modes.items() if ms)
+    numbered = "\n".join(f"[{i + 1}] {' '.join(s.split())}" for i, s in enumerate(sentences))
+    user = (
+        "Below are the numbered sentences of one report. List each political or conflict "
+        "act the report tells, once, as JSON of this shape:\n"
+        '{"events": [{"sentence": 1, "trigger": "the word or short phrase naming the act, '
+        'copied exactly", "type": "<PLOVER type>", "mode": "<mode or null>"}]}\n\n'
+        f"Event types (PLOVER): {', '.join(PLOVER_TYPES)}.\n"
+        f"Modes by type:\n{mode_lines}\n"
+        "Rules:\n"
+        "- An act announced for the future or threatened is THREATEN.\n"
+        "- Leave out habits (\"has repeatedly shelled\"), denials, and later retellings of "
+        "an act already listed (\"the strike killed two\").\n"
+        "- Accidents, disasters, crime without a political side, sport and business are "
+        "not events: answer {\"events\": []} when the report tells none.\n"
+        "- Answer with the JSON object only.\n\n"
+        f"SENTENCES:\n{numbered}"
+    )
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def parse_event_reply(content: str) -> list[Any]:
+    """The "events" list of a reply to `build_event_messages` (items are checked by the
+    coder). Raises ValueError with a short reason when there is no such list."""
+    body = content.strip()
+    m = _FENCE.match(body)
+    if m:
+        body = m.group(1).strip()
+    first, last = body.find("{"), body.rfind("}")
+    if first < 0 or last <= first:
+        raise ValueError(f"reply holds no JSON object: {content[:80]!r}")
+    try:
+        obj = json.loads(body[first:last + 1])
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"reply is not valid JSON ({exc.msg} at char {exc.pos}): "
+                         f"{content[:80]!r}") from None
+    events = obj.get("events") if isinstance(obj, dict) else None
+    if not isinstance(events, list):
+        raise ValueError("reply has no 'events' list")
+    return events

@@ -169,11 +169,12 @@ def collect(examples: Sequence[Example], words: frozenset[str]) -> Collected:
     """Run the pipeline (rules only, with ``words`` as the scan vocabulary) over the
     examples and label every candidate."""
     from tocsin.events.component import EventsComponent
+    from tocsin.events.decision.coders import RulesCoder
     from tocsin.pipeline import Pipeline
 
-    pipeline = Pipeline.load()
+    pipeline = Pipeline.load(coder=RulesCoder(scan_words=words))
     comp = next(c for c in pipeline.components if isinstance(c, EventsComponent))
-    comp.model, comp.scan_words, comp.collect = None, words, []
+    comp.collect = []
     by_doc: dict[str, list[dict[str, Any]]] = {}
     docs = [Document(ex.text, id=ex.id, published=date(2022, 6, 1)) for ex in examples]
     for item in pipeline.pipe(iter(docs)):

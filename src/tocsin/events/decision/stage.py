@@ -220,23 +220,33 @@ def accept(s: Scored, lex: Lexicon, index: ActorIndex) -> Decision:
     riot = typ == "PROTEST" and mode in PLAIN_PROTEST and "PROTEST:riot" in s.cues
     if riot:
         mode = "riot"
-    act, roles_from = _new_act(c, typ, mode, lex, index)
     why.setdefault("decided_by", "model")
     if riot:
         why["decided_by"] += ", then rules: protest form"
+    return made(c, typ, mode, lex, index, why, s.p_main, s.by_type.get(typ, 0.0))
+
+
+def made(c: EventCandidate, typ: str, mode: str | None, lex: Lexicon, index: ActorIndex,
+         why: dict[str, Any], salience: float | None = None,
+         probability: float | None = None) -> Decision:
+    """A candidate made an event of ``typ`` and ``mode`` by a coder (``why`` says which):
+    roles from the parse, else by position; an act its clause announces is the threat it
+    is (``rules: threat``)."""
+    act, roles_from = _new_act(c, typ, mode, lex, index)
     why["roles"] = roles_from
     m = act.frame.modality
     if c.origin != "rule" and typ in THREAT_MODE and (m.future or m.hypothetical) \
             and not m.negated:
         _as_threat(act)
         why["decided_by"] += ", then rules: threat"
-    return Decision(act, s.p_main, s.by_type.get(typ, 0.0), why)
+    return Decision(act, salience, probability, why)
 
 
-def rules_only(acts: list[CodedAct]) -> list[Decision]:
+def rules_only(acts: list[CodedAct], reason: str = "rules (no model packaged)"
+               ) -> list[Decision]:
     """Without a model the rules' acts are the events, and their trace says so."""
     return [Decision(a, None, None, {"candidate": "rule", "rules": list(a.trace),
-                                     "decided_by": "rules (no model packaged)"})
+                                     "decided_by": reason})
             for a in acts]
 
 
