@@ -67,6 +67,9 @@ GATE_SETS: tuple[GateSet, ...] = (
       for c in ("kenya", "mozambique", "myanmar", "nigeria", "somalia")),
     GateSet("nonconflict", "evaluation/data/nonconflict.jsonl", _ev("nonconflict"),
             local=True),
+    # Written after the model choices the set above saw: never used to choose (README).
+    GateSet("nonconflict:holdout", "evaluation/data/nonconflict_holdout.jsonl",
+            _ev("nonconflict"), local=True),
 )
 
 

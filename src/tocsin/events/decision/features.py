@@ -61,9 +61,10 @@ def _background(sent: Span) -> set[int]:
 def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
     """The modes the lexicon's clause cues give each mode-bearing type in a sentence
     ("burned tyres" -> PROTEST:riot), as ``TYPE:mode``."""
-    kept = [t for t in sent if t.i not in _background(sent)]
+    background = _background(sent)
+    kept = [t for t in sent if t.i not in background] if background else list(sent)
     lemmas = {t.lemma_.lower() for t in kept} | {t.lower_ for t in kept}
-    text = "".join(t.text_with_ws for t in kept).lower()
+    text = ("".join(t.text_with_ws for t in kept) if background else sent.text).lower()
     out = []
     for typ in MODE_TYPES:
         mode = lex.mode_for(typ, lemmas, text)
