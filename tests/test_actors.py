@@ -99,3 +99,20 @@ def test_ambiguous_alias_resolves_by_context(pipeline) -> None:  # type: ignore[
     ids_iq = {a.id for a in pipeline.process(Document(text=iraq)).actors}
     assert "hezbollah" in ids_lb and "kataib-hezbollah" not in ids_lb
     assert "kataib-hezbollah" in ids_iq and "hezbollah" not in ids_iq
+
+
+def test_unknown_villages_and_their_containers_are_places_not_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The small model takes unknown village names for people; their form says otherwise:
+    # an administrative last word, containers in brackets, a preposition of location.
+    got = ids(nlp, "Herders killed six farmers at Kwall (Bassa LGA, Plateau) late on "
+                   "Sunday, and two more died near Rim Tiyo.")
+    assert not {"Kwall", "Bassa LGA", "Plateau", "Rim Tiyo"} & set(got)
+    got = ids(nlp, "Insurgents burned a clinic in Ntchinga and Nanduli in Meluco District "
+                   "overnight.")
+    assert not {"Ntchinga", "Nanduli", "Meluco District"} & set(got)
+    # Parties stay actors: "between" and "with" name sides, and a person shot in a town
+    # is a person.
+    got = ids(nlp, "Fighting between Marehan and Garre clansmen spread to the wells.")
+    assert {"Marehan", "Garre"} & set(got)
+    got = ids(nlp, "Gunmen shot dead Musa Bello Danjuma in Kaduna on Friday.")
+    assert "Musa Bello Danjuma" in got

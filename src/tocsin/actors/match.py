@@ -32,6 +32,7 @@ from tocsin.actors.nouns import (
     overlaps,
     weapon_words,
 )
+from tocsin.actors.place_names import place_by_form, town_not_actor
 
 __all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
            "find_mentions", "noun_forms", "resolve", "weapon_words"]
@@ -206,9 +207,10 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             continue  # "Katyusha", "Missiles": instruments, not actors
         hits, score = _fuzzy_kb(span.text, kb)
         if not hits and not (span.end < len(doc) and noun_forms(doc[span.end]) &
-                             nouns.state_nouns) and _town_not_actor(span, ent.label_):
-            # "in Sivas", "the Jaffna peninsula", "Khamis Mushait": the small model's
-            # organisation or person is a town ("President Bush", "the Bush
+                             nouns.state_nouns) and (place_by_form(span, nouns)
+                                                     or town_not_actor(span, ent.label_)):
+            # "in Sivas", "Kwall (Bassa LGA, Plateau)", "Khamis Mushait": the small
+            # model's organisation or person is a place ("President Bush", "the Bush
             # administration" stay persons).
             continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
@@ -221,31 +223,6 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
 
 
 _OPERATION_CUES = frozenset({"operation", "named", "dubbed", "codenamed", "code-named"})
-
-
-def _town_not_actor(span: Span, label: str) -> bool:
-    """Whether an unknown name the model tagged ORG or PERSON is a place: a known place in
-    a place's slot ("captured Jaffna") or a landmark after a locative preposition; else a
-    town the gazetteer knows, a one-word organisation or "the X" at 20,000 inhabitants (or
-    an admin area), a longer name at 100,000, where a person sharing a city's full name is
-    unlikely."""
-    from tocsin.geo.finder import LANDMARKS, in_locative, slot_place
-    from tocsin.geo.gazetteer import get_gazetteer
-
-    doc = span.doc
-    if len(span) <= 3 and slot_place(doc, span.start, span.end):
-        return True  # a known place in a place's slot: "captured Jaffna", "in Grozny"
-    if len(span) >= 2 and span[-1].lower_ in LANDMARKS and in_locative(
-            doc, span.start, span.end):
-        return True  # "at the popular Bardo Museum", "in the Baliem Valley"
-    if len(span) == 1:
-        if not (label == "ORG" or (span.start > 0 and doc[span.start - 1].lower_ == "the")):
-            return False
-        least = 20_000
-    else:
-        least = 100_000
-    return any(e.population >= least or (len(span) == 1 and e.feature in {
-        "admin1", "admin2", "country"}) for e in get_gazetteer().lookup(span.text))
 
 
 def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns

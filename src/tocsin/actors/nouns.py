@@ -44,6 +44,7 @@ class ActorNouns:
     person_anaphors: frozenset[str]
     locative_preps: frozenset[str]
     place_nouns: frozenset[str]
+    admin_suffixes: frozenset[str]
     locative_heads: frozenset[str]
     group_cues: frozenset[str]
     honorifics: frozenset[str]
@@ -71,6 +72,7 @@ def actor_nouns() -> ActorNouns:
         person_anaphors=frozenset(data["anaphors"]["person"]),
         locative_preps=frozenset(data["locative_preps"]),
         place_nouns=frozenset(data["place_nouns"]),
+        admin_suffixes=frozenset(data["admin_suffixes"]),
         locative_heads=frozenset(data["locative_heads"]),
         honorifics=frozenset(data["honorifics"]),
         group_cues=frozenset(data["type_cues"]["militia"]),
