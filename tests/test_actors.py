@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tocsin.actors.kb import get_kb
 from tocsin.actors.match import ActorMention, find_mentions, resolve
+from tocsin.model import Document
 
 
 def mentions(nlp, text: str) -> list[ActorMention]:  # type: ignore[no-untyped-def]
@@ -116,3 +117,16 @@ def test_unknown_villages_and_their_containers_are_places_not_people(nlp) -> Non
     assert {"Marehan", "Garre"} & set(got)
     got = ids(nlp, "Gunmen shot dead Musa Bello Danjuma in Kaduna on Friday.")
     assert "Musa Bello Danjuma" in got
+
+
+def test_a_named_militia_is_its_own_group(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "militia" after a name is the group the name says (ACLED's "Fulani Ethnic Militia"),
+    # and it is the attack's source; "the militia" alone still refers back.
+    ex = pipeline.process(Document(text="Fulani militia killed five farmers near Riyom on "
+                                        "Tuesday night."))
+    names = {a.id: a.name for a in ex.actors}
+    attack = next(e for e in ex.events if e.type == "ASSAULT")
+    assert [names[i] for i in attack.source] == ["Fulani militias"]
+    ex = pipeline.process(Document(text="Ansar Dine fighters entered the town. The militia "
+                                        "said it had taken the barracks."))
+    assert not any(a.name.endswith("militias") for a in ex.actors)

@@ -80,12 +80,27 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
                     prev.like_num or overlaps(prev.i, first.i, taken)):
                 break
             first = prev
+        named = _named_modifiers(doc, first.i, tok.i, countries)
+        if named:  # "Fulani militia", "Pokot raiders": the group the name says
+            name = f"{country} {named} {label}" if country else f"{named} {label}"
         out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
                                 doc[first.i : tok.i + 1].text, "generic",
                                 new_actor=(name, typ, country), score=0.5))
         if country is not None:
             out += _coordinated(doc, first.i, label, typ, countries, spans, taken)
     return out
+
+
+def _named_modifiers(doc: Doc, start: int, head: int, countries: dict[int, str]) -> str:
+    """The capitalised words before a group noun that name it and are not a country's
+    ("Fulani" of "Fulani militia", "Hawadle clan" of "Hawadle clan militia")."""
+    words = [t for t in doc[start:head] if t.i not in countries and not t.is_punct]
+    while words and not (words[0].text[:1].isupper() and (
+            words[0].pos_ == "PROPN" or (words[0].pos_ == "ADJ" and not words[0].is_sent_start))):
+        words = words[1:]  # "suspected", "armed" ("Armed" opening a sentence)
+    if not words or not words[0].text[:1].isupper():
+        return ""
+    return " ".join(t.text for t in words)
 
 
 def _coordinated(doc: Doc, start: int, label: str, typ: str, countries: dict[int, str],

@@ -213,6 +213,9 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             # model's organisation or person is a place ("President Bush", "the Bush
             # administration" stay persons).
             continue
+        if not hits and span.end < len(doc) and doc[span.end].pos_ == "NOUN" and (
+                doc[span.end].lemma_.lower() in nouns.generic):
+            continue  # "Fulani militia", "Pokot raiders": the group noun's name (generic.py)
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
         if not hits:
