@@ -340,3 +340,17 @@ def test_a_state_named_by_a_place_is_not_a_group_named_after_it() -> None:
     nga = Actor("nga", "Nigeria", "state", "NGA", True, [TextSpan("Kaduna", 0, 6)])
     assert not acled_eval.actor_resolved("Kaduna Communal Militia (Nigeria)", [nga])
     assert acled_eval.actor_resolved("Military Forces of Nigeria (2015-)", [nga])
+
+
+def test_a_violent_act_without_its_doer_is_an_unidentified_groups(pipeline: Any) -> None:
+    ex = run(pipeline, "On 15 June 2019, a police vehicle was hit by a roadside bomb near "
+                       "Wajir, and two officers were hurt.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [(actors[i].id, actors[i].country) for i in ev.source] == [
+        ("generic:ken-unidentified-armed-group", "KEN")]
+    assert ev.why is not None
+    assert any(e["rule"].startswith("no doer told") for e in ev.why["actors"])
+    # A named armed group in the report may be the doer: no guess is made.
+    ex = run(pipeline, "Al-Shabaab fighters overran a police post in Lamu on Monday. Later "
+                       "a bus was hit by a roadside bomb near Mpeketoni.")
+    assert not any(a.id.endswith("unidentified-armed-group") for a in ex.actors)

@@ -126,7 +126,7 @@ def test_a_named_militia_is_its_own_group(pipeline) -> None:  # type: ignore[no-
                                         "Tuesday night."))
     names = {a.id: a.name for a in ex.actors}
     attack = next(e for e in ex.events if e.type == "ASSAULT")
-    assert [names[i] for i in attack.source] == ["Fulani militias"]
+    assert [names[i] for i in attack.source] == ["Fulani militia"]
     ex = pipeline.process(Document(text="Ansar Dine fighters entered the town. The militia "
                                         "said it had taken the barracks."))
     assert not any(a.name.endswith("militias") for a in ex.actors)

@@ -81,8 +81,8 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
                 break
             first = prev
         named = _named_modifiers(doc, first.i, tok.i, countries)
-        if named:  # "Fulani militia", "Pokot raiders": the group the name says
-            name = f"{country} {named} {label}" if country else f"{named} {label}"
+        if named:  # "Fulani militia", "Pokot raiders": the group the name says, as written
+            name = f"{country} {named} {tok.lower_}" if country else f"{named} {tok.lower_}"
         out.append(ActorMention(first.idx, tok.idx + len(tok.text), first.i, tok.i + 1,
                                 doc[first.i : tok.i + 1].text, "generic",
                                 new_actor=(name, typ, country), score=0.5))

@@ -258,6 +258,31 @@ def resolve_in_context(state: State, described: set[str] | frozenset[str] = froz
             state.actors.pop(aid, None)
 
 
+def unnamed_perpetrators(state: State) -> None:
+    """A violent act told without its doer ("a police vehicle was hit by an IED", "two
+    officers were injured in a clash") is an unidentified armed group's, of the event's
+    territory, as ACLED codes it; not when the document names an armed group, which may
+    be the doer, nor for an act not done (denied, announced, possible)."""
+    r = _Resolver(state)
+    cls = r.lex.get("unidentified")
+    if cls is None or r.armed_named or any(
+            a.type in r.lex.armed_group_types for a in state.actors.values()):
+        return
+    c = Classed(cls, "unidentified perpetrators", False)
+    for ev in state.events:
+        m = ev.modality
+        if ev.type != "ASSAULT" or ev.source or ev.mode == "crowd-control" or (
+                m.negated or m.future or m.hypothetical or m.denied):
+            continue
+        iso3, rule, place = r.country(c, ev.evidence.start, ev)
+        if iso3 is None:
+            continue
+        actor = _new_actor(state, c, iso3, Actor("", "", cls.type, None, False))
+        ev.source = [actor.id]
+        trace(ev, {"actor": actor.id, "from": None, "class": "unidentified",
+                   "country": iso3, "rule": f"no doer told; {rule}", "place": place})
+
+
 def _move_mentions(state: State, mentions: list[ActorMention], old: Actor,
                    new: Actor) -> None:
     """The mentions (and their tokens) now name ``new``; ``old`` goes when none is left."""
@@ -290,6 +315,7 @@ class ActorContextComponent(Component):
         before = dict(state.token_actor)
         described = add_class_actors(state)
         resolve_in_context(state, described)
+        unnamed_perpetrators(state)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}

@@ -214,8 +214,12 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             # administration" stay persons).
             continue
         if not hits and span.end < len(doc) and doc[span.end].pos_ == "NOUN" and (
-                doc[span.end].lemma_.lower() in nouns.generic):
-            continue  # "Fulani militia", "Pokot raiders": the group noun's name (generic.py)
+                doc[span.end].lemma_.lower() in nouns.generic) and not any(
+                kb.lookup(span[i:j].text) for i in range(len(span))
+                for j in range(i + 1, min(i + 4, len(span)) + 1)):
+            # "Fulani militia", "Pokot raiders": the group noun's name (generic.py); not
+            # "Suspected al-Shabaab militants", a known group's men (context_roles.py)
+            continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
         if not hits:
