@@ -354,3 +354,19 @@ def test_a_violent_act_without_its_doer_is_an_unidentified_groups(pipeline: Any)
     ex = run(pipeline, "Al-Shabaab fighters overran a police post in Lamu on Monday. Later "
                        "a bus was hit by a roadside bomb near Mpeketoni.")
     assert not any(a.id.endswith("unidentified-armed-group") for a in ex.actors)
+
+
+def test_a_group_from_an_unknown_place_or_school_is_the_group(pipeline: Any) -> None:
+    # The unknown name in "from"/"of" says where the group comes from; a known group in
+    # the same place is the actor ("fighters of Boko Haram").
+    ex = run(pipeline, "Students from Kiptere Technical College rioted in Kericho on "
+                       "Monday over new fees.")
+    assert [a.name for a in sources(ex, "PROTEST")] == ["Kenyan students"]
+    ex = run(pipeline, "Fighters of Boko Haram overran Gubio late on Sunday.")
+    assert [a.id for a in sources(ex, "ASSAULT")] == ["boko-haram"]
+
+
+def test_clashes_between_named_sides_get_no_unidentified_doer(pipeline: Any) -> None:
+    ex = run(pipeline, "Clashes broke out between traders and municipal police in Kisii "
+                       "town on Friday.")
+    assert not any(a.id.endswith("unidentified-armed-group") for a in ex.actors)

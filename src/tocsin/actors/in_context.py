@@ -274,6 +274,9 @@ def unnamed_perpetrators(state: State) -> None:
         if ev.type != "ASSAULT" or ev.source or ev.mode == "crowd-control" or (
                 m.negated or m.future or m.hypothetical or m.denied):
             continue
+        sent = r.doc.char_span(ev.evidence.start, ev.evidence.end, alignment_mode="expand")
+        if sent is not None and any(t.lower_ == "between" for t in sent):
+            continue  # "clashes between protesters and police": the sides are told
         iso3, rule, place = r.country(c, ev.evidence.start, ev)
         if iso3 is None:
             continue

@@ -16,6 +16,8 @@ from tocsin.lexicon_data import words
 
 # Mention kinds, best first: a named KB actor beats a country, a new name, a generic noun.
 KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
+# "students from X", "residents of X": a group noun's origin, not another actor.
+_ORIGIN_PREPS = frozenset({"from", "of", "at", "in"})
 # The word lists are data (lexicon/roles.yaml); what each is for is said there.
 TARGET_PREPS = words("roles", "target_preps")
 SOURCE_PREPS = words("roles", "source_preps")
@@ -53,10 +55,17 @@ class ActorIndex:
         kind = self._kinds.get(actor_id, "")
         return kind != "place" and KIND_RANK.get(kind, 9) >= 4
 
+    def _only_unknown_names(self, prep: Token) -> bool:
+        """Whether every actor named in a prepositional phrase is an unknown name (no KB
+        actor, no country): "students from Egerton University", "residents of Kagaene"."""
+        kinds = [self.by_token[t.i][1] for t in prep.subtree if t.i in self.by_token]
+        return bool(kinds) and all(k in {"ner", "generic"} for k in kinds)
+
     def in_subtree(self, tok: Token, *, stop_at_clauses: bool = True) -> list[str]:
         """Actor ids mentioned in `tok`'s phrase, best kind first, no duplicates."""
         found: list[tuple[int, int, str]] = []
         stack = [tok]
+        group = self.by_token.get(tok.i, ("", ""))[1] == "generic"
         while stack:
             t = stack.pop()
             hit = self.by_token.get(t.i)
@@ -66,6 +75,9 @@ class ActorIndex:
                 if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (
                         ch.dep_ == "acl" and ch.lemma_.lower() in OWNER_VERBS):
                     continue
+                if group and t is tok and ch.dep_ == "prep" and ch.lower_ in _ORIGIN_PREPS \
+                        and self._only_unknown_names(ch):
+                    continue  # the group is the actor; the unknown name says where from
                 if ch.dep_ in {"amod", "compound"} and ch.lemma_.lower() in PATRON_VERBS:
                     continue  # "the Iran-backed militia" is the militia, not Iran
                 stack.append(ch)
