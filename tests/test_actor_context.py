@@ -370,3 +370,13 @@ def test_clashes_between_named_sides_get_no_unidentified_doer(pipeline: Any) -> 
     ex = run(pipeline, "Clashes broke out between traders and municipal police in Kisii "
                        "town on Friday.")
     assert not any(a.id.endswith("unidentified-armed-group") for a in ex.actors)
+
+
+def test_the_sides_of_a_clash_between_are_its_roles(pipeline: Any) -> None:
+    # "fighting broke out between A and B": both sides are the act's, the state's first.
+    ex = run(pipeline, "On 9 May 2019, fighting broke out between the Arakan Army and the "
+                       "Myanmar military near Ponnagyun.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [actors[i].type for i in ev.source] == ["military"]
+    assert [actors[i].name for i in ev.target] == ["Arakan Army"]
+    assert ev.why is not None and any(e["rule"] == "between" for e in ev.why["actors"])

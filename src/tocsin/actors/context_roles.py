@@ -284,6 +284,31 @@ def repair_state_force_names(state: State) -> None:
         _absorb(state, m, old, new, "state-force-name")
 
 
+_STATE_SIDE = frozenset({"state", "military", "police"})
+
+
+def _between_sides(state: State, trigger: Token, mentions: list[ActorMention]
+                   ) -> list[str]:
+    """The sides of "clashes between A and B" or "fighting broke out between A and B",
+    once the army and the police are actors: a state's side first (ACLED lists state
+    forces as the first actor of a clash), then the others in the text's order."""
+    heads = [trigger]
+    if trigger.dep_ == "nsubj" and trigger.head.pos_ in {"VERB", "AUX"}:
+        heads.append(trigger.head)
+    prep = next((c for h in heads for c in h.children
+                 if c.dep_ == "prep" and c.lower_ == "between"), None)
+    if prep is None:
+        return []
+    inside = {t.i for t in prep.subtree}
+    sides: list[str] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        aid = m.actor_id
+        if aid and aid in state.actors and m.tok_end - 1 in inside and aid not in sides \
+                and m.kind != "country":
+            sides.append(aid)
+    return sorted(sides, key=lambda a: state.actors[a].type not in _STATE_SIDE)
+
+
 def add_class_actors(state: State) -> set[str]:
     """After events are decided (so their decision is not changed by it): class nouns the
     actors stage left unnamed become generic actors; generic actors take an event's empty
@@ -317,6 +342,11 @@ def add_class_actors(state: State) -> set[str]:
                 continue  # only an empty role is filled: the roles stage decided the rest
             ids.append(str(m.actor_id))
             trace(ev, {"actor": m.actor_id, "rule": f"parse-{role}", "mention": m.text})
+        if not ev.source:
+            sides = _between_sides(state, trigger, state.actor_mentions + added)
+            if len(sides) >= 2:
+                ev.source, ev.target = sides[:1], sides[1:]
+                trace(ev, {"actor": sides[0], "rule": "between", "sides": sides})
         if ev.type == "PROTEST" and not ev.source:
             p = _protesters(state, ev, trigger, nominal, taken + [
                 (x.tok_start, x.tok_end) for x in added])
