@@ -380,3 +380,14 @@ def test_the_sides_of_a_clash_between_are_its_roles(pipeline: Any) -> None:
     assert [actors[i].type for i in ev.source] == ["military"]
     assert [actors[i].name for i in ev.target] == ["Arakan Army"]
     assert ev.why is not None and any(e["rule"] == "between" for e in ev.why["actors"])
+
+
+def test_a_protest_told_without_its_protesters_is_the_territorys_protesters(
+        pipeline: Any) -> None:
+    ex = run(pipeline, "A demonstration against the new market levy was held in Beira on "
+                       "Tuesday morning.")
+    ev, actors = roles(ex, "PROTEST")
+    assert [(actors[i].id, actors[i].name) for i in ev.source] == [
+        ("generic:moz-protesters", "Mozambican protesters")]
+    assert ev.why is not None
+    assert any(e["rule"].startswith("no doer told") for e in ev.why["actors"])

@@ -258,21 +258,26 @@ def resolve_in_context(state: State, described: set[str] | frozenset[str] = froz
             state.actors.pop(aid, None)
 
 
-def unnamed_perpetrators(state: State) -> None:
-    """A violent act told without its doer ("a police vehicle was hit by an IED", "two
-    officers were injured in a clash") is an unidentified armed group's, of the event's
-    territory, as ACLED codes it; not when the document names an armed group, which may
-    be the doer, nor for an act not done (denied, announced, possible)."""
+def unnamed_doers(state: State) -> None:
+    """An act told without its doer, coded as ACLED codes it: a violent one ("a police
+    vehicle was hit by an IED") is an unidentified armed group's of the event's territory,
+    unless the document names an armed group, which may be the doer; a protest ("a
+    demonstration was held in Beira") is that territory's protesters'. Not for an act not
+    done (denied, announced, possible)."""
     r = _Resolver(state)
-    cls = r.lex.get("unidentified")
-    if cls is None or r.armed_named or any(
-            a.type in r.lex.armed_group_types for a in state.actors.values()):
-        return
-    c = Classed(cls, "unidentified perpetrators", False)
+    armed = r.armed_named or any(a.type in r.lex.armed_group_types
+                                 for a in state.actors.values())
+    unidentified, protesters = r.lex.get("unidentified"), r.lex.get("protesters")
     for ev in state.events:
         m = ev.modality
-        if ev.type != "ASSAULT" or ev.source or ev.mode == "crowd-control" or (
-                m.negated or m.future or m.hypothetical or m.denied):
+        if ev.source or m.negated or m.future or m.hypothetical or m.denied:
+            continue
+        if ev.type == "ASSAULT" and unidentified is not None and not armed and (
+                ev.mode != "crowd-control"):
+            c = Classed(unidentified, "unidentified perpetrators", False)
+        elif ev.type == "PROTEST" and protesters is not None:
+            c = Classed(protesters, "protesters", False)
+        else:
             continue
         sent = r.doc.char_span(ev.evidence.start, ev.evidence.end, alignment_mode="expand")
         if sent is not None and any(t.lower_ == "between" for t in sent):
@@ -280,9 +285,9 @@ def unnamed_perpetrators(state: State) -> None:
         iso3, rule, place = r.country(c, ev.evidence.start, ev)
         if iso3 is None:
             continue
-        actor = _new_actor(state, c, iso3, Actor("", "", cls.type, None, False))
+        actor = _new_actor(state, c, iso3, Actor("", "", c.cls.type, None, False))
         ev.source = [actor.id]
-        trace(ev, {"actor": actor.id, "from": None, "class": "unidentified",
+        trace(ev, {"actor": actor.id, "from": None, "class": c.cls.name,
                    "country": iso3, "rule": f"no doer told; {rule}", "place": place})
 
 
@@ -318,7 +323,7 @@ class ActorContextComponent(Component):
         before = dict(state.token_actor)
         described = add_class_actors(state)
         resolve_in_context(state, described)
-        unnamed_perpetrators(state)
+        unnamed_doers(state)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}
