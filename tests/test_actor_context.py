@@ -391,3 +391,17 @@ def test_a_protest_told_without_its_protesters_is_the_territorys_protesters(
         ("generic:moz-protesters", "Mozambican protesters")]
     assert ev.why is not None
     assert any(e["rule"].startswith("no doer told") for e in ev.why["actors"])
+
+
+def test_an_attack_on_a_town_harms_its_civilians_not_the_state(pipeline: Any) -> None:
+    ex = run(pipeline, "Russian troops shelled Kharkiv again on Sunday, the regional "
+                       "governor said.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [(actors[i].type, actors[i].country) for i in ev.target] == [
+        ("civilians", "UKR")]
+    assert ev.why is not None
+    assert any(e["rule"] == "inhabited-place target" for e in ev.why["actors"])
+    # A base is the state's forces' own: the state stays the target.
+    ex = run(pipeline, "Militants fired rockets at Ain al-Asad air base in Anbar.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [actors[i].type for i in ev.target] == ["state"]

@@ -291,6 +291,42 @@ def unnamed_doers(state: State) -> None:
                    "country": iso3, "rule": f"no doer told; {rule}", "place": place})
 
 
+# Places whose attack harms the people living there, not the state's forces (a base or
+# an airport is the forces'; a country named as such stays the state).
+_INHABITED = frozenset({"village", "city", "admin2", "admin1", "region", "site", "other"})
+
+
+def inhabited_targets(state: State) -> None:
+    """A violent act aimed at a town or a village the text names ("insurgents attacked
+    Nangade"), whose target the roles stage made that place's state, harms the people
+    there: ACLED's and ICEWS's civilians of that country. The state stays the target of
+    an act on the country itself or on a base or an airport."""
+    r = _Resolver(state)
+    civilians = r.lex.get("civilians")
+    if civilians is None:
+        return
+    c = Classed(civilians, "civilians", False)
+    places = [(m, p) for m, p in state.place_links if p is not None]
+    for ev in state.events:
+        if ev.type not in {"ASSAULT", "COERCE"} or ev.mode == "arrest":
+            continue
+        for aid in list(ev.target):
+            actor = state.actors.get(aid)
+            if actor is None or actor.type != "state" or not actor.country:
+                continue
+            named = [s for s in actor.mentions if ev.evidence.start <= s.start < ev.evidence.end]
+            spots = [p for s in named for m, p in places if m.start == s.start]
+            if not named or len(spots) < len(named) or any(
+                    p.feature not in _INHABITED for p in spots):
+                continue  # named as a state, or as a base: the state's own
+            new = _new_actor(state, c, actor.country, Actor("", "", c.cls.type, None, False))
+            new.mentions += [s for s in named if s not in new.mentions]  # the place's words
+            ev.target = _replace(ev.target, aid, new.id)
+            trace(ev, {"actor": new.id, "from": aid, "class": "civilians",
+                       "country": actor.country, "rule": "inhabited-place target",
+                       "place": spots[0].name})
+
+
 def _move_mentions(state: State, mentions: list[ActorMention], old: Actor,
                    new: Actor) -> None:
     """The mentions (and their tokens) now name ``new``; ``old`` goes when none is left."""
@@ -324,6 +360,7 @@ class ActorContextComponent(Component):
         described = add_class_actors(state)
         resolve_in_context(state, described)
         unnamed_doers(state)
+        inhabited_targets(state)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}
