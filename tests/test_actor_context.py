@@ -374,11 +374,11 @@ def test_clashes_between_named_sides_get_no_unidentified_doer(pipeline: Any) -> 
 
 def test_the_sides_of_a_clash_between_are_its_roles(pipeline: Any) -> None:
     # "fighting broke out between A and B": both sides are the act's, the state's first.
-    ex = run(pipeline, "On 9 May 2019, fighting broke out between the Arakan Army and the "
-                       "Myanmar military near Ponnagyun.")
+    ex = run(pipeline, "Heavy fighting erupted near Ponnagyun on 9 May 2019 between "
+                       "Arakan Army fighters and government troops.")
     ev, actors = roles(ex, "ASSAULT")
     assert [actors[i].type for i in ev.source] == ["military"]
-    assert [actors[i].name for i in ev.target] == ["Arakan Army"]
+    assert [actors[i].name for i in ev.target] == ["Arakan Army fighters"]
     assert ev.why is not None and any(e["rule"] == "between" for e in ev.why["actors"])
 
 
