@@ -65,7 +65,10 @@ def test_unclaimed_rockets_near_embassy(pipeline: Pipeline) -> None:
     assaults = [e for e in events_of(out, "ASSAULT") if not e.modality.negated]
     assert len(assaults) == 1
     ev = assaults[0]
-    assert ev.source == []
+    # No doer told: an unidentified armed group of the territory, as ACLED codes it.
+    assert ev.source == ["generic:irq-unidentified-armed-group"]
+    assert ev.why is not None and any(
+        e["rule"].startswith("no doer told") for e in ev.why["actors"])
     assert ev.target == ["usa"]
     places = {p.id: p for p in out.places}
     assert ev.place is not None and places[ev.place].name == "Baghdad"

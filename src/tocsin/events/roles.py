@@ -16,8 +16,7 @@ from tocsin.lexicon_data import words
 
 # Mention kinds, best first: a named KB actor beats a country, a new name, a generic noun.
 KIND_RANK = {"kb": 0, "anaphor": 1, "country": 2, "ner": 3, "generic": 4}
-# "students from X", "residents of X": a group noun's origin, not another actor.
-_ORIGIN_PREPS = frozenset({"from", "of", "at", "in"})
+
 # The word lists are data (lexicon/roles.yaml); what each is for is said there.
 TARGET_PREPS = words("roles", "target_preps")
 SOURCE_PREPS = words("roles", "source_preps")
@@ -29,6 +28,7 @@ STATIVE_PARTICIPLES = words("roles", "stative_participles")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
 JOIN_PREPS = words("roles", "join_preps")
 JOIN_VERBS = words("roles", "join_verbs")
+ORIGIN_PREPS = words("roles", "origin_preps")
 
 
 @dataclass(slots=True)
@@ -75,7 +75,7 @@ class ActorIndex:
                 if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (
                         ch.dep_ == "acl" and ch.lemma_.lower() in OWNER_VERBS):
                     continue
-                if group and t is tok and ch.dep_ == "prep" and ch.lower_ in _ORIGIN_PREPS \
+                if group and t is tok and ch.dep_ == "prep" and ch.lower_ in ORIGIN_PREPS \
                         and self._only_unknown_names(ch):
                     continue  # the group is the actor; the unknown name says where from
                 if ch.dep_ in {"amod", "compound"} and ch.lemma_.lower() in PATRON_VERBS:
