@@ -78,3 +78,19 @@ def test_precision_vocabulary() -> None:
     assert as_container("village") == "town" and as_container("admin1") == "admin1"
     assert acled_geo_precision("village") == 1 and acled_geo_precision("admin2") == 2
     assert acled_geo_precision("country") == 3 and acled_geo_precision(None) is None
+
+
+def test_stated_province_overrides_a_capital_reading(pipeline: Any) -> None:
+    # "San Jose" alone reads as Costa Rica's capital; ", California" says which one
+    out: Extraction = pipeline.process(Document(
+        text="Firefighters fought a warehouse blaze in San Jose, California, until dawn."))
+    sj = next(p for p in out.places if any(m.text == "San Jose" for m in p.mentions))
+    assert sj.country == "USA" and sj.admin1 == "California"
+
+
+def test_a_list_of_provinces_is_no_chain_of_containers(pipeline: Any) -> None:
+    out: Extraction = pipeline.process(Document(
+        text="Farmers were told to keep hens indoors in Buskerud, Telemark, Akershus, "
+             "Oslo, Oppland and Vestfold."))
+    oslo = next(p for p in out.places if any(m.text == "Oslo" for m in p.mentions))
+    assert oslo.country == "NOR" and oslo.feature == "city"

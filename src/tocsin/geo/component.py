@@ -17,6 +17,7 @@ from tocsin.geo.finder import (
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place
 from tocsin.geo.metonyms import actor_place_mentions, demonym_mentions
 from tocsin.geo.resolve import resolve_mentions
+from tocsin.lexicon_data import words
 from tocsin.model import Place, Span
 from tocsin.pipeline import Component, State, register
 
@@ -72,6 +73,7 @@ _STATE_TYPES = frozenset({"state", "government", "military", "police"})
 # Features a local place takes from its cue word or the tagger's label.
 _LOCAL_FEATURE = {"base": "base", "airport": "airport", "site": "site", "region": "region",
                   "province": "other", "LOC": "region", "FAC": "site"}
+_BELOW_TOWN = words("places", "below_town_cues")
 _ANCHORS = frozenset({"city", "village", "admin2", "admin1", "site", "base", "airport"})
 
 
@@ -188,6 +190,8 @@ def local_places(links: list[tuple[PlaceMention, Place | None]], doc: Doc,
             anchor = _country_of(anchor)  # named before: its country (its province guessed)
         anchor = anchor or home
         feature = _LOCAL_FEATURE.get(m.hint or "", _LOCAL_FEATURE.get(label, "village"))
+        if m.hint == "district":  # "Sewry District" is a district; "Jibu Ward" lies in a town
+            feature = "village" if doc[m.tok_end - 1].lower_ in _BELOW_TOWN else "admin2"
         pid = f"local:{anchor.id if anchor else '-'}:{key}"
         place = made.get(key)
         if place is None:

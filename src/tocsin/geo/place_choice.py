@@ -91,8 +91,14 @@ def _choose(trigger: Token, links: Links, dateline: Links, previous: Place | Non
                     and sent.start_char <= m.start < sent.end_char for m, p in links)
     if previous is not None and previous.feature != "country" and not names_own:
         return PlaceChoice(previous, "narrative")
-    for rule, found in (("document", _document_place(links, trigger)),
-                        ("dateline", _document_place(dateline, trigger, anywhere=True))):
-        if found is not None and found.id in known:
-            return PlaceChoice(found, rule)
+    found = _document_place(links, trigger)
+    if found is not None and found.id in known:
+        return PlaceChoice(found, "document")
+    names_any = any(p is not None and sent.start_char <= m.start < sent.end_char
+                    for m, p in links)
+    found = None if names_any else _document_place(dateline, trigger, anywhere=True)
+    if found is not None and found.id in known:
+        # (not when the sentence names a country or a region of its own: "a bombing in
+        # Turkey's southeast" is no event in the capital the report was filed from)
+        return PlaceChoice(found, "dateline")
     return PlaceChoice(None, "none")

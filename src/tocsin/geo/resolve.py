@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
@@ -146,8 +146,10 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
             out.setdefault(i + 1, i)
             continue
         # "in Deir ez-Zor, US forces said": an actor is no container; "Bomadi (Bomadi
-        # district, Delta)": a parenthesis holds the containers, innermost first
-        if gap.strip() not in (",", "(") or mentions[i + 1].from_actor:
+        # district, Delta)": a parenthesis holds the containers, innermost first; "Khana
+        # district of Rivers State": a district's "of" names its province
+        if mentions[i + 1].from_actor or gap.strip() not in (",", "(") and not (
+                gap.strip() == "of" and mentions[i].hint == "district"):
             continue
         if mentions[i].hint is None and i + 2 < len(mentions) and " ".join(
                 text[mentions[i + 1].end:mentions[i + 2].start].split()) in (
@@ -160,13 +162,16 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&", "/"})
 
 
-def _peers(mentions: list[PlaceMention], doc: Doc) -> dict[int, list[int]]:
-    """mention index -> the other members of its list ("Alaska, Alabama, Georgia")."""
+def _peers(mentions: list[PlaceMention], doc: Doc, actors_too: bool = False
+           ) -> dict[int, list[int]]:
+    """mention index -> the other members of its list ("Alaska, Alabama, Georgia");
+    ``actors_too``: names of actors ("Oslo" as Norway's) count as members too."""
     out: dict[int, list[int]] = {}
     text = doc.text
     chain: list[int] = []
     for i in range(len(mentions)):
-        if chain and not mentions[i].from_actor and not mentions[chain[-1]].from_actor and (
+        if chain and (actors_too or not mentions[i].from_actor
+                      and not mentions[chain[-1]].from_actor) and (
                 " ".join(text[mentions[chain[-1]].end:mentions[i].start].split())
                 in _LIST_GAPS):
             chain.append(i)
@@ -339,6 +344,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             a1votes[_a1key(best)] += 1.0
 
     peers = _peers(mentions, doc)
+    listed = _peers(mentions, doc, actors_too=True)
     inner: dict[int, list[int]] = defaultdict(list)  # container -> the names before it
     for a, b in conts.items():
         inner[b].append(a)
@@ -380,6 +386,11 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         rest = {a: v - own.get(a, 0.0) for a, v in a1votes.items()}
         total = sum(rest.values()) or 1.0
         a1 = {a: v / total for a, v in rest.items() if v > 0}
+        if cont is not None and mentions[i0].country is not None and not any(
+                _inside(c.entry, cont) for c in cands[i0]):
+            # a capital's name with a container that is not its country ("San Jose,
+            # California"): the container decides among all the places of that name
+            cands[i0] = _candidates(replace(mentions[i0], country=None), text)
         entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1, ctx)
         if entry is None and not mentions[i0].from_actor and (
                 cont is not None or mentions[i0].hint is not None):
@@ -390,7 +401,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         # may be a clause's subject ("In Deir ez-Zor, US forces said")
         weak = (entry is None or mentions[i0].hint in ("district", "village")
                 # (not in a list of three or more: "Akershus, Oslo, Hedmark, Oppland")
-                or cont is not None and cont.feature == "admin1" and len(peers.get(i0, ())) < 2)
+                or cont is not None and cont.feature == "admin1" and len(listed.get(i0, ())) < 2)
         if cont is not None and weak and (entry is None or not _inside(entry, cont)):
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
             # only knows elsewhere) is still known to lie in its stated container. A
