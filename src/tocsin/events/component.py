@@ -399,8 +399,9 @@ class EventsComponent(Component):
         _place_actors(target, act, state)
         when = _time_for(act, sent, state, last)
         before = state.places.get(state.events[-1].place or "") if state.events else None
+        offered = {id(x) for x in links}  # (by identity: a long report has many mentions)
         choice = choose_event_place(act.token, links, [
-            x for x in state.place_links if x not in links], before, state.places.keys())
+            x for x in state.place_links if id(x) not in offered], before, state.places.keys())
         place = choice.place
         placed = choice.rule in ("act", "sentence", "previous-sentences")
         if not target and act.type == "PROTEST" and place is not None and placed:
