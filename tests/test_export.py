@@ -117,6 +117,10 @@ def test_acled_csv(store: Store, tmp_path: Path) -> None:
     assert all(r["plover_type"] not in ("ACCUSE", "CONSULT", "THREATEN") for r in rows)
     air = [r for r in rows if r["sub_event_type"] == "Air/drone strike"]
     assert air and all(r["event_type"] == "Explosions/Remote violence" for r in air)
+    # every placed event says how precise its point is, as ACLED's geo_precision does
+    placed = [r for r in rows if r["latitude"]]
+    assert placed and all(r["geo_precision"] in ("1", "2", "3") for r in placed)
+    assert all(r["geo_precision"] == "" for r in rows if not r["latitude"])
 
 
 def test_cli_queries_and_exports(db: Path, tmp_path: Path) -> None:

@@ -193,6 +193,9 @@ _ALLOWED = {
     "lexicon.py:_SET_FIELDS", "lexicon.py:_BOOL_FIELDS", "lexicon.py:_KEYS",  # YAML schema
     "resolve.py:_LIST_GAPS",  # the punctuation and conjunctions between listed places
     "component.py:_LOCAL_FEATURE",  # cue hint or entity label -> place feature
+    "component.py:_STATE_TYPES",  # the contract's actor types of a state's own bodies
+    "precision.py:ACLED_GEO_PRECISION",  # the precision vocabulary -> ACLED's codes
+    "place_choice.py:REASONS",  # the event-place rules' names in the trace, and why
 }
 
 

@@ -99,17 +99,20 @@ def test_freeing_hostages_is_not_taking_a_place(pipeline: Any) -> None:
                    for e in out.events)
 
 
-def test_local_place_takes_a_point_only_from_a_following_container() -> None:
+def test_local_place_takes_a_town_point_only_from_a_following_container() -> None:
     from tocsin.api import extract
 
     near = extract("The army retook Kirkuk on Sunday, and militants then stormed the village "
                    "of Tal Zabrawiyya.")
     local = [p for p in near.places if p.id.startswith("local:")]
-    assert local and local[0].country == "IRQ" and local[0].lat is None  # no guessed point
+    # a town merely named nearby is no container: its province is (issue 18: a point,
+    # and a precision saying it is the province's)
+    assert local and local[0].country == "IRQ" and local[0].precision == "admin1"
     inside = extract("Militants stormed the village of Tal Zabrawiyya, west of Kirkuk, on "
                      "Sunday.")
     local = [p for p in inside.places if p.id.startswith("local:")]
     assert local and local[0].lat is not None  # the container's point
+    assert local[0].precision == "town"
 
 
 def test_a_nationality_modifier_does_not_make_a_town_foreign() -> None:

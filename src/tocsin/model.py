@@ -104,6 +104,11 @@ class Place:
     feature: str
     mentions: list[Span] = field(default_factory=list)
     confidence: float = 1.0
+    # What the point is the point of (ACLED's geo_precision, finer): site, village, town,
+    # admin2, admin1, country; a village the gazetteer lacks takes its container's point
+    # and that container's precision (tocsin.geo.precision). None: no point.
+    precision: str | None = None
+    admin2: str | None = None  # the district named as its container, when known
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +118,7 @@ class Place:
             "country": self.country, "admin1": self.admin1, "feature": self.feature,
             "mentions": [m.to_json() for m in self.mentions],
             "confidence": round(self.confidence, 3),
+            "precision": self.precision, "admin2": self.admin2,
         }
 
 

@@ -92,12 +92,30 @@ def town_not_actor(span: Span, label: str) -> bool:
     town the gazetteer knows, a one-word organisation or "the X" at 20,000 inhabitants (or
     an admin area), a longer name at 100,000, where a person sharing a city's full name is
     unlikely."""
-    from tocsin.geo.finder import LANDMARKS, in_locative, slot_place
+    from tocsin.geo.finder import (
+        ADMIN_CUES,
+        LANDMARKS,
+        container_follows,
+        in_locative,
+        slot_place,
+    )
     from tocsin.geo.gazetteer import get_gazetteer
 
     doc = span.doc
     if len(span) <= 3 and slot_place(doc, span.start, span.end):
         return True  # a known place in a place's slot: "captured Jaffna", "in Grozny"
+    if len(span) <= 3 and (
+            (len(span) >= 2 and span[-1].lower_ in ADMIN_CUES)  # "(Ngala district, ..."
+            or (in_locative(doc, span.start, span.end)  # "in Isari (Ngala district, ..."
+                and container_follows(doc, span.end))
+            or (span.end + 1 < len(doc) and doc[span.end].lower_ in ADMIN_CUES
+                and not doc[span.end + 1].is_title)  # "Shiroro district", not "X State
+            # Government"
+            or (span.start > 0 and span.end < len(doc)
+                and doc[span.start - 1].text in (",", "(") and doc[span.end].text in (")", ",")
+                and any(e.feature in ("admin1", "admin2")  # "..., Borno)"
+                        for e in get_gazetteer().lookup(span.text)))):
+        return True  # a place with its containers, the way reports locate villages
     if len(span) >= 2 and span[-1].lower_ in LANDMARKS and in_locative(
             doc, span.start, span.end):
         return True  # "at the popular Bardo Museum", "in the Baliem Valley"

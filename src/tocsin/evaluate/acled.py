@@ -79,6 +79,9 @@ class Gold:
     lon: float | None
     fatalities: int | None
     event_type: str = ""
+    admin2: str = ""
+    location: str = ""
+    geo_precision: str = ""
 
 
 def _float(v: str | None) -> float | None:
@@ -102,7 +105,9 @@ def load(path: Path) -> list[Gold]:
                             row.get("admin1") or "", _float(row.get("latitude")),
                             _float(row.get("longitude")),
                             None if fat is None else int(fat),
-                            (row.get("event_type") or "").strip().lower()))
+                            (row.get("event_type") or "").strip().lower(),
+                            row.get("admin2") or "", row.get("location") or "",
+                            row.get("geo_precision") or ""))
     return out
 
 
@@ -175,10 +180,12 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
     rep = Report(name="acled", path=path, records=len(golds))
     res: dict[str, list[bool]] = {k: [] for k in (
         "type_accuracy", "mode_accuracy", "subevent_accuracy", "actor1_resolved", "actor2_resolved",
-        "place_within_25km", "admin1_right", "date_exact", "fatalities_exact")}
+        "place_within_25km", "admin1_right", "place_with_coordinates", "date_exact",
+        "fatalities_exact")}
     gl: list[str] = []
     pl: list[str] = []
     abs_err: list[int] = []
+    place_errors: list[dict[str, str]] = []
     for g, ex in zip(golds, outputs, strict=True):
         ev = None if isinstance(ex, str) else primary_event(ex.events)
         rep.failures += isinstance(ex, str)
@@ -201,13 +208,24 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
                                                ev.mode if ev else None))
         place = (place_map(ex).get(ev.place) if ev and ev.place and not isinstance(ex, str)
                  else None)
+        has_xy = bool(place and place.lat is not None and place.lon is not None)
+        km = (haversine_km(g.lat, g.lon, place.lat, place.lon)
+              if place and has_xy and g.lat is not None and g.lon is not None
+              and place.lat is not None and place.lon is not None else None)
         if g.lat is not None and g.lon is not None:
-            near = bool(place and place.lat is not None and place.lon is not None
-                        and haversine_km(g.lat, g.lon, place.lat, place.lon) <= 25)
-            res["place_within_25km"].append(near)
+            res["place_within_25km"].append(km is not None and km <= 25)
         if g.admin1:
             res["admin1_right"].append(bool(place and norm_name(place.admin1 or "")
                                             == norm_name(g.admin1)))
+        if ev is not None:  # an event placed nowhere on a map (issue 18: at most 2%)
+            res["place_with_coordinates"].append(has_xy)
+        if g.lat is not None and (km is None or km > 25):
+            place_errors.append({
+                "id": g.id, "kind": "place", "text": g.text,
+                "gold": f"{g.location} ({g.admin2}, {g.admin1}) p{g.geo_precision}",
+                "pred": (f"{place.name} ({place.admin1}) {place.feature}"
+                         + (f" {km:.0f} km" if km is not None else " no coordinates"))
+                if place else ("no event" if ev is None else "no place")})
         if g.event_date:
             res["date_exact"].append(bool(ev and ev.date.start == g.event_date))
         if g.fatalities is not None:
@@ -224,6 +242,8 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
         rep.scores[k] = safe_div(sum(v), len(v))
         rep.info[f"n_{k}"] = len(v)
     rep.info["fatalities_mae"] = safe_div(sum(abs_err), len(abs_err))
+    rep.info["place_no_coordinates"] = 1.0 - rep.scores["place_with_coordinates"]
+    rep.worst.extend(place_errors)  # after the type errors, which the table shows first
     rep.tables.append(ClassTable("PLOVER type from ACLED sub-event", per_class(gl, pl)))
     rep.confusion = confusion(gl, pl)
     return rep

@@ -18,7 +18,7 @@ from tocsin.events.decision.model import EventModel, get_model
 from tocsin.events.decision.stage import Decision, Scored
 from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
-from tocsin.geo.event_place import event_place
+from tocsin.geo.place_choice import choose_event_place
 from tocsin.lexicon_data import words
 from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
 from tocsin.model import Span as TextSpan
@@ -207,19 +207,6 @@ def _protested(place: Place, source: list[str], state: State) -> list[str]:
                     and not m.from_actor), None)
     _named_by_place(state, kb_actor.id, kb_actor.name, place.country, mention)
     return [kb_actor.id]
-
-
-def _narrative_place(sent: Span, state: State) -> Place | None:
-    """A follow-up act in a sentence that names no place ("Multiple suspects were detained
-    during the operation") happened where the report's previous act did, if that was below
-    country level."""
-    if not state.events or state.events[-1].place is None:
-        return None
-    if any(p is not None and p.feature != "country" and not m.from_actor
-           and sent.start_char <= m.start < sent.end_char for m, p in state.place_links):
-        return None  # the sentence names its own place
-    last = state.places.get(state.events[-1].place)
-    return last if last is not None and last.feature != "country" else None
 
 
 def _confidence(act: CodedAct, place: Place | None, dated: bool,
@@ -412,14 +399,14 @@ class EventsComponent(Component):
             target = [t for t in _place_country_target(act, state) if t not in source]
         _place_actors(target, act, state)
         when = _time_for(act, sent, state, last)
-        place = event_place(act.token, links)
-        if place is not None and place.id not in state.places:
-            place = None
-        if not target and act.type == "PROTEST" and place is not None:
+        before = state.places.get(state.events[-1].place or "") if state.events else None
+        offered = {id(x) for x in links}  # (by identity: a long report has many mentions)
+        choice = choose_event_place(act.token, links, [
+            x for x in state.place_links if id(x) not in offered], before, state.places.keys())
+        place = choice.place
+        placed = choice.rule in ("act", "sentence", "previous-sentences")
+        if not target and act.type == "PROTEST" and place is not None and placed:
             target = _protested(place, source, state)
-        placed = place is not None
-        if place is None:
-            place = _narrative_place(sent, state)
         trigger = TextSpan(act.token.text, act.token.idx, act.token.idx + len(act.token.text))
         event = Event(
             id=stable_id(state.document.id, act.type, trigger.start, trigger.end),
@@ -432,6 +419,6 @@ class EventsComponent(Component):
                 None, "publication-day-assumed", "narrative"}, decision.probability,
                 self.model),
             trigger=trigger, salience=decision.salience,
-            why=decision.why,
+            why={**decision.why, "place": choice.trace()},
         )
         state.events.append(event)

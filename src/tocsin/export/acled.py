@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type",
            "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country",
            "iso3", "admin1", "location", "latitude", "longitude", "notes", "fatalities",
-           "source", "plover_type", "plover_mode")
+           "source", "plover_type", "plover_mode", "admin2", "geo_precision")
 REMOTE = "Explosions/Remote violence"
 VAC = "Violence against civilians"
 STRATEGIC = "Strategic developments"
@@ -77,6 +77,7 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
         return acled_name(aid, str(a["name"]), str(a["type"]), a["country"],
                           bool(a["in_kb"]), ev["type"], ev["mode"])
 
+    features = dict(store.con.execute("SELECT id, feature FROM places").fetchall())
     rows = []
     for ev in store.events(**filters):
         sources, targets = ev["sources"] or [], ev["targets"] or []
@@ -100,8 +101,24 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
             "fatalities": ev["fatalities"] or 0,
             "source": "; ".join(s for s in ev["doc_sources"] or [] if s),
             "plover_type": ev["type"], "plover_mode": ev["mode"] or "",
+            **_geo(ev["place_id"], features.get(ev["place_id"]), ev["lat"] is not None),
         })
     return rows
+
+
+def _geo(place_id: str | None, feature: str | None, has_point: bool) -> dict[str, Any]:
+    """ACLED's admin2 and geo_precision (1 the place itself, 2 a district or a nearby
+    town's point, 3 a province or more) of an event's place."""
+    from tocsin.geo.precision import acled_geo_precision, stored_precision
+
+    if not place_id or not has_point:
+        return {"admin2": "", "geo_precision": ""}
+    prec, admin2 = stored_precision(place_id, feature or "")
+    code = acled_geo_precision(prec)
+    # a village placed at a nearby town's point is "part of a region" (2), as ACLED codes it
+    if place_id.startswith("local:") and code == 1:
+        code = 2
+    return {"admin2": admin2 or "", "geo_precision": "" if code is None else code}
 
 
 def _country_name(iso3: str | None) -> str:

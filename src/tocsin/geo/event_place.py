@@ -147,7 +147,15 @@ def _reference_point(tok: Token) -> bool:
 
 def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]
                 ) -> Place | None:
-    """The place syntactically tied to the event whose trigger is ``trigger``.
+    """The place syntactically tied to the event whose trigger is ``trigger`` (see
+    `event_place_step`)."""
+    return event_place_step(trigger, resolved)[0]
+
+
+def event_place_step(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]
+                     ) -> tuple[Place | None, str]:
+    """The place syntactically tied to the event whose trigger is ``trigger``, and the
+    step that found it: "act", "sentence", "previous-sentences" or "none".
 
     Looks at locative prepositional attachments of the trigger (and of its head when the
     trigger is a noun or complement, and of its subject or object: "a policeman in Amara
@@ -211,8 +219,12 @@ def event_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]
                     elif c.dep_ in ("compound", "nmod", "amod"):
                         stack.append((c, depth, True))
     if linked:
-        return max(linked, key=lambda x: (_rank(x[2]), -x[0], -x[1]))[2]
-    return _sentence_place(trigger, resolved) or _previous_place(trigger, resolved)
+        return max(linked, key=lambda x: (_rank(x[2]), -x[0], -x[1]))[2], "act"
+    p = _sentence_place(trigger, resolved)
+    if p is not None:
+        return p, "sentence"
+    p = _previous_place(trigger, resolved)
+    return p, "previous-sentences" if p is not None else "none"
 
 
 def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]

@@ -117,11 +117,34 @@ _LIST_POP = 15000
 def _listed_place(doc: Doc, s: int, e: int, prev: str) -> bool:
     """A capitalised run in a list or apposition ("Mashonaland West, Manicaland and
     Midlands", "Sukoharjo, Central Java") that the gazetteer knows as a sizeable place."""
-    if prev not in (",", "and", "or", "(", "&") or any(
-            doc[i].ent_type_ in _NOT_PLACE_NER for i in range(s, e)):
+    if prev not in (",", "and", "or", "(", "&"):
         return False
+    if any(doc[i].ent_type_ in _NOT_PLACE_NER for i in range(s, e)):
+        # the tagger's person is still the province closing a place's containers:
+        # "Isari (Ngala district, Borno)"
+        return e < len(doc) and doc[e].text == ")" and any(
+            x.feature in ("admin1", "admin2") for x in get_gazetteer().lookup(doc[s:e].text))
     return any(x.feature in ("country", "admin1", "admin2") or x.population >= _LIST_POP
                for x in get_gazetteer().lookup(doc[s:e].text))
+
+
+_CONTAINER_OPENERS = words("places", "container_openers")
+ADMIN_CUES = frozenset(k for k, v in _AFTER_CUES.items() if v in ("province", "district"))
+
+
+def container_follows(doc: Doc, e: int) -> bool:
+    """Is the run ending at ``e`` followed by "(" or "," and a province or district
+    ("at Kirawa (Gwoza district, Borno)", "in Kambi, Tana River")? Then it is a place the
+    gazetteer lacks inside that container, not a word to drop."""
+    if e + 1 >= len(doc) or doc[e].text not in _CONTAINER_OPENERS:
+        return False
+    r = _propn_run(doc, e + 1)
+    if r == e + 1:
+        return False
+    if doc[r - 1].lower_ in ADMIN_CUES or r < len(doc) and doc[r].lower_ in ADMIN_CUES:
+        return True  # "(Gwoza LGA, ...)": the cue says it is an area
+    return any(x.feature in ("admin1", "admin2")
+               for x in get_gazetteer().lookup(doc[e + 1:r].text))
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -259,6 +282,8 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             if s >= n or doc[s].ent_type_ in _NOT_PLACE_ENTS:
                 continue
             e = _propn_run(doc, s)
+            if e - s >= 2 and doc[e - 1].lower_ in _AFTER_CUES:
+                e -= 1  # a capitalised cue is no part of the name ("Gwoza LGA")
             after = doc[e].lower_ if e < n else ""
             cue = after in _AFTER_CUES or after in _FACILITY_CUES
             prev = doc[s - 1].lower_ if s > 0 else ""
@@ -278,7 +303,8 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
                 e -= 1
             landmark = full - s >= 2 and doc[full - 1].lower_ in LANDMARKS and (
                 s == t.i + 1 or prev in ("the", "a")) and t.lower_ in LOCATIVE
-            if e < full and (after in _KEEP_WHOLE or before_cue or landmark):
+            if e < full and (after in _KEEP_WHOLE or before_cue or landmark
+                             or (t.lower_ in LOCATIVE and container_follows(doc, full))):
                 # a place the gazetteer lacks ("the town of Mussaiyab") is still a place:
                 # its container or a close spelling may place it
                 e = full

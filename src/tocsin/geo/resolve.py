@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
@@ -14,6 +14,7 @@ from tocsin.actors.countries import (
     country_surface_forms,
     normalise_form,
 )
+from tocsin.geo import precision
 from tocsin.geo.finder import PlaceMention
 from tocsin.geo.gazetteer import GazEntry, get_gazetteer, normalize_place
 from tocsin.geo.metonyms import capital_of
@@ -118,6 +119,9 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
     if e.feature in ("country", "admin1", "admin2") and any(
             _inside(x, e) for x in ctx.contained if x.id != e.id):
         s += 2.5  # the container of a place named before it: "Atlanta, Georgia"
+    elif e.feature == "country" and ctx.contained:
+        s -= 2.0  # "Erena (Shiroro district, Niger)": the state, as no place named lies in
+        # the country of that name
     return s
 
 
@@ -141,8 +145,11 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
             # "Yemen's northern al-Jawf province", "Iraq's Anbar": the owner contains it
             out.setdefault(i + 1, i)
             continue
-        # "in Deir ez-Zor, US forces said": an actor is no container
-        if gap.strip() != "," or mentions[i + 1].from_actor:
+        # "in Deir ez-Zor, US forces said": an actor is no container; "Bomadi (Bomadi
+        # district, Delta)": a parenthesis holds the containers, innermost first; "Khana
+        # district of Rivers State": a district's "of" names its province
+        if mentions[i + 1].from_actor or gap.strip() not in (",", "(") and not (
+                gap.strip() == "of" and mentions[i].hint == "district"):
             continue
         if mentions[i].hint is None and i + 2 < len(mentions) and " ".join(
                 text[mentions[i + 1].end:mentions[i + 2].start].split()) in (
@@ -155,13 +162,16 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&", "/"})
 
 
-def _peers(mentions: list[PlaceMention], doc: Doc) -> dict[int, list[int]]:
-    """mention index -> the other members of its list ("Alaska, Alabama, Georgia")."""
+def _peers(mentions: list[PlaceMention], doc: Doc, actors_too: bool = False
+           ) -> dict[int, list[int]]:
+    """mention index -> the other members of its list ("Alaska, Alabama, Georgia");
+    ``actors_too``: names of actors ("Oslo" as Norway's) count as members too."""
     out: dict[int, list[int]] = {}
     text = doc.text
     chain: list[int] = []
     for i in range(len(mentions)):
-        if chain and not mentions[i].from_actor and not mentions[chain[-1]].from_actor and (
+        if chain and (actors_too or not mentions[i].from_actor
+                      and not mentions[chain[-1]].from_actor) and (
                 " ".join(text[mentions[chain[-1]].end:mentions[i].start].split())
                 in _LIST_GAPS):
             chain.append(i)
@@ -219,6 +229,27 @@ def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | N
     admin = m.hint in _ADMIN_HINTS  # "Ghanzi province" is the province, not its town
     return max(near, key=lambda e: ((e.feature in ("admin1", "admin2")) == admin,
                                     e.population)), 0.4
+
+
+def _container_chain(i: int, conts: dict[int, int], keys: list[str],
+                     chosen: dict[str, tuple[GazEntry | None, float]],
+                     first: list[GazEntry | None]
+                     ) -> tuple[GazEntry | None, GazEntry | None]:
+    """The province or country that contains mention ``i``, following "X, Y district, Z
+    province" and "X (Y district, Z)" outwards; and the innermost placed container inside
+    it below province level (a district or a town: the better point for X), if any."""
+    inner: GazEntry | None = None
+    j, steps = conts.get(i), 0
+    while j is not None and steps < 4:
+        c = chosen[keys[j]][0] if keys[j] in chosen else first[j]
+        if c is not None and c.feature in ("country", "admin1"):
+            if inner is not None and not _inside(inner, c):
+                inner = None  # a homonym of the district elsewhere
+            return c, inner
+        if c is not None and inner is None and c.feature in ("admin2", "city", "village"):
+            inner = c
+        j, steps = conts.get(j), steps + 1
+    return None, None
 
 
 def _inside(e: GazEntry, cont: GazEntry) -> bool:
@@ -313,6 +344,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             a1votes[_a1key(best)] += 1.0
 
     peers = _peers(mentions, doc)
+    listed = _peers(mentions, doc, actors_too=True)
     inner: dict[int, list[int]] = defaultdict(list)  # container -> the names before it
     for a, b in conts.items():
         inner[b].append(a)
@@ -330,10 +362,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         i0 = next((i for i in idxs if i in conts), idxs[0])
         # prefer the mention with the most context (a cue word or a container)
         i0 = next((i for i in idxs if mentions[i].hint), i0)
-        cont = None
-        if i0 in conts:
-            ck = keys[conts[i0]]
-            cont = chosen[ck][0] if ck in chosen else first[conts[i0]]
+        cont, inner_cont = _container_chain(i0, conts, keys, chosen, first)
         f0 = first[i0]
         if cont is not None and (cont.feature not in ("country", "admin1") or (
                 f0 is not None and f0.feature == cont.feature
@@ -357,16 +386,31 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         rest = {a: v - own.get(a, 0.0) for a, v in a1votes.items()}
         total = sum(rest.values()) or 1.0
         a1 = {a: v / total for a, v in rest.items() if v > 0}
+        if cont is not None and mentions[i0].country is not None and not any(
+                _inside(c.entry, cont) for c in cands[i0]):
+            # a capital's name with a container that is not its country ("San Jose,
+            # California"): the container decides among all the places of that name
+            cands[i0] = _candidates(replace(mentions[i0], country=None), text)
         entry, conf = _pick(cands[i0], mentions[i0], k, share, cont, a1, ctx)
         if entry is None and not mentions[i0].from_actor and (
                 cont is not None or mentions[i0].hint is not None):
             # only in a place's slot ("the town of X", "X district", "X, Iraq")
             entry, conf = _close_spelling(mentions[i0], share, cont)
-        weak = entry is None or mentions[i0].hint in ("district", "village")
+        # a stated province is trusted over any reading outside it ("Isari (Ngala
+        # district, Borno)" is no village of that name abroad); a country after a comma
+        # may be a clause's subject ("In Deir ez-Zor, US forces said")
+        weak = (entry is None or mentions[i0].hint in ("district", "village")
+                # (not in a list of three or more: "Akershus, Oslo, Hedmark, Oppland")
+                or cont is not None and cont.feature == "admin1" and len(listed.get(i0, ())) < 2)
         if cont is not None and weak and (entry is None or not _inside(entry, cont)):
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
-            # only knows elsewhere) is still known to lie in its stated container.
-            entry, conf = cont, 0.3
+            # only knows elsewhere) is still known to lie in its stated container. A
+            # village or an unmarked name stays unresolved: `local_places` keeps its name
+            # and gives it the point of its innermost placed container.
+            if mentions[i0].hint in _ADMIN_HINTS:
+                entry, conf = inner_cont or cont, 0.3
+            else:
+                entry, conf = None, 0.0
         elif entry is not None and cont is None and _implausible(
                 entry, others := _others(where, k), _support(where, k, others)):
             entry, conf = None, 0.0
@@ -387,7 +431,9 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
             p.confidence = max(p.confidence, round(max(0.05, min(conf, 0.99)), 3))
         else:
             p = Place(entry.id, entry.name, entry.lat, entry.lon, entry.country, entry.admin1,
-                      entry.feature, [], round(max(0.05, min(conf, 0.99)), 3))
+                      entry.feature, [], round(max(0.05, min(conf, 0.99)), 3),
+                      precision.of_feature(entry.feature),
+                      entry.name if entry.feature == "admin2" else None)
             places[entry.id] = p
         p.mentions.append(Span(m.text, m.start, m.end))
         out.append((m, p))
