@@ -47,14 +47,14 @@ class _Pooled:
     participants: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _view(mid: str, ev: Event, place: Place | None) -> EventView:
+def _view(mid: str, ev: Event, place: Place | None, doc_id: str) -> EventView:
     return EventView(
         id=mid, type=ev.type, negated=ev.modality.negated, future=ev.modality.future,
         date_start=ev.date.start, date_end=ev.date.end or ev.date.start,
         precision=ev.date.precision, place_id=ev.place,
         lat=place.lat if place else None, lon=place.lon if place else None,
         feature=place.feature if place else None, country=place.country if place else None,
-        sources=set(ev.source), targets=set(ev.target), mode=ev.mode)
+        sources=set(ev.source), targets=set(ev.target), mode=ev.mode, doc=doc_id)
 
 
 EVENT_COLS = ("id", "type", "mode", "cameo_root", "date_start", "date_end", "precision",
@@ -139,6 +139,8 @@ def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
     view.sources |= new.sources
     view.targets |= new.targets
     view.mode = view.mode or new.mode
+    if new.doc is not None:
+        view.docs.add(new.doc)
     target.dirty = True
 
 
@@ -176,10 +178,10 @@ class _Pool:
         kind = (new.type, new.negated, new.future)
         if not new.named_actors:
             # Without a shared actor a merge needs a day-precise date and a place on both
-            # sides (merge.check): without them nothing can match.
-            if new.precision != "day" or (new.place_id is None and new.lat is None):
-                return []
+            # sides (merge.check), or the same document (the same act told twice).
             found = self.by_kind[kind][-MAX_COMPARED:]
+            if new.precision != "day" or (new.place_id is None and new.lat is None):
+                found = [p for p in found if new.doc is not None and new.doc in p.view.docs]
         else:
             seen: dict[str, _Pooled] = {}
             for a in [*sorted(new.named_actors), ""]:
@@ -208,8 +210,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
     places = {p.id: p for p in ext.places}
     mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
             for i, ev in enumerate(ext.events)]
-    views = [_view(mid, ev, places.get(ev.place or "")) for mid, ev in zip(mids, ext.events,
-                                                                        strict=True)]
+    views = [_view(mid, ev, places.get(ev.place or ""), doc_id)
+             for mid, ev in zip(mids, ext.events, strict=True)]
     pool = _Pool(_candidates(con, views, rules.day_slack))
     mention_rows, participants = [], []
     for mid, ev, new in zip(mids, ext.events, views, strict=True):
@@ -221,8 +223,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                        fatalities=ev.fatalities, injuries=ev.injuries, negated=new.negated,
                        future=new.future, n_mentions=1, n_documents=1, first_doc=doc_id,
                        confidence=ev.confidence)
-            target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets)),
-                             row, new=True)
+            target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets),
+                                     docs={doc_id}), row, new=True)
             pool.add(target)
         else:
             target = pool.by_id[chosen.id]
