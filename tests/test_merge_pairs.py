@@ -105,3 +105,44 @@ def test_order_of_facts_is_a_fact() -> None:
     b = "Gunmen attacked Bokkos on Monday and then withdrew towards Mangu, police said."
     assert facts(a) != facts(b)
     assert facts("Jan 9: 1,200 people fled.") == facts("January 9: 1200 people fled.")
+
+
+def test_merge_reason_lists_each_check_and_unmerge_survives_reingest(
+        pipeline: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tocsin.cli import app
+
+    pair = PAIRS["same"][2]  # teachers marching in Nairobi
+    exts = [pipeline.process(Document(text=pair[k], id=k, published=pair["published"],
+                                      source=f"Outlet {k}")) for k in ("a", "b")]
+    db = tmp_path / "split.duckdb"
+    with Store(db) as s:
+        for e in exts:
+            s.add(e)
+        [(event_id,)] = s.con.execute("SELECT event_id FROM event_mentions GROUP BY 1 "
+                                      "HAVING count(DISTINCT doc_id) = 2").fetchall()
+        ev = s.event(event_id)
+        assert ev is not None
+        joined = [m["merge_reason"] for m in ev["mentions"] if m["doc_id"] == "b"]
+        assert set(joined[0]["checks"]) >= {"type", "mode", "date", "place", "actors"}
+    # `tocsin event ID` shows why; `tocsin unmerge` splits, for good.
+    shown = CliRunner().invoke(app, ["event", event_id, "--db", str(db)])
+    assert shown.exit_code == 0 and '"checks"' in shown.output
+    res = CliRunner().invoke(app, ["unmerge", event_id, "b", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    with Store(db) as s:
+        def together() -> int:
+            row = s.con.execute("SELECT count(*) FROM (SELECT event_id FROM event_mentions "
+                                "GROUP BY 1 HAVING count(DISTINCT doc_id) = 2)").fetchone()
+            return row[0] if row else -1
+
+        assert together() == 0
+        assert s.event(event_id)["n_documents"] == 1  # type: ignore[index]
+        assert s.unmerge(event_id, "b") is None  # nothing left to split
+        for doc in ("b", "a"):  # either document removed and ingested again
+            s.remove(doc)
+            s.add(exts[0] if doc == "a" else exts[1])
+            assert together() == 0
+    assert CliRunner().invoke(app, ["unmerge", "no-such-event", "b", "--db", str(db)]
+                              ).exit_code != 0

@@ -191,17 +191,29 @@ class _Pool:
         return [p.view for p in found[-MAX_COMPARED:]]
 
 
-def _match(new: EventView, pool: _Pool, rules: MergeRules
-           ) -> tuple[EventView | None, dict[str, Any]]:
+def _match(new: EventView, pool: _Pool, rules: MergeRules,
+           apart: frozenset[str] = frozenset()) -> tuple[EventView | None, dict[str, Any]]:
     """merge.best_match over the whole pool, with the same outcome and explanation, but
-    checking only the events the report could merge into."""
+    checking only the events the report could merge into; never events in `apart`
+    (holding reports of a document split from this one by hand)."""
     same_type = pool.by_type[new.type]
-    chosen, reason = best_match(new, pool.mergeable(new), rules)
+    chosen, reason = best_match(new, [v for v in pool.mergeable(new) if v.id not in apart],
+                                rules)
     if chosen is None:
         rejected = [{"event": c.view.id, "why": check(new, c.view, rules)["why"]}
                     for c in same_type[:5]]
         return None, {"founded": True, "considered": len(same_type), "rejected": rejected}
     return chosen, {**reason, "considered": len(same_type)}
+
+
+def kept_apart(con: duckdb.DuckDBPyConnection, doc_id: str) -> frozenset[str]:
+    """The stored events holding a report of a document split by hand from `doc_id`
+    (store/unmerge.py): its reports never join them."""
+    rows = con.execute(
+        """SELECT DISTINCT em.event_id FROM merge_splits s
+           JOIN event_mentions em ON em.doc_id = s.apart_from WHERE s.doc_id = ?""",
+        [doc_id]).fetchall()
+    return frozenset(r[0] for r in rows)
 
 
 def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
@@ -213,9 +225,10 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
     views = [_view(mid, ev, places.get(ev.place or ""), doc_id)
              for mid, ev in zip(mids, ext.events, strict=True)]
     pool = _Pool(_candidates(con, views, rules.day_slack))
+    apart = kept_apart(con, doc_id)
     mention_rows, participants = [], []
     for mid, ev, new in zip(mids, ext.events, views, strict=True):
-        chosen, reason = _match(new, pool, rules)
+        chosen, reason = _match(new, pool, rules, apart)
         if chosen is None:
             row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
                        date_start=new.date_start, date_end=new.date_end,

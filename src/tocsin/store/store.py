@@ -158,6 +158,13 @@ class Store(queries.QueryMixin):
         self._dedup = None  # rebuilt from the table on next use
         return True
 
+    def unmerge(self, event_id: str, doc_id: str) -> str | None:
+        """Split `doc_id`'s reports out of `event_id` into an event of their own, for good
+        (re-ingesting either document keeps them apart); the new event's id, or None."""
+        from tocsin.store.unmerge import unmerge
+
+        return unmerge(self.con, event_id, doc_id)
+
     def add(self, ext: Extraction, origin: str | None = None,
             reprocess: bool = False) -> AddResult:
         """Store one extraction (idempotent): all its rows in one transaction.
