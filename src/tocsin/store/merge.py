@@ -38,6 +38,7 @@ from typing import Any
 
 COARSE_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+REGION_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4}  # the larger contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ def _data() -> dict[str, Any]:
     path = resources.files("tocsin") / "data" / "store" / "merge.yaml"
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["modes"] = {frozenset(g) for g in data["compatible_modes"]}
+    data["area"] = frozenset(data["area_words"])
     return data
 
 
@@ -117,13 +119,22 @@ def _near_km(a: EventView, b: EventView, rules: MergeRules) -> float:
     return max(float(near.get(f or "", near["default"])) for f in (a.feature, b.feature))
 
 
+def _coarse(v: EventView) -> bool:
+    """A region, not a spot: a gazetteer region, or a local place named as an area."""
+    if v.feature in COARSE_FEATURES:
+        return True
+    words = (v.place_id or "").rsplit(":", 1)[-1].split()
+    return bool(v.place_id and v.place_id.startswith("local:") and words
+                and words[-1] in _data()["area"])
+
+
 def _place_check(new: EventView, old: EventView, rules: MergeRules
                  ) -> tuple[str, str, float | None]:
     """("strong" | "weak" | "no", why, km): one place (or two a few km apart), a place
     unknown or only a region containing the other (doubt), or two places."""
     if new.place_id is None or old.place_id is None:
         return "weak", "a place is unknown", None
-    coarse = [v for v in (new, old) if v.feature in COARSE_FEATURES]
+    coarse = [v for v in (new, old) if _coarse(v)]
     if new.place_id == old.place_id:
         if coarse:
             return "weak", f"same region {new.place_id} (not a precise place)", 0.0
@@ -133,7 +144,7 @@ def _place_check(new: EventView, old: EventView, rules: MergeRules
     if coarse:
         if new.country and old.country and new.country != old.country:
             return "no", f"places in different countries ({new.country}, {old.country})", km
-        big = max(coarse, key=lambda v: PRECISION_RANK.get(v.feature or "", 0))
+        big = max(coarse, key=lambda v: REGION_RANK.get(v.feature or "", 0))
         reach = _data()["contain_km"].get(big.feature or "")
         if big.feature == "country" or (km is not None and reach is not None
                                         and km <= float(reach)):
