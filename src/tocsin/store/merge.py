@@ -17,7 +17,8 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
    the other), and a shared named actor unless one report names none.
 
 Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
-only a region (which also needs two shared named actors, not countries), no shared actor
+only a region (which also needs a shared source and target, or two shared named actors
+that are not countries), no shared actor
 but a country or one report naming none, each side (sources, targets) filled with other
 named actors; half a doubt: a mode one report leaves out, only a generic actor shared.
 One doubt is allowed when everything else is strong; more is not (when in doubt, do not
@@ -256,9 +257,15 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
         checks["document"] = "same document, the same act told twice"
     elif place != "strong":
         doubt["place"] = 1.0
-        if len([a for a in shared if a not in _country_ids()]) < 2:
-            # No place to compare: only both sides named alike tell the act apart.
-            return no(f"{place_why}: needs two shared named actors (not countries)")
+        # No place to compare: only both sides named alike tell the act apart: two
+        # shared named actors, not countries, or a shared source and a shared target
+        # (one may be a country).
+        specific = [a for a in shared if a not in _country_ids()]
+        roles = all(_named(x) & _named(y) for x, y in ((new.sources, old.sources),
+                                                       (new.targets, old.targets)))
+        if not specific or (len(specific) < 2 and not roles):
+            return no(f"{place_why}: needs both sides shared, or two shared named actors "
+                      "(not countries)")
     if sum(doubt.values()) > 1.0:
         # Doubt on more than one count: when in doubt, do not merge.
         return no(f"doubtful {', '.join(doubt)}: " + "; ".join(
