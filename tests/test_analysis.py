@@ -134,7 +134,10 @@ def test_watch_sends_alerts_as_new_items_arrive(demo: Path, tmp_path: Path) -> N
         res = CliRunner().invoke(app, args)
         assert res.exit_code == 0, res.output
         sent = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
-        assert any(a["key"] == "nujaba" and a["raised"] < "2020-02-10" for a in sent)
+        # Nujaba's escalation (its own series or its dyad with the US: which one crosses
+        # the threshold depends on how many reports merging joins).
+        assert any(a["key"].split("->")[0] == "nujaba" and a["raised"] < "2020-02-10"
+                   for a in sent)
         assert len(_Hook.received) == len(sent)
         again = CliRunner().invoke(app, args)  # nothing new: nothing sent twice
         assert again.exit_code == 0

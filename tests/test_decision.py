@@ -238,7 +238,8 @@ def test_test_texts_echo_no_acled_note() -> None:
 
     notes = acled_runs(acled)
     echoes = {}
-    for path in sorted((root / "tests").glob("*.py")):
+    for path in sorted([*(root / "tests").glob("*.py"), *(root / "tests" / "data").glob(
+            "*.yaml")]):
         text = " ".join(re.findall(r'"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")))
         shared = _runs(text) & notes
         if shared:

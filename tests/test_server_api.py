@@ -253,3 +253,27 @@ def test_schemathesis_read_endpoints(base: str, tmp_path: Path) -> None:
          "--request-timeout", "20"],
         capture_output=True, text=True, timeout=540, cwd=tmp_path)  # its cache stays out
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
+def test_unmerge_needs_the_token_and_splits(client: httpx.Client) -> None:
+    assert client.post("/api/events/x/unmerge", json={"doc": "d"}).status_code == 401
+    assert client.post("/api/events/no-such/unmerge", json={"doc": "d"},
+                       headers=AUTH).status_code == 404
+    texts = {"split-a": "Thousands of dock workers marched through Basra on Tuesday to "
+                        "demand the wages owed to them since spring, blocking the port road.",
+             "split-b": "Dock workers angry about months of unpaid wages protested in Basra "
+                        "on Tuesday and blocked the road to the port, witnesses said."}
+    job = client.post("/api/ingest", headers=AUTH, json={"wait": 240, "documents": [
+        {"id": k, "text": t, "published": "2031-05-07", "source": k}
+        for k, t in texts.items()]}).json()
+    assert job["status"] == "done", job
+    ids = client.get("/api/documents/split-b").json()["events"]
+    merged = [i for i in ids if client.get(f"/api/events/{i}").json()["n_documents"] == 2]
+    assert merged, ids
+    event_id = merged[0]
+    r = client.post(f"/api/events/{event_id}/unmerge", json={"doc": "split-b"}, headers=AUTH)
+    assert r.status_code == 201, r.text
+    split = client.get(f"/api/events/{r.json()['split']}").json()
+    assert {m["doc_id"] for m in split["mentions"]} == {"split-b"}
+    assert {m["doc_id"] for m in client.get(f"/api/events/{event_id}").json()["mentions"]
+            } == {"split-a"}

@@ -211,9 +211,8 @@ def test_merge_rules_one_by_one() -> None:
     rules = MergeRules()
     old = _view(id="old")
     assert check(_view(), old, rules)["ok"]
-    assert check(_view(date_start=date(2020, 1, 4), date_end=date(2020, 1, 4)), old,
-                 rules)["ok"]  # one day of reporting lag
-    assert not check(_view(date_start=date(2020, 1, 6), date_end=date(2020, 1, 6)), old,
+    # The next day in the same place is another event (no reporting-lag slack).
+    assert not check(_view(date_start=date(2020, 1, 4), date_end=date(2020, 1, 4)), old,
                      rules)["ok"]
     month = _view(id="m", date_start=date(2020, 1, 1), date_end=date(2020, 1, 31),
                   precision="month")
@@ -221,14 +220,38 @@ def test_merge_rules_one_by_one() -> None:
                  rules)["ok"]
     assert not check(_view(type="PROTEST"), old, rules)["ok"]
     assert not check(_view(negated=True), old, rules)["ok"]
+    assert not check(_view(mode="firearms"), old, rules)["ok"]
+    assert check(_view(mode="drone"), old, rules)["ok"]  # one act, two outlets' words
     assert not check(_view(place_id="p2", lat=36.34, lon=43.13), old, rules)["ok"]  # Mosul
     assert check(_view(place_id="p3", lat=33.31, lon=44.36, feature="city"), old,
                  rules)["ok"]  # central Baghdad, ~13 km
+    assert not check(_view(place_id="p4", lat=33.31, lon=44.36, feature="village"), old,
+                     rules)["ok"]  # another village 13 km away
     assert not check(_view(sources={"irn"}, targets={"usa-military"}), old, rules)["ok"]
-    country = _view(place_id="irq", lat=33.0, lon=44.0, feature="country")
-    assert check(country, old, rules)["ok"]  # two shared actors
+    # The source of one is only the target of the other: two acts (an attack, a reply).
+    reply = check(_view(sources={"kataib-hezbollah"}, targets={"usa"}), old, rules)
+    assert not reply["ok"] and "only a target" in reply["why"]
+    country = _view(place_id="irq", lat=33.0, lon=44.0, feature="country",
+                    sources={"us-air-force"})
+    assert not check(country, old, rules)["ok"]  # one shared actor besides a country
+    ok = check(country, _view(id="o4", sources={"us-air-force"}), rules)  # two, same day
+    assert ok["ok"] and set(ok["checks"]) >= {"type", "mode", "date", "place", "actors"}
     assert not check(_view(place_id="irq", feature="country", lat=33.0, lon=44.0,
                            targets={"pmu"}, mode=None), old, rules)["ok"]
+    unknown = _view(place_id=None, lat=None, lon=None, feature=None,
+                    sources={"us-air-force"})
+    assert not check(_view(place_id=None, lat=None, lon=None, feature=None,
+                           targets={"pmu"}), old, rules)["ok"]  # doubt: one shared actor
+    assert not check(unknown, old, rules)["ok"]  # shares one actor besides a country
+    assert check(unknown, _view(id="o3", sources={"us-air-force"}), rules)["ok"]
+    # Two villages without coordinates of their own (anchored on one point) are two places.
+    assert not check(_view(place_id="local:a", feature="village"),
+                     _view(id="o2", place_id="local:b", feature="village"), rules)["ok"]
+    # One document: the same act told twice, never two acts of the same day.
+    told = _view(id="t", doc=None, docs={"d1"})
+    assert check(_view(doc="d1", place_id=None, lat=None, lon=None), told, rules)["ok"]
+    assert not check(_view(doc="d1", place_id="p4", lat=33.31, lon=44.36,
+                           feature="village"), told, rules)["ok"]
 
 
 def test_remove_and_reprocess_rebuild_merged_events(pipeline: Any, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Write endpoints (token required): ingest texts, URLs and files; add an alias;
-acknowledge an alert. Ingests are queued to the server's single writer thread."""
+"""Write endpoints (token required): ingest texts, URLs and files; add an alias; split a
+wrong merge; acknowledge an alert. Ingests are queued to the server's single writer thread."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ class IngestIn(BaseModel):
 
 class AliasIn(BaseModel):
     alias: str = Field(min_length=1, max_length=200)
+
+
+class UnmergeIn(BaseModel):
+    doc: str = Field(min_length=1, max_length=300, description="the document whose "
+                     "reports leave the event")
 
 
 def _answer(job: Job, wait: float) -> Response:
@@ -133,6 +138,28 @@ def add_alias(request: Request, actor: str, body: AliasIn,
             time.sleep(0.2 * (attempt + 1))
     return ok({"actor": ids[0], "alias": alias,
                "resolves_to": r.resolve_actor(alias)}, 201)
+
+
+@router.post("/events/{event_id}/unmerge", summary="Split a document's reports out of an "
+             "event, for good (re-ingesting keeps them apart)")
+def unmerge_event(request: Request, event_id: str, body: UnmergeIn,
+                  _who: Annotated[str, Depends(require_write)]) -> Response:
+    import duckdb
+
+    from tocsin.store.unmerge import unmerge
+
+    r = reader(request)
+    for attempt in range(5):  # the writer thread may hold a conflicting transaction
+        try:
+            new_id = unmerge(r.con, event_id, body.doc)
+            break
+        except duckdb.TransactionException:
+            if attempt == 4:
+                raise HTTPException(503, "store busy, retry") from None
+            time.sleep(0.2 * (attempt + 1))
+    if new_id is None:
+        raise HTTPException(404, "the event has no report of this document beside others")
+    return ok({"event": event_id, "split": new_id, "doc": body.doc}, 201)
 
 
 @router.post("/alerts/{alert_id}/ack", summary="Acknowledge an alert")

@@ -208,6 +208,18 @@ def register(app: typer.Typer) -> None:
         sys.stdout.write(json.dumps(ev, ensure_ascii=False, indent=2, default=str) + "\n")
 
     @app.command()
+    def unmerge(event_id: str, doc: Annotated[str, typer.Argument(
+            help="the document whose reports leave the event")], db: DB = DEFAULT_DB) -> None:
+        """Split a wrong merge: DOC's reports of EVENT_ID become an event of their own, and
+        stay apart when either document is ingested again."""
+        with _open(db) as store:
+            new_id = store.unmerge(event_id, doc)
+        if new_id is None:
+            raise typer.BadParameter(f"event {event_id!r} has no report of {doc!r} beside "
+                                     "reports of other documents")
+        sys.stdout.write(json.dumps({"event": event_id, "split": new_id, "doc": doc}) + "\n")
+
+    @app.command()
     def actors(
         db: DB = DEFAULT_DB,
         type: Annotated[str | None, typer.Option("--type", help="actor type")] = None,

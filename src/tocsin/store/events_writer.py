@@ -47,14 +47,14 @@ class _Pooled:
     participants: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _view(mid: str, ev: Event, place: Place | None) -> EventView:
+def _view(mid: str, ev: Event, place: Place | None, doc_id: str) -> EventView:
     return EventView(
         id=mid, type=ev.type, negated=ev.modality.negated, future=ev.modality.future,
         date_start=ev.date.start, date_end=ev.date.end or ev.date.start,
         precision=ev.date.precision, place_id=ev.place,
         lat=place.lat if place else None, lon=place.lon if place else None,
         feature=place.feature if place else None, country=place.country if place else None,
-        sources=set(ev.source), targets=set(ev.target), mode=ev.mode)
+        sources=set(ev.source), targets=set(ev.target), mode=ev.mode, doc=doc_id)
 
 
 EVENT_COLS = ("id", "type", "mode", "cameo_root", "date_start", "date_end", "precision",
@@ -139,6 +139,8 @@ def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
     view.sources |= new.sources
     view.targets |= new.targets
     view.mode = view.mode or new.mode
+    if new.doc is not None:
+        view.docs.add(new.doc)
     target.dirty = True
 
 
@@ -176,10 +178,10 @@ class _Pool:
         kind = (new.type, new.negated, new.future)
         if not new.named_actors:
             # Without a shared actor a merge needs a day-precise date and a place on both
-            # sides (merge.check): without them nothing can match.
-            if new.precision != "day" or (new.place_id is None and new.lat is None):
-                return []
+            # sides (merge.check), or the same document (the same act told twice).
             found = self.by_kind[kind][-MAX_COMPARED:]
+            if new.precision != "day" or (new.place_id is None and new.lat is None):
+                found = [p for p in found if new.doc is not None and new.doc in p.view.docs]
         else:
             seen: dict[str, _Pooled] = {}
             for a in [*sorted(new.named_actors), ""]:
@@ -189,17 +191,29 @@ class _Pool:
         return [p.view for p in found[-MAX_COMPARED:]]
 
 
-def _match(new: EventView, pool: _Pool, rules: MergeRules
-           ) -> tuple[EventView | None, dict[str, Any]]:
+def _match(new: EventView, pool: _Pool, rules: MergeRules,
+           apart: frozenset[str] = frozenset()) -> tuple[EventView | None, dict[str, Any]]:
     """merge.best_match over the whole pool, with the same outcome and explanation, but
-    checking only the events the report could merge into."""
+    checking only the events the report could merge into; never events in `apart`
+    (holding reports of a document split from this one by hand)."""
     same_type = pool.by_type[new.type]
-    chosen, reason = best_match(new, pool.mergeable(new), rules)
+    chosen, reason = best_match(new, [v for v in pool.mergeable(new) if v.id not in apart],
+                                rules)
     if chosen is None:
         rejected = [{"event": c.view.id, "why": check(new, c.view, rules)["why"]}
                     for c in same_type[:5]]
         return None, {"founded": True, "considered": len(same_type), "rejected": rejected}
     return chosen, {**reason, "considered": len(same_type)}
+
+
+def kept_apart(con: duckdb.DuckDBPyConnection, doc_id: str) -> frozenset[str]:
+    """The stored events holding a report of a document split by hand from `doc_id`
+    (store/unmerge.py): its reports never join them."""
+    rows = con.execute(
+        """SELECT DISTINCT em.event_id FROM merge_splits s
+           JOIN event_mentions em ON em.doc_id = s.apart_from WHERE s.doc_id = ?""",
+        [doc_id]).fetchall()
+    return frozenset(r[0] for r in rows)
 
 
 def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
@@ -208,12 +222,13 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
     places = {p.id: p for p in ext.places}
     mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
             for i, ev in enumerate(ext.events)]
-    views = [_view(mid, ev, places.get(ev.place or "")) for mid, ev in zip(mids, ext.events,
-                                                                        strict=True)]
+    views = [_view(mid, ev, places.get(ev.place or ""), doc_id)
+             for mid, ev in zip(mids, ext.events, strict=True)]
     pool = _Pool(_candidates(con, views, rules.day_slack))
+    apart = kept_apart(con, doc_id)
     mention_rows, participants = [], []
     for mid, ev, new in zip(mids, ext.events, views, strict=True):
-        chosen, reason = _match(new, pool, rules)
+        chosen, reason = _match(new, pool, rules, apart)
         if chosen is None:
             row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
                        date_start=new.date_start, date_end=new.date_end,
@@ -221,8 +236,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                        fatalities=ev.fatalities, injuries=ev.injuries, negated=new.negated,
                        future=new.future, n_mentions=1, n_documents=1, first_doc=doc_id,
                        confidence=ev.confidence)
-            target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets)),
-                             row, new=True)
+            target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets),
+                                     docs={doc_id}), row, new=True)
             pool.add(target)
         else:
             target = pool.by_id[chosen.id]

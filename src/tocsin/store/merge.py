@@ -1,21 +1,32 @@
-"""Cross-article event merging: reports of one real event become one event.
+"""Cross-report event merging: reports of one real event become one event, and reports
+of two events never do.
 
-Rules (all must hold; each decision is recorded as JSON on the event mention, so
-`tocsin event ID` can show why reports were or were not merged):
+Two event mentions are one event only when every check agrees (each is recorded as JSON
+on the event mention, so `tocsin event ID` shows why reports were or were not merged):
 
-1. same PLOVER type, and the same negation and future flags;
-2. dates known and overlapping once each is widened to its precision (a month-precision
-   report covers every day of that month), plus ``day_slack`` days for reporting lag;
-3. at least one shared named actor (source or target, generic actors such as
-   "civilians" do not count); a report naming no actor may join when rule 4 holds with a
-   precise place match (both places known and within ``max_km``, both dates day-precise);
-4. places within ``max_km`` when both have coordinates; a country- or province-level place
-   only has to contain the other (same country); an unknown place does not contradict,
-   but then the reports must agree more closely: two shared actors, or one shared actor
-   and the same mode (drone, firearms, ...).
+1. type: the same PLOVER type, negation and future flags;
+2. mode: the same mode, or one unknown, or two modes one act is given by different
+   outlets (data/store/merge.yaml);
+3. date: overlapping once each is widened to its precision (a month-precision report
+   covers every day of that month), with ``day_slack`` days (none by default: the same
+   town's report of the next day is another event);
+4. place: the same place, or two named places a few km apart (a city's district named as
+   the city), or a region containing the other report's place; two differently named
+   local places (villages without coordinates of their own) are two places;
+5. actors: no contradiction (an actor that is a source of one report and only a target of
+   the other), and a shared named actor unless one report names none.
 
-Among several compatible events the one with most shared actors, then nearest, then the
-smallest id wins, so that the outcome depends only on the order of ingestion.
+Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
+only a region (which also needs a shared source and target, or two shared named actors
+that are not countries), no shared actor
+but a country or one report naming none, each side (sources, targets) filled with other
+named actors; half a doubt: a mode one report leaves out, only a generic actor shared.
+One doubt is allowed when everything else is strong; more is not (when in doubt, do not
+merge).
+Two mentions of one document are one event only when they are the same act told twice:
+the same day, no other place, no other named actors. Among several compatible events the
+one with most shared actors, then nearest, then the smallest id wins, so that the outcome
+depends only on the order of ingestion.
 """
 
 from __future__ import annotations
@@ -23,16 +34,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 COARSE_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+REGION_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4}  # the larger contains
 
 
 @dataclass(frozen=True, slots=True)
 class MergeRules:
-    max_km: float = 25.0
-    day_slack: int = 1
+    day_slack: int = 0
+    max_km: float | None = None  # two named places; None: by feature (merge.yaml)
 
 
 @dataclass(slots=True)
@@ -54,10 +67,36 @@ class EventView:
     sources: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
     mode: str | None = None
+    doc: str | None = None  # a mention: its document
+    docs: set[str] = field(default_factory=set)  # an event: documents merged this write
 
     @property
     def named_actors(self) -> set[str]:
         return {a for a in self.sources | self.targets if not a.startswith("generic:")}
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    from importlib import resources
+
+    import yaml
+
+    path = resources.files("tocsin") / "data" / "store" / "merge.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["modes"] = {frozenset(g) for g in data["compatible_modes"]}
+    data["area"] = frozenset(data["area_words"])
+    return data
+
+
+@lru_cache(maxsize=1)
+def _country_ids() -> frozenset[str]:
+    from tocsin.actors.countries import countries
+
+    return frozenset(c.id for c in countries().values())
+
+
+def modes_compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b or frozenset((a, b)) in _data()["modes"]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -74,64 +113,165 @@ def _window(v: EventView, slack: int) -> tuple[date, date] | None:
     return v.date_start - timedelta(days=slack), end + timedelta(days=slack)
 
 
+def _near_km(a: EventView, b: EventView, rules: MergeRules) -> float:
+    if rules.max_km is not None:
+        return rules.max_km
+    near = _data()["near_km"]
+    return max(float(near.get(f or "", near["default"])) for f in (a.feature, b.feature))
+
+
+def _coarse(v: EventView) -> bool:
+    """A region, not a spot: a gazetteer region, or a local place named as an area."""
+    if v.feature in COARSE_FEATURES:
+        return True
+    words = (v.place_id or "").rsplit(":", 1)[-1].split()
+    return bool(v.place_id and v.place_id.startswith("local:") and words
+                and words[-1] in _data()["area"])
+
+
 def _place_check(new: EventView, old: EventView, rules: MergeRules
-                 ) -> tuple[bool, str, float | None]:
-    if new.place_id and new.place_id == old.place_id:
-        return True, f"same place {new.place_id}", 0.0
-    if new.lat is None or old.lat is None or new.lon is None or old.lon is None:
-        return True, "a place is unknown (no contradiction)", None
-    if new.feature in COARSE_FEATURES or old.feature in COARSE_FEATURES:
-        if new.country and new.country == old.country:
-            return True, f"coarse place contains the other (both in {new.country})", None
-        return False, f"coarse places in different countries ({new.country}, {old.country})", None
-    km = haversine_km(new.lat, new.lon, old.lat, old.lon)
-    if km <= rules.max_km:
-        return True, f"places {km:.1f} km apart (limit {rules.max_km:g} km)", km
-    return False, f"places {km:.1f} km apart (over {rules.max_km:g} km)", km
+                 ) -> tuple[str, str, float | None]:
+    """("strong" | "weak" | "no", why, km): one place (or two a few km apart), a place
+    unknown or only a region containing the other (doubt), or two places."""
+    if new.place_id is None or old.place_id is None:
+        return "weak", "a place is unknown", None
+    coarse = [v for v in (new, old) if _coarse(v)]
+    if new.place_id == old.place_id:
+        if coarse:
+            return "weak", f"same region {new.place_id} (not a precise place)", 0.0
+        return "strong", f"same place {new.place_id}", 0.0
+    located = None not in (new.lat, new.lon, old.lat, old.lon)
+    km = haversine_km(new.lat, new.lon, old.lat, old.lon) if located else None  # type: ignore[arg-type]
+    if coarse:
+        if new.country and old.country and new.country != old.country:
+            return "no", f"places in different countries ({new.country}, {old.country})", km
+        big = max(coarse, key=lambda v: REGION_RANK.get(v.feature or "", 0))
+        reach = _data()["contain_km"].get(big.feature or "")
+        if big.feature == "country" or (km is not None and reach is not None
+                                        and km <= float(reach)):
+            return "weak", f"region {big.place_id} contains the other place", km
+        return "no", f"{big.place_id} does not contain the other place", km
+    if km is None or new.place_id.startswith("local:") or old.place_id.startswith("local:"):
+        # A local place's coordinates are its anchor's: the distance says nothing.
+        return "no", f"different named places ({new.place_id}, {old.place_id})", km
+    limit = _near_km(new, old, rules)
+    if km <= limit:
+        return "strong", f"places {km:.1f} km apart (limit {limit:g} km)", km
+    return "no", f"places {km:.1f} km apart (over {limit:g} km)", km
+
+
+def _named(actors: set[str]) -> set[str]:
+    return {a for a in actors if not a.startswith("generic:")}
+
+
+def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, list[str]]:
+    """(doubt, or None for two acts; why; shared named actors). A contradiction (the
+    source of one is only the target of the other) or two disjoint sets of named actors
+    are two acts. A shared named actor that is not only a country (a country is party to
+    most of its conflict's events) is no doubt, a shared generic actor ("herders") half
+    of one, neither a whole one; each side (sources, targets) both reports fill with
+    different named actors is one more."""
+    for a, b in ((new, old), (old, new)):
+        both = sorted((a.sources & b.targets) - b.sources)
+        if both:
+            return None, f"{both[0]} is a source of one report and only a target of the " \
+                         "other", []
+    shared = sorted(new.named_actors & old.named_actors)
+    if not shared and new.named_actors and old.named_actors:
+        return None, "no shared actor", []
+    # A generic actor ("gunmen", "protesters") is vaguer than a name: it agrees with any
+    # actor; only two different sets of named actors in one role disagree.
+    disagree = [role for role, x, y in (("sources", new.sources, old.sources),
+                                        ("targets", new.targets, old.targets))
+                if _named(x) and _named(y) and not x & y]
+    specific = [a for a in shared if a not in _country_ids()]
+    generic = sorted((new.sources | new.targets) & (old.sources | old.targets) - set(shared))
+    if specific:
+        doubt, why = 0.0, f"shared {', '.join(shared)}"
+    elif generic:
+        doubt, why = 0.5, f"shared only generic {', '.join(generic)}"
+    else:
+        doubt = 1.0
+        why = (f"shared only a country {', '.join(shared)}" if shared
+               else "one report names no actor")
+    why += f", but {' and '.join(disagree)} differ" if disagree else ", no contradiction"
+    return doubt + len(disagree), why, shared
 
 
 def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
-    """Whether `new` reports the same real event as `old`, with the reasons either way."""
+    """Whether `new` reports the same real event as `old`, with the reasons either way:
+    ``checks`` lists each check with its strength, ``why`` the one that failed (or all)."""
     out: dict[str, Any] = {"event": old.id, "ok": False}
+    checks: dict[str, str] = {}
+    out["checks"] = checks
+    doubt: dict[str, float] = {}  # what is not sure, and how much
+
+    def no(why: str) -> dict[str, Any]:
+        out["why"] = why
+        return out
+
     if new.type != old.type:
-        out["why"] = f"type {new.type} differs from {old.type}"
-        return out
+        return no(f"type {new.type} differs from {old.type}")
     if (new.negated, new.future) != (old.negated, old.future):
-        out["why"] = "different negation or future flags"
-        return out
+        return no("different negation or future flags")
+    checks["type"] = f"both {new.type}"
+    if not modes_compatible(new.mode, old.mode):
+        return no(f"modes differ ({new.mode}, {old.mode})")
+    if new.mode is None or old.mode is None:
+        doubt["mode"] = 0.5  # one outlet left out what the other said
+        checks["mode"] = f"weak: {new.mode or old.mode or 'no mode'} (one or both unknown)"
+    else:
+        checks["mode"] = f"{new.mode} / {old.mode}"
     w_new, w_old = _window(new, rules.day_slack), _window(old, 0)
     if w_new is None or w_old is None:
-        out["why"] = "a date is unknown"
-        return out
+        return no("a date is unknown")
     if w_new[0] > w_old[1] or w_new[1] < w_old[0]:
-        out["why"] = (f"dates do not overlap ({new.date_start}/{new.precision} vs "
-                      f"{old.date_start}..{old.date_end}/{old.precision})")
-        return out
+        return no(f"dates do not overlap ({new.date_start}/{new.precision} vs "
+                  f"{old.date_start}..{old.date_end}/{old.precision})")
     out["date"] = (f"{new.date_start}/{new.precision} overlaps {old.date_start}.."
                    f"{old.date_end}/{old.precision} (slack {rules.day_slack} d)")
-    place_ok, place_why, km = _place_check(new, old, rules)
+    same_day = (new.precision == old.precision == "day"
+                and (new.date_start, new.date_end) == (old.date_start, old.date_end))
+    if not same_day:
+        doubt["date"] = 1.0
+    checks["date"] = ("" if same_day else "weak: ") + out["date"]
+    place, place_why, km = _place_check(new, old, rules)
     out["place"], out["distance_km"] = place_why, None if km is None else round(km, 2)
-    if not place_ok:
-        out["why"] = place_why
-        return out
-    shared = sorted(new.named_actors & old.named_actors)
+    if place == "no":
+        return no(place_why)
+    checks["place"] = ("" if place == "strong" else "weak: ") + place_why
+    actors, actors_why, shared = _actor_check(new, old)
     out["shared_actors"] = shared
-    if not shared:
-        precise = (km is not None and new.precision == "day" and old.precision == "day")
-        if new.named_actors and old.named_actors:
-            out["why"] = "no shared actor"
-            return out
-        if not precise:
-            out["why"] = "no shared actor, and place or date not precise enough without one"
-            return out
-        out["actors"] = "one report names no actor; place and day match"
-    elif km is None and len(shared) < 2 and not (new.mode and new.mode == old.mode):
-        out["why"] = ("place not comparable and only one shared actor with a different "
-                      "or unknown mode")
-        return out
+    if actors is None:
+        return no(actors_why)
+    checks["actors"] = ("" if actors == 0 else "weak: ") + actors_why
+    if actors:
+        doubt["actors"] = actors
+    if new.doc is not None and new.doc in old.docs:
+        # One document: the same act told twice (a later sentence often leaves out the
+        # place), or two acts of one day.
+        if not same_day or (place != "strong" and km is not None):
+            return no("same document: another date or place is another act")
+        if shared and new.named_actors - old.named_actors:
+            return no("same document: other actors make another act")
+        checks["document"] = "same document, the same act told twice"
+    elif place != "strong":
+        doubt["place"] = 1.0
+        # No place to compare: only both sides named alike tell the act apart: two
+        # shared named actors, not countries, or a shared source and a shared target
+        # (one may be a country).
+        specific = [a for a in shared if a not in _country_ids()]
+        roles = all(_named(x) & _named(y) for x, y in ((new.sources, old.sources),
+                                                       (new.targets, old.targets)))
+        if not specific or (len(specific) < 2 and not roles):
+            return no(f"{place_why}: needs both sides shared, or two shared named actors "
+                      "(not countries)")
+    if sum(doubt.values()) > 1.0:
+        # Doubt on more than one count: when in doubt, do not merge.
+        return no(f"doubtful {', '.join(doubt)}: " + "; ".join(
+            f"{k}: {v}" for k, v in checks.items() if v.startswith("weak")))
     out["ok"] = True
-    out["why"] = "same type, overlapping dates, compatible places" + (
-        f", shared actors {', '.join(shared)}" if shared else "")
+    out["why"] = "; ".join(f"{k}: {v}" for k, v in checks.items())
     return out
 
 

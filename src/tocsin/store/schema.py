@@ -135,6 +135,16 @@ FROM events e LEFT JOIN ep ON ep.event_id = e.id LEFT JOIN em ON em.event_id = e
 ALTER TABLE event_mentions ADD COLUMN salience DOUBLE;
 ALTER TABLE event_mentions ADD COLUMN why VARCHAR;
 """),
+    # Wrong merges split by hand (store/unmerge.py): two documents whose reports are
+    # never merged again, recorded both ways, kept when either is removed or reprocessed.
+    (7, "merge splits", """
+CREATE TABLE IF NOT EXISTS merge_splits (
+    doc_id VARCHAR NOT NULL, apart_from VARCHAR NOT NULL,
+    event_id VARCHAR,                            -- the event that was split
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (doc_id, apart_from)
+);
+"""),
 ]
 
 

@@ -85,9 +85,10 @@ class Store(queries.QueryMixin):
     def _index(self) -> dedup.DedupIndex:
         if self._dedup is None:
             index = dedup.DedupIndex()
-            for doc_id, blob in self.con.execute(
-                    "SELECT doc_id, signature FROM minhashes ORDER BY doc_id").fetchall():
-                index.add(doc_id, dedup.from_bytes(blob))
+            for doc_id, blob, text in self.con.execute(
+                    "SELECT m.doc_id, m.signature, d.text FROM minhashes m JOIN documents d "
+                    "ON d.id = m.doc_id ORDER BY m.doc_id").fetchall():
+                index.add(doc_id, dedup.from_bytes(blob), text)
             self._dedup = index
         return self._dedup
 
@@ -106,7 +107,7 @@ class Store(queries.QueryMixin):
         if row:
             return str(row[0]), 1.0
         sig = sig or dedup.signature(doc.text)
-        return None if sig is None else self._index().match(sig, exclude=doc.id)
+        return None if sig is None else self._index().match(sig, doc.text, exclude=doc.id)
 
     # --- writes -----------------------------------------------------------------------
     def resolve(self, doc: Document) -> tuple[str, str | None, str | None]:
@@ -157,6 +158,13 @@ class Store(queries.QueryMixin):
         self._dedup = None  # rebuilt from the table on next use
         return True
 
+    def unmerge(self, event_id: str, doc_id: str) -> str | None:
+        """Split `doc_id`'s reports out of `event_id` into an event of their own, for good
+        (re-ingesting either document keeps them apart); the new event's id, or None."""
+        from tocsin.store.unmerge import unmerge
+
+        return unmerge(self.con, event_id, doc_id)
+
     def add(self, ext: Extraction, origin: str | None = None,
             reprocess: bool = False) -> AddResult:
         """Store one extraction (idempotent): all its rows in one transaction.
@@ -198,7 +206,7 @@ class Store(queries.QueryMixin):
             con.execute("ROLLBACK")
             raise
         if sig is not None:
-            self._index().add(doc.id, sig)
+            self._index().add(doc.id, sig, doc.text)
         if dup:
             return AddResult(doc.id, "duplicate", dup[0], dup[1], conflict=conflict)
         return AddResult(doc.id, "added", events=n_events, conflict=conflict)
