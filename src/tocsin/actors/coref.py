@@ -7,7 +7,6 @@ from spacy.tokens import Doc
 
 from tocsin.actors.kb import KnowledgeBase
 from tocsin.actors.match import ActorMention, actor_nouns, name_key
-from tocsin.actors.nouns import overlaps
 from tocsin.model import Actor
 
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
@@ -123,13 +122,13 @@ def short_form_mentions(doc: Doc, mentions: list[ActorMention], kb: KnowledgeBas
                     full.setdefault(w, m)
     if not full:
         return []
-    taken = [(m.tok_start, m.tok_end) for m in mentions]
+    taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}  # a set: long texts
     out: list[ActorMention] = []
     for tok in doc:
         src = full.get(tok.text)
         if src is None or tok.pos_ != "PROPN" or tok.idx <= src.start:
             continue
-        if overlaps(tok.i, tok.i + 1, taken):
+        if tok.i in taken:
             continue
         out.append(ActorMention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1, tok.text,
                                 src.kind, list(src.candidates), src.actor_id, src.new_actor,

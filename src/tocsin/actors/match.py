@@ -87,7 +87,8 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
             if any(t.is_space or t.text in {".", ";", "—"} for t in span[:-1]) and (
                     length > 1):
                 continue  # a name never runs across a sentence end or a line break
-            hits = kb.lookup(span.text) or _contested_hits(span.text, text)
+            hits = kb.lookup(span.text) or (_contested_hits(span.text, text)
+                                             if contested else [])
             if hits and length == 1 and span[0].pos_ == "NOUN" and (
                     span[0].lemma_.lower() in class_nouns()) and not any(
                     h.alias.lower() == span[0].lower_ for h in hits):
