@@ -201,14 +201,13 @@ def _replace(ids: list[str], old: str, new: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def resolve_in_context(state: State, described: set[str] | frozenset[str] = frozenset()
-                       ) -> None:
+def resolve_in_context(state: State, r: _Resolver,
+                       described: set[str] | frozenset[str] = frozenset()) -> None:
     """Give each generic actor of a known class the country of its events' territory,
     splitting it when its events lie in different countries. ``described`` actors (a
     protest's subject, "meat sellers") are civilians whatever their noun."""
     if state.doc is None:
         return
-    r = _Resolver(state)
     by_actor: dict[str, list[ActorMention]] = {}
     for m in state.actor_mentions:  # generic mentions and the anaphors resolved to them
         if m.actor_id in state.actors:
@@ -258,15 +257,13 @@ def resolve_in_context(state: State, described: set[str] | frozenset[str] = froz
             state.actors.pop(aid, None)
 
 
-def unnamed_doers(state: State) -> None:
+def unnamed_doers(state: State, r: _Resolver) -> None:
     """An act told without its doer, coded as ACLED codes it: a violent one ("a police
     vehicle was hit by an IED") is an unidentified armed group's of the event's territory,
     unless the document names an armed group, which may be the doer; a protest ("a
     demonstration was held in Beira") is that territory's protesters'. Not for an act not
     done (denied, announced, possible)."""
-    r = _Resolver(state)
-    armed = r.armed_named or any(a.type in r.lex.armed_group_types
-                                 for a in state.actors.values())
+    armed = any(a.type in r.lex.armed_group_types for a in state.actors.values())
     unidentified, protesters = r.lex.get("unidentified"), r.lex.get("protesters")
     for ev in state.events:
         m = ev.modality
@@ -296,12 +293,11 @@ def unnamed_doers(state: State) -> None:
 _INHABITED = frozenset({"village", "city", "admin2", "admin1", "region", "site", "other"})
 
 
-def inhabited_targets(state: State) -> None:
+def inhabited_targets(state: State, r: _Resolver) -> None:
     """A violent act aimed at a town or a village the text names ("insurgents attacked
     Nangade"), whose target the roles stage made that place's state, harms the people
     there: ACLED's and ICEWS's civilians of that country. The state stays the target of
     an act on the country itself or on a base or an airport."""
-    r = _Resolver(state)
     civilians = r.lex.get("civilians")
     if civilians is None:
         return
@@ -358,9 +354,13 @@ class ActorContextComponent(Component):
 
         before = dict(state.token_actor)
         described = add_class_actors(state)
-        resolve_in_context(state, described)
-        unnamed_doers(state)
-        inhabited_targets(state)
+        if state.doc is not None:
+            # one resolver (the document's dateline, dominant and forces' countries) for
+            # the three steps: they read the same document and change no country cue
+            r = _Resolver(state)
+            resolve_in_context(state, r, described)
+            unnamed_doers(state, r)
+            inhabited_targets(state, r)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}

@@ -14,10 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from tocsin.actors.nouns import ActorNouns
-from tocsin.lexicon_data import words
 
-# "in", "at", "near" ...: not "between"/"against"/"with", whose objects are parties.
-_LOCATION_PREPS = words("places", "location_preps") - {"toward", "towards"}
 _PAREN_REACH = 14  # tokens a parenthetical of containers may run
 
 
@@ -70,20 +67,14 @@ def admin_unit(span: Span, nouns: ActorNouns) -> bool:
         span[0].text[:1].isupper())
 
 
-def in_location_slot(span: Span) -> bool:
-    """The object of a preposition of location, or a conjunct of one ("in A, B and C")."""
-    root = span.root
-    hops = 0
-    while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
-        root, hops = root.head, hops + 1
-    return root.dep_ == "pobj" and root.head.lower_ in _LOCATION_PREPS
-
-
 def place_by_form(span: Span, nouns: ActorNouns) -> bool:
     """Whether an unknown name is a place by its form or its slot, whatever the gazetteer
     knows (see the module's docstring)."""
+    from tocsin.geo.finder import in_location_phrase
+
     return (admin_unit(span, nouns) or _containers_follow(span, nouns)
-            or _in_containers(span, nouns) or in_location_slot(span))
+            or _in_containers(span, nouns)
+            or in_location_phrase(span.doc, span.start, span.end))
 
 
 def town_not_actor(span: Span, label: str) -> bool:

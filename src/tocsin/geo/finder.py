@@ -81,6 +81,13 @@ def in_locative(doc: Doc, s: int, e: int) -> bool:
             and lemma not in _PERSON_VERBS)
 
 
+def in_location_phrase(doc: Doc, s: int, e: int) -> bool:
+    """Is the run the object of a preposition of location ("in", "near", "at"; not
+    "between" or "against", whose objects are parties), or a conjunct of one?"""
+    tok = _slot_token(doc, s, e)
+    return tok.dep_ == "pobj" and tok.head.lower_ in _IN_PLACE
+
+
 def place_slot(doc: Doc, s: int, e: int) -> int | None:
     """The least population at which the gazetteer's reading of tokens [s, e) is taken as a
     place given its syntax ("killed in Taji", "the outskirts of Karachi", "captured
