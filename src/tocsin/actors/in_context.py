@@ -346,8 +346,10 @@ class ActorContextComponent(Component):
     """Generic actors in context; see the module's docstring."""
 
     name = "actor_context"
-    requires = ("doc", "actors", "actor_mentions", "places", "place_links", "events")
-    assigns = ("actors_in_context",)
+    requires = ("doc", "actors", "actor_mentions", "token_actor", "places", "place_links",
+                "events")
+    # it renames generic actors in place: their mentions, tokens and the events' roles
+    assigns = ("actors", "actor_mentions", "token_actor", "events")
 
     def __call__(self, state: State) -> None:
         from tocsin.actors.context_roles import add_class_actors

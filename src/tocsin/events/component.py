@@ -229,8 +229,9 @@ NEAR = 2
 @register
 class EventsComponent(Component):
     name = "events"
-    requires = ("doc", "actors", "token_actor", "place_links", "time_spans", "dateline_end")
-    assigns = ("events",)
+    requires = ("doc", "anchor", "actors", "actor_mentions", "place_links", "places",
+                "time_spans", "dateline_end")
+    assigns = ("events", "actors")  # a place aimed at stands for its country's actor
 
     def __init__(self, coder: EventCoder | None = None) -> None:
         # What decides the candidates: the packaged model unless another coder is given.

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @register
 class PlacesComponent(Component):
     name = "places"
-    requires = ("doc", "actor_mentions")
+    requires = ("doc", "actor_mentions", "actors")
     assigns = ("place_links", "places")
 
     def __call__(self, state: State) -> None:

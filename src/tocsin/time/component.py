@@ -10,8 +10,9 @@ from tocsin.time.resolve import dateline_end, parse_dateline
 @register
 class TimeComponent(Component):
     name = "time"
-    requires = ("doc",)
-    assigns = ("time_spans", "dateline_end")
+    # It reads the text itself, not the parse; a dateline stands in for a missing anchor.
+    requires = ("anchor",)
+    assigns = ("anchor", "time_spans", "dateline_end")
 
     def __call__(self, state: State) -> None:
         text = state.document.text
