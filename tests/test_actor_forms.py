@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tocsin.actors.countries import contested_reading
+from tocsin.geo.countries import contested_reading
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +148,8 @@ def test_title_with_country_modifier(run) -> None:  # type: ignore[no-untyped-de
 
 def test_title_tokens_stay_with_the_modifier(pipeline, nlp) -> None:  # type: ignore[no-untyped-def]
     from tocsin.actors.component import ActorsComponent
+    from tocsin.component import State
     from tocsin.model import Document
-    from tocsin.pipeline import State
 
     text = "UN mediator Petra Lindqvist arrived in Aden."
     state = State(document=Document(text), doc=nlp(text))

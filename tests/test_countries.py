@@ -10,7 +10,7 @@ import pycountry
 import pytest
 import yaml
 
-from tocsin.actors.countries import (
+from tocsin.geo.countries import (
     CountryInfo,
     ambiguous_forms,
     countries,

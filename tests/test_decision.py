@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tocsin.events.decision.dataset import Example, GoldAct, load_written
 from tocsin.events.decision.model import get_model, load_model, packaged_path
+from tocsin.learn.dataset import Example, GoldAct, load_written
 from tocsin.model import Document
 
 MODEL = get_model()
@@ -145,8 +145,8 @@ def test_model_file_round_trips(tmp_path: Path) -> None:
 
 def test_training_is_reproducible_on_a_small_set(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from tocsin.events.decision import train as T
-    from tocsin.events.decision.dataset import collect, scan_words
+    from tocsin.learn import train as T
+    from tocsin.learn.dataset import collect, scan_words
 
     data = Path(__file__).resolve().parents[1] / "training" / "data"
     examples: list[Example] = []
@@ -175,7 +175,7 @@ def test_training_is_reproducible_on_a_small_set(tmp_path: Path) -> None:
 
 
 def test_gold_acts_align_to_one_candidate_each() -> None:
-    from tocsin.events.decision.dataset import Collected, _align
+    from tocsin.learn.dataset import Collected, _align
 
     text = "Militants exchanged fire with soldiers in Marte."
     ex = Example("x", text, [GoldAct(10, 24, "ASSAULT", "firearms", True)], "t", True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tocsin.actors.kb import get_kb
-from tocsin.actors.suggest import guess_type, suggest
+from tocsin.analysis.kb_suggest import guess_type, suggest
 from tocsin.model import Document
 from tocsin.store import Store
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import spacy
 
-from tocsin.events.lexicon import (
+from tocsin.lexicon import (
     LexiconError,
     Trigger,
     cameo_root,

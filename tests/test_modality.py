@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tocsin.events.calibration import calibrate, isotonic
+from tocsin.evaluate.calibration import isotonic
+from tocsin.events.calibration import calibrate
 from tocsin.model import Document, Event, Extraction
 from tocsin.pipeline import Pipeline
 

@@ -1,7 +1,8 @@
 """tocsin: conflict and security reporting in, evidence-linked event data out."""
 
-__version__ = "0.1.0"
-PIPELINE_VERSION = f"tocsin {__version__}"
+from tocsin.version import PIPELINE_VERSION, __version__
+
+__all__ = ["PIPELINE_VERSION", "Store", "__version__"]
 
 
 def __getattr__(name: str) -> object:

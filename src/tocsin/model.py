@@ -9,25 +9,39 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 ActorType = Literal[
     "state", "government", "military", "police", "militia", "rebel", "party",
     "organization", "person", "civilians", "media", "unknown",
 ]
-ACTOR_TYPES: tuple[str, ...] = (
-    "state", "government", "military", "police", "militia", "rebel", "party",
-    "organization", "person", "civilians", "media", "unknown",
-)
-PLOVER_TYPES: tuple[str, ...] = (
+EventType = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)
-PLACE_FEATURES: tuple[str, ...] = (
+]
+PlaceFeature = Literal[
     "country", "admin1", "admin2", "city", "village", "site", "airport", "base",
     "region", "other",
-)
+]
+ACTOR_TYPES: tuple[ActorType, ...] = get_args(ActorType)
+PLOVER_TYPES: tuple[EventType, ...] = get_args(EventType)
+PLACE_FEATURES: tuple[PlaceFeature, ...] = get_args(PlaceFeature)
 Precision = Literal["day", "week", "month", "year", "unknown"]
+
+
+def actor_type(value: str) -> ActorType:
+    """``value`` (from the KB, a data file or a coder) as one of the contract's actor types:
+    an unknown type is an error where it is read, not a new type in the output."""
+    if value not in ACTOR_TYPES:
+        raise ValueError(f"unknown actor type {value!r}; the contract's: {ACTOR_TYPES}")
+    return value  # narrowed by the membership test
+
+
+def event_type(value: str) -> EventType:
+    """``value`` as a PLOVER event type (see `actor_type`)."""
+    if value not in PLOVER_TYPES:
+        raise ValueError(f"unknown event type {value!r}; PLOVER's: {PLOVER_TYPES}")
+    return value
 
 
 def stable_id(*parts: object, length: int = 16) -> str:
@@ -81,7 +95,7 @@ class Span:
 class Actor:
     id: str
     name: str
-    type: str
+    type: ActorType
     country: str | None
     in_kb: bool
     mentions: list[Span] = field(default_factory=list)
@@ -173,7 +187,7 @@ class Evidence:
 @dataclass(slots=True)
 class Event:
     id: str
-    type: str
+    type: EventType
     mode: str | None
     cameo_root: str
     source: list[str]

@@ -1,5 +1,7 @@
 """The pipeline: named components over one parsed document, each declaring what it needs.
 
+The stages register their components in `tocsin.component`; this module assembles them.
+
 Like spaCy's factories, every component states ``requires`` and ``assigns``; `Pipeline`
 checks the order when it is built, so a misordered pipeline fails at load time instead of
 producing silently empty output.
@@ -7,61 +9,21 @@ producing silently empty output.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from tocsin import PIPELINE_VERSION
+# State, Component and register live below the stages; re-exported for callers.
+from tocsin.component import REGISTRY, Component, State, register
 from tocsin.guard import DocumentTimeout, DocumentTooLong, check_deadline, deadline, make_doc
-from tocsin.model import Actor, Document, Event, Extraction, InputError, Place, Relation
+from tocsin.model import Document, Extraction, InputError
+from tocsin.version import PIPELINE_VERSION
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 
-@dataclass(slots=True)
-class State:
-    """What the components know about one document so far."""
-
-    document: Document
-    doc: Doc | None = None
-    anchor: date | None = None  # the date relative expressions resolve against
-    actor_mentions: list[Any] = field(default_factory=list)
-    actors: dict[str, Actor] = field(default_factory=dict)
-    token_actor: dict[int, str] = field(default_factory=dict)  # token index -> actor id
-    place_links: list[tuple[Any, Place | None]] = field(default_factory=list)
-    places: dict[str, Place] = field(default_factory=dict)
-    time_spans: list[tuple[int, int]] = field(default_factory=list)
-    dateline_end: int = 0  # char offset where an opening dateline ends (0: none)
-    events: list[Event] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-    done: set[str] = field(default_factory=set)
-
-
-class Component(ABC):
-    """A named pipeline stage. Subclasses set the class attributes and `__call__`."""
-
-    name: ClassVar[str]
-    requires: ClassVar[tuple[str, ...]] = ()
-    assigns: ClassVar[tuple[str, ...]] = ()
-
-    @abstractmethod
-    def __call__(self, state: State) -> None:
-        """Read what `requires` names from `state`, write what `assigns` names."""
-
-
-REGISTRY: dict[str, Callable[..., Component]] = {}
 DEFAULT_COMPONENTS = ("actors", "places", "time", "events", "actor_context", "relations")
-
-
-def register(cls: type[Component]) -> type[Component]:
-    REGISTRY[cls.name] = cls
-    return cls
-
-
 WARM_UP = "Rockets hit the base near Baghdad on Monday, the army said."
 
 
@@ -72,7 +34,7 @@ class PipelineError(RuntimeError):
 def _load_components() -> None:
     # Imported here so that `import tocsin` stays cheap (nothing happens at import).
     from tocsin.actors import component as _a  # noqa: F401
-    from tocsin.actors import in_context as _c  # noqa: F401
+    from tocsin.context import in_context as _c  # noqa: F401
     from tocsin.events import component as _e  # noqa: F401
     from tocsin.geo import component as _g  # noqa: F401
     from tocsin.relations import component as _r  # noqa: F401
@@ -223,3 +185,7 @@ def failure(doc: Document, exc: BaseException) -> InputError:
         why = f"pipeline failed: {type(exc).__name__}: {str(exc)[:300]}"
     return InputError(f"{doc.origin or doc.id}: {why}", id=doc.id, title=doc.title,
                       source=doc.source, url=doc.url, origin=doc.origin)
+
+
+__all__ = ["REGISTRY", "Component", "DEFAULT_COMPONENTS", "Pipeline", "PipelineError", "State",
+           "failure", "register"]

@@ -212,7 +212,7 @@ def register(app: typer.Typer) -> None:
         import yaml
 
         from tocsin.actors.kb import get_kb
-        from tocsin.actors.suggest import suggest
+        from tocsin.analysis.kb_suggest import suggest
         from tocsin.store import Store
 
         if not Path(db).exists():

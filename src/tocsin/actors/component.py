@@ -13,9 +13,9 @@ from tocsin.actors.match import ActorMention, find_mentions, resolve
 from tocsin.actors.naming import readable_generic
 from tocsin.actors.normalize import slug
 from tocsin.actors.titles import add_title_mentions
+from tocsin.component import Component, State, register
 from tocsin.geo.finder import site_spans
-from tocsin.model import Actor, Span
-from tocsin.pipeline import Component, State, register
+from tocsin.model import Actor, Span, actor_type
 from tocsin.time.resolve import dateline_place_span
 
 
@@ -32,7 +32,7 @@ def _actor_for(m: ActorMention, kb: KnowledgeBase) -> Actor | None:
         if m.kind == "generic" and country and name.startswith(f"{country} "):
             # the id keeps the code ("generic:irq-protesters"); the name reads as written
             shown = readable_generic(name[len(country) + 1:], country)
-        return Actor(f"{prefix}:{slug(name)}", shown, typ, country, False)
+        return Actor(f"{prefix}:{slug(name)}", shown, actor_type(typ), country, False)
     return None
 
 

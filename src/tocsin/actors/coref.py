@@ -6,7 +6,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from tocsin.actors.kb import KnowledgeBase
-from tocsin.actors.match import ActorMention, actor_nouns, name_key
+from tocsin.actors.match import ActorMention, actor_nouns
+from tocsin.actors.normalize import name_key
 from tocsin.model import Actor
 
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",

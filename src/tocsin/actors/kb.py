@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from tocsin.actors.normalize import ascii_fold, name_key, skeleton
-from tocsin.model import ACTOR_TYPES
+from tocsin.model import ACTOR_TYPES, ActorType, actor_type
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -52,7 +52,7 @@ class Designation:
 class KBActor:
     id: str
     name: str
-    type: str
+    type: ActorType
     country: str | None
     aliases: tuple[str, ...] = ()
     ambiguous_aliases: tuple[str, ...] = ()
@@ -171,7 +171,7 @@ def parse_entry(entry: dict[str, Any], origin: str) -> KBActor:
         for d in entry.get("designations") or []
     )
     return KBActor(
-        id=actor_id, name=str(entry["name"]), type=str(entry["type"]),
+        id=actor_id, name=str(entry["name"]), type=actor_type(str(entry["type"])),
         country=entry.get("country"), aliases=_str_tuple(entry, "aliases"),
         ambiguous_aliases=_str_tuple(entry, "ambiguous_aliases"),
         parents=_str_tuple(entry, "parents"), allies=_str_tuple(entry, "allies"),
@@ -233,7 +233,7 @@ def _extend(kb: KnowledgeBase, entry: dict[str, Any], origin: str) -> None:
 
 
 def _add_countries(kb: KnowledgeBase) -> None:
-    from tocsin.actors.countries import countries, country_surface_forms
+    from tocsin.geo.countries import countries, country_surface_forms
 
     for info in countries().values():
         # Country names are indexed by kind below, so that syntax can tell the state

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from tocsin import lexicon_data
+from tocsin.model import ActorType, actor_type
 
 # ACLED's generic naming forms, grouped by who they denote: a state's forces, civilians
 # (as protesters, rioters or victims), or an armed group nobody identified.
@@ -32,7 +33,7 @@ _FORCE_ACTS = frozenset({None, "ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "THRE
 @dataclass(frozen=True, slots=True)
 class ActorClass:
     name: str
-    type: str
+    type: ActorType
     state: bool  # a state's forces: takes the territory's state
     nouns: frozenset[str]  # head lemmas
     pairs: frozenset[str]  # "modifier head" lemmas ("riot police")
@@ -66,7 +67,7 @@ def context_lexicon() -> ContextLexicon:
     for c in data["classes"]:
         nouns = _words(c["nouns"])
         classes.append(ActorClass(
-            c["name"], c["type"], bool(c.get("state")),
+            c["name"], actor_type(c["type"]), bool(c.get("state")),
             frozenset(n for n in nouns if " " not in n),
             frozenset(n for n in nouns if " " in n), _words(c.get("cues")),
             _words(c.get("bare")), c["display"], c["display_none"], c["acled"]))
@@ -93,7 +94,7 @@ def class_pairs() -> frozenset[str]:
 
 def demonym(iso3: str) -> str | None:
     """The first demonym of a country ("Kenyan"), or None."""
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     info = countries().get(iso3)
     return info.demonyms[0] if info and info.demonyms else None
@@ -101,7 +102,7 @@ def demonym(iso3: str) -> str | None:
 
 def country_name(iso3: str) -> str:
     """A country's name as ACLED writes it ("Democratic Republic of Congo")."""
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     special = context_lexicon().acled_country_names.get(iso3)
     if special:

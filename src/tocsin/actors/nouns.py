@@ -44,6 +44,7 @@ class ActorNouns:
     person_anaphors: frozenset[str]
     locative_preps: frozenset[str]
     place_nouns: frozenset[str]
+    owned_site_nouns: frozenset[str]
     admin_suffixes: frozenset[str]
     locative_heads: frozenset[str]
     group_cues: frozenset[str]
@@ -72,6 +73,7 @@ def actor_nouns() -> ActorNouns:
         person_anaphors=frozenset(data["anaphors"]["person"]),
         locative_preps=frozenset(data["locative_preps"]),
         place_nouns=frozenset(data["place_nouns"]),
+        owned_site_nouns=frozenset(data["owned_site_nouns"]),
         admin_suffixes=frozenset(data["admin_suffixes"]),
         locative_heads=frozenset(data["locative_heads"]),
         honorifics=frozenset(data["honorifics"]),
@@ -85,7 +87,7 @@ def actor_nouns() -> ActorNouns:
 @lru_cache(maxsize=1)
 def weapon_words() -> frozenset[str]:
     """Instrument cues of the ASSAULT modes (rocket, drone, IED...): never actors."""
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     cues = get_lexicon().modes.get("ASSAULT", ())
     return frozenset(w.lower() for _mode, words in cues for w in words if " " not in w)
@@ -94,7 +96,7 @@ def weapon_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def event_nouns() -> frozenset[str]:
     """Nouns that name an act ("strike", "sanctions"): a country before one is its actor."""
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return frozenset(t.words[0] for t in get_lexicon() if "NOUN" in t.pos and len(t.words) == 1)
 

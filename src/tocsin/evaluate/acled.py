@@ -119,7 +119,7 @@ def _plain(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     table: dict[str, str] = {}
     for info in countries().values():

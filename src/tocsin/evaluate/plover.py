@@ -65,7 +65,7 @@ _MARK = re.compile(r"\((EVT|SRC|TAR|SRC/TAR|LOC)\s*:\s*([^()]*)\)")
 
 
 def current_modes(type_: str) -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return frozenset(get_lexicon().modes_of(type_))
 

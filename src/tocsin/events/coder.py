@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import demand_clauses, merge_contents, recode
 from tocsin.events.roles import (
@@ -29,6 +28,7 @@ from tocsin.events.roles import (
     verb_roles,
 )
 from tocsin.events.triggers import Candidate, find_candidates
+from tocsin.lexicon import Lexicon
 from tocsin.lexicon_data import table, words
 
 # Acts that, when only threatened, become THREATEN with this mode and CAMEO code; a COERCE

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span, Token
 
 from tocsin.actors.kb import get_kb
+from tocsin.component import Component, State, register
 from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
 from tocsin.events.coder import CodedAct, code_sentence
@@ -16,13 +18,12 @@ from tocsin.events.decision.coders import EventCoder, default_coder
 from tocsin.events.decision.features import candidate_features, mode_cues, sentence_context
 from tocsin.events.decision.model import EventModel, get_model
 from tocsin.events.decision.stage import Decision, Scored
-from tocsin.events.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.place_choice import choose_event_place
+from tocsin.lexicon import Lexicon, cameo_root, get_lexicon
 from tocsin.lexicon_data import words
-from tocsin.model import Actor, Event, Evidence, Place, TimeValue, stable_id
+from tocsin.model import Actor, Event, Evidence, Place, TimeValue, event_type, stable_id
 from tocsin.model import Span as TextSpan
-from tocsin.pipeline import Component, State, register
 from tocsin.time.resolve import dateline_place_span, publication_fallback, resolve
 
 PLACE_TARGET_FEATURES = frozenset({"site", "airport", "base", "city", "village", "admin1",
@@ -248,7 +249,7 @@ class EventsComponent(Component):
         return self.coder.version
 
     def _decisions(self, state: State, sent: Span, si: int, index: ActorIndex,
-                   actor_types: dict[int, str], types_by_id: dict[str, str],
+                   actor_types: Mapping[int, str], types_by_id: Mapping[str, str],
                    first: bool, pooled: list[list[str]], cues: list[list[str]]
                    ) -> tuple[list[Decision], Scored | None]:
         lex = get_lexicon()
@@ -411,7 +412,7 @@ class EventsComponent(Component):
         trigger = TextSpan(act.token.text, act.token.idx, act.token.idx + len(act.token.text))
         event = Event(
             id=stable_id(state.document.id, act.type, trigger.start, trigger.end),
-            type=act.type, mode=act.mode, cameo_root=cameo_root(act.cameo),
+            type=event_type(act.type), mode=act.mode, cameo_root=cameo_root(act.cameo),
             source=source, target=target, date=when,
             place=place.id if place else None, fatalities=dead, injuries=hurt,
             modality=m,

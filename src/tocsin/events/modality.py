@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from tocsin.events.lexicon import lemma_forms
+from tocsin.lexicon import lemma_forms
 from tocsin.lexicon_data import load
 from tocsin.model import Modality
 
@@ -48,13 +48,13 @@ def cues() -> ModalityCues:
 
 
 def speech_verbs() -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return get_lexicon().speech_verbs
 
 
 def threat_verbs() -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return get_lexicon().threat_verbs
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
-from tocsin.events.lexicon import Lexicon, lemma_forms
 from tocsin.events.roles import ActorIndex, Roles
+from tocsin.lexicon import Lexicon, lemma_forms
 from tocsin.lexicon_data import table
 
 if TYPE_CHECKING:

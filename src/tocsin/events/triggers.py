@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from tocsin.events.lexicon import Lexicon, Trigger, lemma_forms
+from tocsin.lexicon import Lexicon, Trigger, lemma_forms
 from tocsin.lexicon_data import words
 
 
@@ -172,7 +172,7 @@ SUBORDINATE = frozenset({"advcl", "relcl", "acl", "xcomp", "pcomp", "csubj", "ad
 
 
 def _light() -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return get_lexicon().light_verbs
 

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tocsin.component import Component, State, register
 from tocsin.geo import precision
 from tocsin.geo.finder import (
     PlaceMention,
@@ -19,7 +20,6 @@ from tocsin.geo.metonyms import actor_place_mentions, demonym_mentions
 from tocsin.geo.resolve import resolve_mentions
 from tocsin.lexicon_data import words
 from tocsin.model import Place, Span
-from tocsin.pipeline import Component, State, register
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -29,7 +29,7 @@ _INSTITUTIONS = words("places", "institution_tails")
 @lru_cache(maxsize=1)
 def country_forms() -> dict[str, tuple[str, str]]:
     """normalised name/demonym/metonym -> (ISO3, kind) for every unambiguous country form."""
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     owners: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}

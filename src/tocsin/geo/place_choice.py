@@ -17,8 +17,9 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from tocsin.geo.event_place import SPECIFICITY, event_place_step
+from tocsin.geo.event_place import event_place_step
 from tocsin.geo.finder import PlaceMention, in_locative
+from tocsin.geo.resolve import SPECIFICITY
 from tocsin.model import Place
 
 Links = Sequence[tuple[PlaceMention, Place | None]]

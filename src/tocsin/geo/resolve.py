@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from tocsin.actors.countries import (
+from tocsin.geo import precision
+from tocsin.geo.countries import (
     contested_reading,
     country_surface_forms,
     normalise_form,
 )
-from tocsin.geo import precision
 from tocsin.geo.finder import PlaceMention
 from tocsin.geo.gazetteer import GazEntry, get_gazetteer, normalize_place
 from tocsin.geo.metonyms import capital_of

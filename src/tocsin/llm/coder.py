@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tocsin import PIPELINE_VERSION
 from tocsin.llm.client import ChatClient, LLMError
 from tocsin.llm.prompt import PROMPT_VERSION, build_messages, parse_reply
 from tocsin.model import (
@@ -34,6 +33,7 @@ from tocsin.model import (
     TimeValue,
     stable_id,
 )
+from tocsin.version import PIPELINE_VERSION
 
 log = logging.getLogger("tocsin.llm")
 

@@ -11,6 +11,7 @@ evidence offsets. The model never gives an offset: the trigger is found in its s
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tocsin.events.decision.candidates import EventCandidate
 from tocsin.events.decision.coders import EventCoder
 from tocsin.events.decision.stage import Decision, Scored, made
-from tocsin.events.lexicon import get_lexicon
+from tocsin.lexicon import get_lexicon
 from tocsin.llm.client import ChatClient
 from tocsin.llm.coder import locate
 from tocsin.llm.prompt import EVENTS_PROMPT_VERSION, build_event_messages, parse_event_reply
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
     from tocsin.events.coder import CodedAct
-    from tocsin.events.lexicon import Lexicon
     from tocsin.events.roles import ActorIndex
+    from tocsin.lexicon import Lexicon
 
 log = logging.getLogger("tocsin.llm")
 ORIGIN_RANK = {"rule": 0, "dropped": 1, "scan": 2}
@@ -63,7 +64,7 @@ class LLMEventCoder(EventCoder):
 
     def begin(self, sents: list[Span]) -> None:
         lex = get_lexicon()
-        modes = {t: lex.modes_of(t) for t in PLOVER_TYPES}
+        modes: dict[str, tuple[str, ...]] = {t: lex.modes_of(t) for t in PLOVER_TYPES}
         texts = [s.text for s in sents]
         items = self.client.ask(self.client.key(EVENTS_PROMPT_VERSION, texts),
                                 build_event_messages(texts, modes), parse_event_reply,
@@ -81,7 +82,7 @@ class LLMEventCoder(EventCoder):
         self.notes.append(why)
         log.warning("llm events: %s", why)
 
-    def _label(self, item: Any, sents: list[Span], modes: dict[str, tuple[str, ...]]
+    def _label(self, item: Any, sents: list[Span], modes: Mapping[str, tuple[str, ...]]
                ) -> Label | None:
         if not isinstance(item, dict):
             self._drop("dropped an item that is not an object")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -99,7 +100,7 @@ def parse_reply(content: str) -> dict[str, Any]:
 EVENTS_PROMPT_VERSION = "events-1"
 
 
-def build_event_messages(sentences: list[str], modes: dict[str, tuple[str, ...]]
+def build_event_messages(sentences: list[str], modes: Mapping[str, tuple[str, ...]]
                          ) -> list[dict[str, str]]:
     """The chat messages asking which words of a report's numbered sentences name an act.
     The sentences come last, after a "SENTENCES:" line, one per line as "[n] text"."""

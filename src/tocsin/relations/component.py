@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
+from tocsin.component import Component, State, register
 from tocsin.model import Actor, Evidence, Relation
-from tocsin.pipeline import Component, State, register
 
 QUALIFIERS = r"(?:(?:senior|top|military|former|late|then|current|new|powerful|veteran|" \
              r"influential|official|overall|general|de facto|self-styled)\s+)*"
@@ -83,45 +83,46 @@ class RelationsComponent(Component):
             seen.add((typ, subj, obj))
             state.relations.append(Relation(typ, subj, obj, ev))
 
-        mentions = [m for m in state.actor_mentions if m.actor_id]
-        for n, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        # (mention, its actor id): only resolved mentions relate actors
+        mentions = [(m, m.actor_id) for m in state.actor_mentions if m.actor_id]
+        for n, ((a, id_a), (b, id_b)) in enumerate(zip(mentions, mentions[1:], strict=False)):
             if text[b.end:b.end + 2] in {"'s", "’s"} and n + 2 < len(mentions):
                 # "commander of Iran's Quds Force": the title is of the possessed body.
-                after = mentions[n + 2]
+                after, id_after = mentions[n + 2]
                 if after.start - b.end <= 4:
-                    b = after
+                    b, id_b = after, id_after
             gap = text[a.end:b.start]
             if len(gap) > 60 or "." in gap.replace("'s", ""):
                 continue
-            actor_a, actor_b = state.actors.get(a.actor_id), state.actors.get(b.actor_id)
+            actor_a, actor_b = state.actors.get(id_a), state.actors.get(id_b)
             gap_l = gap.lower()
             if _is_group(actor_a) and _is_person(actor_b):
                 hit = p["org_title_person"].match(gap_l.strip() if gap_l.strip() else gap_l)
                 if hit:
-                    add(p["types"][hit.group(1)], b.actor_id, a.actor_id, a.start, b.end)
+                    add(p["types"][hit.group(1)], id_b, id_a, a.start, b.end)
                     continue
                 before = text[max(0, a.start - 60):a.start].lower()
                 hit = p["title_of_before"].search(before)
                 if hit and gap.strip() in {",", ""}:
-                    add(p["types"][hit.group(1)], b.actor_id, a.actor_id, a.start, b.end)
+                    add(p["types"][hit.group(1)], id_b, id_a, a.start, b.end)
                     continue
             if _is_person(actor_a) and _is_group(actor_b):
                 hit = p["person_title_of_org"].match(gap_l)
                 if hit:
-                    add(p["types"][hit.group(1)], a.actor_id, b.actor_id, a.start, b.end)
+                    add(p["types"][hit.group(1)], id_a, id_b, a.start, b.end)
                     continue
-                after = text[b.end:b.end + 40].lower()
-                hit = p["org_poss_title_after"].match(after)
+                after_text = text[b.end:b.end + 40].lower()
+                hit = p["org_poss_title_after"].match(after_text)
                 if hit and gap.strip() == ",":
-                    add(p["types"][hit.group(1)], a.actor_id, b.actor_id, a.start, b.end)
+                    add(p["types"][hit.group(1)], id_a, id_b, a.start, b.end)
                     continue
             if _is_group(actor_a) and _is_group(actor_b) and p["part_of"].match(gap_l):
-                add("part_of", a.actor_id, b.actor_id, a.start, b.end)
+                add("part_of", id_a, id_b, a.start, b.end)
         # "the Iran-backed militia Kataib Hezbollah": the patron backs the group named next.
-        for a, b in zip(mentions, mentions[1:], strict=False):
+        for (a, id_a), (b, id_b) in zip(mentions, mentions[1:], strict=False):
             between = text[a.end:b.start]
-            if p["patron"].match(between) and _is_group(state.actors.get(b.actor_id)):
-                add("allied_with", b.actor_id, a.actor_id, a.start, b.end)
+            if p["patron"].match(between) and _is_group(state.actors.get(id_b)):
+                add("allied_with", id_b, id_a, a.start, b.end)
         for event in state.events:
             m = event.modality
             if m.negated or m.future or m.hypothetical:

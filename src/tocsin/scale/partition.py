@@ -45,7 +45,7 @@ class Partition:
     @property
     def id(self) -> str:
         # The pipeline version is part of it: a new version extracts partitions anew.
-        from tocsin import PIPELINE_VERSION
+        from tocsin.version import PIPELINE_VERSION
 
         return stable_id(PIPELINE_VERSION, *(s.key() for s in self.sources))
 

@@ -84,8 +84,8 @@ class Guard:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from tocsin import __version__
     from tocsin.server import routes_export, routes_read, routes_write
+    from tocsin.version import __version__
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

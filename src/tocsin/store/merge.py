@@ -90,7 +90,7 @@ def _data() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _country_ids() -> frozenset[str]:
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     return frozenset(c.id for c in countries().values())
 

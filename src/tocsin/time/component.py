@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tocsin.pipeline import Component, State, register
+from tocsin.component import Component, State, register
 from tocsin.time.expressions import find_time_expressions
 from tocsin.time.resolve import dateline_end, parse_dateline
 

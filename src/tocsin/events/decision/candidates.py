@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from tocsin.events.coder import CodedAct, SentenceCoding
-from tocsin.events.lexicon import Lexicon, lemma_forms
 from tocsin.events.triggers import non_agent_doer
+from tocsin.lexicon import Lexicon, lemma_forms
 
 # Parts of speech that never name an act, whatever their form.
 NEVER = frozenset({"DET", "PUNCT", "NUM", "PRON", "CCONJ", "SCONJ", "PART", "SPACE", "SYM",

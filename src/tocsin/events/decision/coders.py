@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
     from tocsin.events.coder import CodedAct
     from tocsin.events.decision.candidates import EventCandidate
-    from tocsin.events.lexicon import Lexicon
     from tocsin.events.roles import ActorIndex
+    from tocsin.lexicon import Lexicon
 
 
 class EventCoder(ABC):

@@ -10,12 +10,13 @@ genre and not the places of its training texts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from tocsin.events.decision.candidates import EventCandidate
-from tocsin.events.lexicon import Lexicon
+from tocsin.lexicon import Lexicon
 
 CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "NUM"})
 MODE_TYPES = ("ASSAULT", "PROTEST", "COERCE")
@@ -42,7 +43,7 @@ class SentenceContext:
     sent: Span
     words: list[str]
     cues: list[str]
-    actor_types: dict[int, str]  # token index -> actor type of the mention there
+    actor_types: Mapping[int, str]  # token index -> actor type of the mention there
     n_candidates: int = 0
     bag: list[str] = field(default_factory=list)
 
@@ -74,7 +75,7 @@ def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
 
 
 def sentence_context(sent: Span, cues: list[str], near: list[str],
-                     actor_types: dict[int, str], n_candidates: int) -> SentenceContext:
+                     actor_types: Mapping[int, str], n_candidates: int) -> SentenceContext:
     """``cues``: the sentence's mode cues; ``near``: those of the sentences around it (a
     note often tells the manner after the act: "Youths protested the levy. Roads were
     barricaded and a bus was burnt.")."""
@@ -98,7 +99,7 @@ def _nearest_actor(tok: Token, ctx: SentenceContext, step: int) -> str | None:
 
 
 def candidate_features(c: EventCandidate, ctx: SentenceContext, first_in_doc: bool,
-                       actor_type: dict[str, str]) -> list[str]:
+                       actor_type: Mapping[str, str]) -> list[str]:
     """The named features of one candidate (``actor_type``: actor id -> type)."""
     tok = c.token
     rel = tok.i - ctx.sent.start

@@ -6,7 +6,7 @@ gives the probability that the candidate is the act the report is about; ``repor
 a whole text (its candidates' text features pooled), the probability that it reports any
 act at all: quiet news (a flood, a match, a gas explosion) is told apart as a whole. Inference is a
 sum of weight rows and a softmax in NumPy; scikit-learn is needed only to train
-(``tocsin.events.decision.train``). The file (``data/models/events.npz``) holds the
+(``tocsin.learn.train``). The file (``data/models/events.npz``) holds the
 vocabulary, the weights (float16), the class names and a JSON card saying what it was
 trained on.
 """

@@ -38,9 +38,9 @@ from spacy.tokens import Token
 from tocsin.events.coder import THREAT_MODE, CodedAct, _as_threat
 from tocsin.events.decision.candidates import EventCandidate, word_forms
 from tocsin.events.decision.model import NONE, EventModel, document_features, rule_prior
-from tocsin.events.lexicon import Lexicon
 from tocsin.events.modality import read_modality
 from tocsin.events.roles import ActorIndex, Roles, noun_roles, verb_roles
+from tocsin.lexicon import Lexicon
 
 # The share of probability on "an event" above which a candidate is reported, unless the
 # model card sets the one cross-validation chose.

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from tocsin.events.decision.dataset import Collected, Example, Row
 from tocsin.events.decision.model import (
     NONE,
     EventModel,
@@ -26,6 +25,7 @@ from tocsin.events.decision.model import (
     document_features,
     rule_prior,
 )
+from tocsin.learn.dataset import Collected, Example, Row
 
 MIN_FEATURE = 2  # a feature seen fewer times is not in the vocabulary
 MIN_CLASS = 6  # a type:mode seen fewer times is learnt as "TYPE:?" (mode from the rules)

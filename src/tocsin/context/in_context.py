@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Token
 from tocsin.actors.naming import ActorClass, ContextLexicon, context_lexicon, display_name
 from tocsin.actors.normalize import slug
 from tocsin.actors.nouns import ActorMention
+from tocsin.component import Component, State, register
 from tocsin.model import Actor, Event, Span
-from tocsin.pipeline import Component, State, register
 from tocsin.time.resolve import dateline_place_span
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "advmod", "npadvmod"})
@@ -352,7 +352,7 @@ class ActorContextComponent(Component):
     assigns = ("actors", "actor_mentions", "token_actor", "events")
 
     def __call__(self, state: State) -> None:
-        from tocsin.actors.context_roles import add_class_actors
+        from tocsin.context.roles import add_class_actors
 
         before = dict(state.token_actor)
         described = add_class_actors(state)

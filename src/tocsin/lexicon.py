@@ -20,7 +20,7 @@ from spacy.tokens import Token
 from tocsin import lexicon_data
 from tocsin.model import PLOVER_TYPES
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.yaml"
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon" / "events.yaml"
 POS_TAGS = frozenset({"VERB", "NOUN"})
 ARTICLES = lexicon_data.words("english", "articles")  # dropped from trigger phrases
 _SET_FIELDS = ("objects", "not_objects", "subjects", "not_subjects", "modifiers",

@@ -20,22 +20,15 @@ import pycountry
 import yaml
 from unidecode import unidecode
 
+from tocsin.lexicon_data import ordered, words
+
 Kind = Literal["name", "demonym", "metonym", "force"]
 KINDS: tuple[Kind, ...] = ("name", "demonym", "metonym", "force")
 
-# Nouns that make "<Iraqi|Iraq> ___" denote the state acting (its military or government).
-FORCE_WORDS: tuple[str, ...] = (
-    "forces", "troops", "soldiers", "army", "military", "navy", "air force",
-    "armed forces", "security forces", "special forces", "warplanes", "jets",
-    "fighter jets", "drones", "warships", "air defenses", "air defences",
-    "officials", "authorities", "government", "regime", "administration", "leadership",
-    "Foreign Ministry", "Defense Ministry", "Defence Ministry", "Interior Ministry",
-    "Ministry of Defense", "Ministry of Defence", "Ministry of Foreign Affairs",
-)
-
-# Generated forms that are the proper name of a non-state actor ("Lebanese Forces" is a
-# Lebanese party and former militia), so the generated reading must not claim them.
-_NOT_STATE_FORMS = frozenset({"lebanese forces"})
+# "<Iraqi|Iraq> forces" and the like denote the state acting; some such forms are the
+# proper name of a non-state actor ("Lebanese Forces").
+FORCE_WORDS: tuple[str, ...] = ordered("actor_nouns", "country_force_words")
+_NOT_STATE_FORMS = words("actor_nouns", "not_state_forms")
 
 # User-assigned codes used in reporting data but absent from ISO 3166-1 / pycountry.
 _EXTRA_ISO2 = {"XKX": "XK"}

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from tocsin.actors.in_context import mod_words, trace
 from tocsin.actors.naming import context_lexicon, cue_words
 from tocsin.actors.normalize import slug
 from tocsin.actors.nouns import ActorMention, actor_nouns, overlaps
-from tocsin.model import Actor, Event, Span
-from tocsin.pipeline import State
+from tocsin.component import State
+from tocsin.context.in_context import mod_words, trace
+from tocsin.model import Actor, Event, Span, actor_type
 
 
 def class_mentions(doc: Doc, taken: list[tuple[int, int]],
@@ -166,7 +166,8 @@ def _register(state: State, m: ActorMention) -> None:
     assert m.new_actor is not None
     name, typ, _ = m.new_actor
     m.actor_id = f"generic:{slug(name)}"
-    actor = state.actors.setdefault(m.actor_id, Actor(m.actor_id, name, typ, None, False))
+    actor = state.actors.setdefault(m.actor_id, Actor(m.actor_id, name, actor_type(typ), None,
+                                                            False))
     actor.mentions.append(Span(m.text, m.start, m.end))
     for t in range(m.tok_start, m.tok_end):
         state.token_actor[t] = m.actor_id
