@@ -158,3 +158,27 @@ def test_an_operation_name_is_no_actor() -> None:
                  "Operation Desert Lion began at dawn.")
     names = {a.name for a in ex.actors}
     assert not names & {"Northern Shield", "Desert Lion"}
+
+
+@pytest.mark.parametrize(("text", "source", "target"), [
+    # the weapon is the subject; who used it is the participle's agent
+    ("Two rockets launched by Kataib Hezbollah landed on a base hosting US troops west "
+     "of Baghdad late on Sunday.", "Kataib Hezbollah", None),
+    ("A roadside bomb planted by ISWAP fighters killed three soldiers outside Monguno "
+     "on Friday.", "Islamic State West Africa Province", None),
+    # an armed body's own camp or base is that body ("the AMISOM base"), not a place name
+    ("Al-Shabaab militants shelled the AMISOM base at Baledogle with mortars overnight.",
+     "Al-Shabaab", "African Union Mission in Somalia"),
+])
+def test_instrument_agent_and_held_site(text: str, source: str, target: str | None) -> None:
+    ev, actors = _event(text, "ASSAULT")
+    assert _names(ev.source, actors) == [source]
+    if target is not None:
+        assert target in _names(ev.target, actors)
+
+
+def test_a_place_before_a_site_noun_is_still_a_place() -> None:
+    """Only an organisation holds a base: an airport or square named by a place is the
+    place's (its country is the target), never an actor named like the place."""
+    ev, actors = _event("Houthi drones struck Jizan airport on Tuesday.", "ASSAULT")
+    assert [actors[t].type for t in ev.target] == ["state"]

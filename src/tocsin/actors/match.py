@@ -17,7 +17,6 @@ from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors.acronyms import acronym_mentions
 from tocsin.actors.context import linked, narrow, place_context, shorter_hit, supported
-from tocsin.actors.countries import contested_first_words, contested_reading
 from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.naming import class_nouns, class_pairs
@@ -33,6 +32,7 @@ from tocsin.actors.nouns import (
     weapon_words,
 )
 from tocsin.actors.place_names import place_by_form, town_not_actor
+from tocsin.geo.countries import contested_first_words, contested_reading
 
 __all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
            "find_mentions", "noun_forms", "resolve", "weapon_words"]
@@ -311,12 +311,26 @@ class _NoActor:
 _NONE = _NoActor()
 
 
+# Actor types that hold bases and camps.
+_SITE_HOLDERS = frozenset({"militia", "rebel", "organization", "military", "police"})
+
+
+def _owns_site(m: ActorMention, noun: Token, kb: KnowledgeBase, nouns: ActorNouns) -> bool:
+    """An organisation's own site ("the AMISOM base", "an ISWAP camp"): the name is its
+    holder, not the site's name, when every reading of it is an organisation."""
+    if noun.lemma_.lower() not in nouns.owned_site_nouns or not m.candidates:
+        return False
+    kinds = {(a.type if (a := kb.get(h.actor_id)) else "") for h in m.candidates}
+    return bool(kinds) and kinds <= _SITE_HOLDERS
+
+
 def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
                context: Counter[str], co_mentioned: set[str]) -> bool:
     """Whether a KB hit names an actor here, or is a place, a stranger or a coincidence."""
     span = doc[m.tok_start : m.tok_end]
     if len(span) == 1 and span.end < len(doc) and (
-            doc[span.end].lemma_.lower() in nouns.place_nouns):
+            doc[span.end].lemma_.lower() in nouns.place_nouns) and not _owns_site(
+                m, doc[span.end], kb, nouns):
         return False  # "Tahrir Square", "Abha airport"
     people = {h.kind for h in m.candidates} == {"demonym"} and span.root.tag_ in {
         "NNS", "NNPS"} and (span.start == 0 or doc[span.start - 1].ent_type_ == "")

@@ -165,6 +165,18 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
+def _instrument_agent(subj: Token, index: ActorIndex) -> list[str]:
+    """Who used the subject, when it is a thing another acted with: "rockets fired by
+    Kataib Hezbollah hit the base", "an IED planted by ISWAP killed four" (the participle's
+    agent is the act's source)."""
+    for ch in subj.children:
+        if ch.dep_ == "acl" and ch.tag_ == "VBN":
+            agent = _agent(ch)
+            if agent is not None:
+                return index.phrase_actors(agent)
+    return []
+
+
 def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
     out = []
     for ch in tok.children:
@@ -219,7 +231,7 @@ def verb_roles(verb: Token, index: ActorIndex) -> Roles:
             phrases.append(subj)
     else:
         if subj is not None:
-            source = index.phrase_actors(subj)
+            source = index.phrase_actors(subj) or _instrument_agent(subj, index)
         for obj in _children(verb, "dobj", "dative"):
             phrases.append(obj)
             target += [a for a in index.phrase_actors(obj) if a not in target]
@@ -237,13 +249,13 @@ def verb_roles(verb: Token, index: ActorIndex) -> Roles:
 
 
 def target_light_verbs() -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return get_lexicon().target_light_verbs
 
 
 def light_verbs() -> frozenset[str]:
-    from tocsin.events.lexicon import get_lexicon
+    from tocsin.lexicon import get_lexicon
 
     return get_lexicon().light_verbs
 
@@ -260,8 +272,8 @@ def noun_roles(noun: Token, index: ActorIndex) -> Roles:
     phrases = _prep_objects(noun, TARGET_PREPS | frozenset({"in"}))
     for pobj in _prep_objects(noun, TARGET_PREPS):
         targets += [a for a in index.phrase_actors(pobj) if a not in targets]
-    from tocsin.events.lexicon import lemma_forms
     from tocsin.events.triggers import quantity_head
+    from tocsin.lexicon import lemma_forms
 
     if noun.dep_ == "compound":
         noun = noun.head  # "a hunger strike": the phrase's head has the roles
@@ -318,7 +330,7 @@ _REPORTING = words("roles", "reporting_verbs")
 
 def trigger_roots(tok: Token, nominal: bool) -> list[Token]:
     """The trigger, and for a nominal trigger its light verb ("held talks with ...")."""
-    from tocsin.events.lexicon import lemma_forms
+    from tocsin.lexicon import lemma_forms
 
     roots = [tok]
     if nominal and tok.dep_ in {"dobj", "pobj", "nsubj", "attr"} and tok.head.i != tok.i:
