@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from tocsin.evaluate.acled import MODE_ALSO, SUB_EVENT
-from tocsin.events.lexicon import get_lexicon
+from tocsin.lexicon import get_lexicon
 from tocsin.model import PLOVER_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent

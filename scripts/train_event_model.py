@@ -18,14 +18,14 @@ import sys
 from pathlib import Path
 
 from tocsin.evaluate.common import REPO_ROOT, eval_dir
-from tocsin.events.decision.dataset import (
+from tocsin.events.decision.model import packaged_path
+from tocsin.learn.dataset import (
     collect,
     load_plover_train,
     load_written,
     scan_words,
 )
-from tocsin.events.decision.model import packaged_path
-from tocsin.events.decision.train import sha256_files, train
+from tocsin.learn.train import sha256_files, train
 
 # Chosen on the ACLED dev split (evaluate/acled.py --split dev, 300 notes per country,
 # stratified by event type, seed 0): of the settings tried (fallback 1.0 or 0.05; quiet
