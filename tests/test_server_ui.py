@@ -132,3 +132,30 @@ def test_xss_sample_is_inert(page: Any, base: str) -> None:
     assert page.locator("main img").count() == 0
     assert page.evaluate("() => window.__xss === undefined")
     assert page.errors == []
+
+
+def test_api_docs_offline(page: Any, base: str) -> None:
+    # /docs is Swagger UI from the packaged wheel: every request stays on this server and
+    # the CSP blocks nothing (it used to load from a CDN and showed a blank page).
+    requests: list[str] = []
+    console: list[str] = []
+    def on_request(r: Any) -> None:
+        requests.append(r.url)
+
+    def on_console(m: Any) -> None:
+        if m.type == "error":
+            console.append(m.text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.goto(base + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any(p.strip() == "/api/events" for p in paths)
+    assert "tocsin" in page.locator(".info .title").inner_text()
+    assert requests and all(u.startswith(base) or u.startswith("data:") for u in requests)
+    assert not [c for c in console if "Content Security Policy" in c], console
+    page.remove_listener("request", on_request)
+    page.remove_listener("console", on_console)
+    _shot(page, "api-docs")
+    assert page.errors == []

@@ -86,6 +86,7 @@ class Guard:
 def create_app(settings: Settings) -> FastAPI:
     from tocsin import __version__
     from tocsin.server import routes_export, routes_read, routes_write
+    from tocsin.server.apidocs import add_docs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -95,7 +96,9 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.tocsin.close()
 
+    # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; apidocs serves it.
     app = FastAPI(title="tocsin", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Conflict reporting in, evidence-linked event data out: the "
                               "store's documents, events, actors, places, relations and "
                               "alerts. Writes need the server's token (Bearer).")
@@ -123,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
         return FileResponse(index, media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})
 
+    add_docs(app)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
