@@ -72,6 +72,12 @@ def test_dashboard(page: Any, base: str) -> None:
     _open(page, base + "/", "dashboard")
     assert page.locator("#alerts").inner_text().count("No alerts") == 1
     assert page.locator("#recent tbody tr").count() >= 5
+    # Named actors and generic groups in separate lists, all by name.
+    top = page.locator("#top-actors").inner_text()
+    assert "United States" in top and "Iraqi" not in top.split("\n")[0]
+    groups = page.locator("#top-groups a").all_inner_texts()
+    assert groups and all(g[:1].isupper() or g.endswith(")") for g in groups), groups
+    assert "generic:" not in page.locator("main").inner_text()
     _shot(page, "dashboard")
     assert page.errors == []
 
@@ -105,6 +111,9 @@ def test_search_alias_opens_actor(page: Any, base: str) -> None:
     assert page.url.endswith("/actor/pmu")
     assert page.locator("#actor-name").inner_text() == "Popular Mobilization Forces"
     assert "Hashd al-Shaabi" in page.locator("#aliases").inner_text()
+    rows = page.locator("#affiliations tr").all_inner_texts()
+    assert any(r.startswith("part of") and "Iraq" in r for r in rows), rows
+    assert not any(r.split("\t")[1:2] == ["irq"] for r in rows), rows  # a name, not the id
     page.wait_for_selector("#network svg circle")
     _shot(page, "actor")
 
