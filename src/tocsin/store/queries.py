@@ -339,6 +339,22 @@ class QueryMixin:
                GROUP BY d.source ORDER BY n_documents DESC, d.source""", [actor_id]))
         return profile
 
+    def date_checks(self) -> dict[str, int]:
+        """The date invariant (store/dates.py): reports whose extracted date was clamped
+        to the publication day at store time, and any still dated after it (stored before
+        the clamp existed)."""
+        row = self.con.execute(
+            """SELECT count(*) FILTER (WHERE em.unclamped_start IS NOT NULL),
+                      count(*) FILTER (WHERE em.unclamped_start IS NULL
+                                       AND em.unclamped_end IS NOT NULL),
+                      count(*) FILTER (WHERE em.date_start > d.published
+                                       OR em.date_end > d.published)
+               FROM event_mentions em JOIN documents d ON d.id = em.doc_id""").fetchone()
+        clamped, trimmed, after = row if row else (0, 0, 0)
+        return {"dates_clamped_to_publication": int(clamped or 0),
+                "date_ranges_trimmed_at_publication": int(trimmed or 0),
+                "dates_after_publication": int(after or 0)}
+
     def stats(self) -> dict[str, Any]:
         one = self.con.execute
         counts = {t: one(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
@@ -348,6 +364,7 @@ class QueryMixin:
                                    "WHERE duplicate_of IS NOT NULL").fetchone()[0]  # type: ignore[index]
         counts["merged_events"] = one("SELECT count(*) FROM events "
                                       "WHERE n_mentions > 1").fetchone()[0]  # type: ignore[index]
+        counts.update(self.date_checks())
         return {
             "counts": counts,
             "schema_version": one("SELECT max(version) FROM schema_migrations"
