@@ -178,3 +178,38 @@ def test_api_docs_offline(page: Any, base: str) -> None:
     page.remove_listener("console", on_console)
     _shot(page, "api-docs")
     assert page.errors == []
+
+
+def test_events_page_filters_pages_and_downloads_the_view(page: Any, base: str) -> None:
+    import csv
+    import io
+
+    _open(page, base + "/events", "events")
+    total = httpx.get(base + "/api/events", params={"limit": 1}).json()["total"]
+    assert total > 50  # the demo store has more than one page
+    assert page.locator("main table tbody tr").count() == 50
+    assert f"1–50 of {total}" in page.locator("#pager").inner_text()
+    page.locator("#next").click()
+    page.wait_for_selector("body[data-page='events']")
+    page.wait_for_function("document.querySelector('#pager') && "
+                           "document.querySelector('#pager').innerText.includes('51–')")
+    assert page.locator("main table tbody tr").count() == total - 50
+    # Filters: type and dates, then the CSV of exactly this view.
+    _open(page, base + "/events", "events")
+    page.select_option("#f-type", "ASSAULT")
+    page.fill("#f-since", "2020-01-01")
+    page.locator("#event-filters button").click()
+    page.wait_for_function("location.search.includes('type=ASSAULT')")
+    page.wait_for_selector("body[data-page='events']")
+    tags = page.locator("main table tbody tr td:nth-child(2)").all_inner_texts()
+    assert tags and all(t.startswith("ASSAULT") for t in tags)
+    dates = page.locator("main table tbody tr td:nth-child(1)").all_inner_texts()
+    assert all(d[-10:] >= "2020-01-01" for d in dates), dates  # ranges may start before
+    href = page.locator("#events-csv").get_attribute("href")
+    assert "type=ASSAULT" in href and "since=2020-01-01" in href
+    rows = list(csv.DictReader(io.StringIO(httpx.get(base + href).text)))
+    assert len(rows) == len(tags) and {r["type"] for r in rows} == {"ASSAULT"}
+    named = [r for r in rows if r["sources"]]
+    assert named and all(":" not in r["source_names"].split(";")[0] for r in named)
+    _shot(page, "events")
+    assert page.errors == []

@@ -119,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     @app.get("/map", include_in_schema=False)
+    @app.get("/events", include_in_schema=False)
     @app.get("/search", include_in_schema=False)
     @app.get("/actor/{actor_id:path}", include_in_schema=False)
     @app.get("/event/{event_id}", include_in_schema=False)

@@ -44,8 +44,8 @@ def display_name(actor_id: str, name: str | None, country: str | None) -> str:
 
 
 def names_for(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
-    """Display names by id for stored actors; KB actors not in the store by their KB name;
-    an unknown id by a readable form of itself."""
+    """Display names by id for stored actors, and KB actors not in the store by their KB
+    name; an unknown id is left out (callers fall back to the id)."""
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
@@ -59,7 +59,8 @@ def names_for(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
         kb = get_kb()
         for i in missing:
             a = kb.get(i)
-            out[i] = display_name(i, a.name if a else None, a.country if a else None)
+            if a is not None:
+                out[i] = display_name(i, a.name, a.country)
     return out
 
 

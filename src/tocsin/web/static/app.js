@@ -186,11 +186,13 @@ T.route = async function () {
   const params = new URLSearchParams(location.search);
   for (const a of document.querySelectorAll("[data-nav]")) {
     a.classList.toggle("active", (a.dataset.nav === "map" && path === "/map") ||
+      (a.dataset.nav === "events" && path === "/events") ||
       (a.dataset.nav === "dashboard" && path === "/"));
   }
   document.body.dataset.page = "loading";
   try {
     if (path === "/map") { document.title = "Map — tocsin"; await T.mapPage(params); }
+    else if (path === "/events") { document.title = "Events — tocsin"; await T.eventsPage(params); }
     else if (path.startsWith("/actor/")) {
       await T.actorPage(decodeURIComponent(path.slice(7)), params);
     } else if (path.startsWith("/event/")) {
