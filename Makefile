@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-.PHONY: setup demo test lint gate
+.PHONY: setup demo test lint gate browser
 setup: $(STAMP)
 
 demo: $(STAMP)
@@ -20,7 +20,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy src
 	$(VENV)/bin/lint-imports
 
-test: lint
+# The browser tests need Debian's Chromium: installed here (root or sudo) or a clear failure,
+# never a silent skip. TOCSIN_SKIP_BROWSER=1 skips them on purpose.
+browser:
+	bash scripts/install_chromium.sh
+
+test: lint browser
 	$(VENV)/bin/pytest -q
 
 # The quality gate: CI-sized evaluations on ../shared/eval against evaluation/baseline.json.

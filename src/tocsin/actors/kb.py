@@ -104,8 +104,10 @@ class KnowledgeBase:
 
     def index(self, alias: str, hit: AliasHit) -> None:
         key = name_key(alias)
-        if not key:
-            return
+        if not key or is_stray_function_word(alias) or (
+                hit.kind == "alias" and not hit.ambiguous and is_common_word(alias)
+                and not alias.strip().isupper()):
+            return  # "It", "people": common words are names only as acronyms ("WHO")
         hits = self.by_key.setdefault(key, [])
         if all(h.actor_id != hit.actor_id for h in hits):
             hits.append(hit)
@@ -121,6 +123,10 @@ class KnowledgeBase:
 
     def lookup(self, text: str) -> list[AliasHit]:
         hits = self.by_key.get(name_key(text))
+        if hits and text.strip().casefold() in common_words():
+            # Case-bound: "WHO" and "US" name actors, "who" and "us" do not. Ambiguous
+            # aliases ("rebels") already need the context's support.
+            hits = [h for h in hits if h.ambiguous or h.alias == text.strip()]
         if hits:
             # The key folds vowels, so "Mali" meets "Malé": a name spelled exactly as
             # written beats another's transliteration variant.
@@ -137,6 +143,29 @@ class KnowledgeBase:
 
     def get(self, actor_id: str) -> KBActor | None:
         return self.actors.get(actor_id)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Common English words that are names only in one spelling: spaCy's function words
+    and the generic group nouns of actor_nouns.yaml ("forces", "people") with plurals."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from tocsin.actors.nouns import actor_nouns
+
+    generic = set(actor_nouns().generic)
+    return frozenset({*STOP_WORDS, *generic, *(g + "s" for g in generic)})
+
+
+def is_common_word(alias: str) -> bool:
+    return alias.strip().casefold() in common_words()
+
+
+def is_stray_function_word(alias: str) -> bool:
+    """A function word ("It", "who") that is not an all-capitals acronym ("WHO", "IS")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return alias.strip().casefold() in STOP_WORDS and not alias.strip().isupper()
 
 
 def _str_tuple(entry: dict[str, Any], key: str) -> tuple[str, ...]:

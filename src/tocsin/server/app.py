@@ -85,6 +85,7 @@ class Guard:
 
 def create_app(settings: Settings) -> FastAPI:
     from tocsin.server import routes_export, routes_read, routes_write
+    from tocsin.server.apidocs import add_docs
     from tocsin.version import __version__
 
     @asynccontextmanager
@@ -95,7 +96,9 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             app.state.tocsin.close()
 
+    # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; apidocs serves it.
     app = FastAPI(title="tocsin", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Conflict reporting in, evidence-linked event data out: the "
                               "store's documents, events, actors, places, relations and "
                               "alerts. Writes need the server's token (Bearer).")
@@ -116,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     @app.get("/map", include_in_schema=False)
+    @app.get("/events", include_in_schema=False)
     @app.get("/search", include_in_schema=False)
     @app.get("/actor/{actor_id:path}", include_in_schema=False)
     @app.get("/event/{event_id}", include_in_schema=False)
@@ -123,6 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
         return FileResponse(index, media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})
 
+    add_docs(app)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -104,6 +104,10 @@ def search_actors(reader: Reader, q: str, limit: int = 10) -> list[dict[str, Any
         out.setdefault(aid, {"id": aid, "name": name, "type": typ, "country": country,
                              "score": 50.0, "matched": name, "reasons": ["name contains"]})
     ranked = sorted(out.values(), key=lambda x: (-x["score"], x["id"]))[:limit]
+    from tocsin.store.names import display_name
+
+    for item in ranked:
+        item["name"] = display_name(item["id"], item["name"], item["country"])
     seen = {r[0] for r in reader.con.execute(
         "SELECT id FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
         [[x["id"] for x in ranked]]).fetchall()}
@@ -162,10 +166,13 @@ def network(reader: Reader, actor_id: str, day: date | None, depth: int = 1,
             src, tgt = (actor_id, other) if role == "source" else (other, actor_id)
             edges.append({"source": src, "target": tgt, "type": "events", "weight": n,
                           "origin": "events"})
+    names = reader.actor_names(list(nodes))
     for nid, name, typ in reader.con.execute(
             "SELECT id, name, type FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
             [list(nodes)]).fetchall():
         if kb.get(nid) is None:
             nodes[nid].update(name=name, type=typ)
+    for nid, item in nodes.items():
+        item["name"] = names.get(nid, item["name"])
     return {"actor": actor_id, "date": day.isoformat() if day else None,
             "nodes": list(nodes.values()), "edges": edges}

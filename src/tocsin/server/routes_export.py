@@ -15,10 +15,12 @@ from tocsin.server import queries as q
 from tocsin.server.auth import require_read
 from tocsin.server.common import dumps, reader
 from tocsin.server.routes_read import Filter
+from tocsin.store.names import event_actor_ids, name_events
 from tocsin.store.queries import QueryError
 
 router = APIRouter(prefix="/api/export", dependencies=[Depends(require_read)])
 PAGE = 1000
+NAMED = (*COLUMNS, "source_names", "target_names")
 MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
          "geojson": "application/geo+json"}
 
@@ -28,9 +30,11 @@ def _pages(request: Request, f: q.EventFilter) -> Iterator[list[dict[str, Any]]]
     while True:
         # The reader is looked up per page: a streamed body may be produced on several
         # worker threads, and each thread has its own cursor.
-        _, rows = q.list_events(reader(request), f, "id", PAGE, offset, count=False)
+        r = reader(request)
+        _, rows = q.list_events(r, f, "id", PAGE, offset, count=False)
         if not rows:
             return
+        name_events(rows, r.actor_names(event_actor_ids(rows)))  # names beside the ids
         yield rows
         offset += PAGE
 
@@ -44,10 +48,10 @@ def _cell(v: Any) -> Any:
 def _csv(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(COLUMNS)
+    w.writerow(NAMED)
     for rows in pages:
         for r in rows:
-            w.writerow([_cell(r.get(c)) for c in COLUMNS])
+            w.writerow([_cell(r.get(c)) for c in NAMED])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
@@ -56,7 +60,7 @@ def _csv(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
 
 def _jsonl(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
     for rows in pages:
-        yield "".join(dumps({c: r.get(c) for c in COLUMNS}) + "\n" for r in rows)
+        yield "".join(dumps({c: r.get(c) for c in NAMED}) + "\n" for r in rows)
 
 
 def _geojson(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:

@@ -12,6 +12,7 @@ from tocsin.server import extras
 from tocsin.server import queries as q
 from tocsin.server.auth import require_read
 from tocsin.server.common import bad_query, ok, reader
+from tocsin.store.names import event_actor_ids, name_events, name_relations
 from tocsin.store.queries import QueryError
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
@@ -67,8 +68,8 @@ def events(request: Request, f: Filter, limit: Limit = 50, offset: Offset = 0,
         total, rows = q.list_events(reader(request), f, sort, limit, offset)
     except QueryError as exc:
         raise bad_query(exc) from None
-    names = reader(request).actor_names(
-        [a for ev in rows for a in (ev.get("sources") or []) + (ev.get("targets") or [])])
+    names = reader(request).actor_names(event_actor_ids(rows))
+    name_events(rows, names)  # source_names/target_names beside the ids
     return ok({"total": total, "limit": limit, "offset": offset, "items": rows,
                "actor_names": names})
 
@@ -90,6 +91,7 @@ def event(request: Request, event_id: str) -> Response:
         (ev["sources"] or []) + (ev["targets"] or [])
         + [a for m in ev["mentions"] for a in (m.get("source_ids") or [])
            + (m.get("target_ids") or [])])
+    name_events([ev], ev["actor_names"])
     return ok(ev)
 
 
@@ -123,11 +125,14 @@ def document(request: Request, doc_id: str) -> Response:
 @router.get("/actors", summary="Actors seen in the store, or a search by name/alias")
 def actors(request: Request, q_: Annotated[str | None, Query(alias="q", max_length=200)]
            = None, type: Text = None, country: Annotated[str | None, Query(max_length=3)]
-           = None, limit: Limit = 50) -> Response:
+           = None, limit: Limit = 50,
+           generic: Annotated[bool | None, Query(
+               description="true: only generic actors (\"Iraqi protesters\"); false: only "
+                           "named ones")] = None) -> Response:
     r = reader(request)
     if q_ and q_.strip():
         return ok({"query": q_, "items": extras.search_actors(r, q_.strip(), limit)})
-    return ok({"items": r.actors(type=type, country=country, limit=limit)})
+    return ok({"items": r.actors(type=type, country=country, limit=limit, generic=generic)})
 
 
 @router.get("/actors/{actor}", summary="Profile: aliases, affiliations, designations, events")
@@ -162,7 +167,10 @@ def places(request: Request, q_: Annotated[str | None, Query(alias="q", max_leng
 @router.get("/relations", summary="Relations stated in documents, with evidence")
 def relations(request: Request, actor: Text = None, type: Text = None, limit: Limit = 100,
               offset: Offset = 0) -> Response:
-    return ok({"items": q.relations(reader(request), actor, type, limit, offset)})
+    r = reader(request)
+    items = q.relations(r, actor, type, limit, offset)
+    name_relations(items, r.actor_names([x for i in items for x in (i["subject"], i["object"])]))
+    return ok({"items": items})
 
 
 @router.get("/alerts", summary="Alerts, if an alerts table exists")

@@ -37,12 +37,16 @@ def _open(db: str, read_only: bool = False) -> Any:
     import duckdb
 
     from tocsin.store import Store
+    from tocsin.store.store import StoreLocked
 
     if read_only and not Path(db).exists():
         raise typer.BadParameter(f"no database at {db}; run `tocsin ingest` first")
     try:
         return Store(db, read_only=read_only)
-    except duckdb.IOException as exc:  # typically another process holds the write lock
+    except StoreLocked as exc:  # not a usage error: say how to read it instead, exit 1
+        sys.stderr.write(f"tocsin: {exc}\n")
+        raise typer.Exit(1) from None
+    except duckdb.IOException as exc:
         raise typer.BadParameter(f"cannot open {db}: {exc}") from None
 
 
@@ -227,11 +231,17 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int | None, typer.Option()] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
     ) -> None:
-        """Actors seen in the store, most reported first."""
+        """Actors seen in the store, most reported first: named actors, then generic ones
+        ("Iraqi protesters") in a table of their own."""
+        cols = ["name", "type", "country", "n_documents", "n_events", "id"]
         with _open(db, read_only=True) as store:
-            rows = store.actors(type=type, country=country, limit=limit)
-        _show(rows, as_json, ["id", "name", "type", "country", "n_documents", "n_events"],
-              "actors")
+            if as_json:
+                _show(store.actors(type=type, country=country, limit=limit), True, cols, "")
+                return
+            named = store.actors(type=type, country=country, limit=limit, generic=False)
+            groups = store.actors(type=type, country=country, limit=limit, generic=True)
+        _table(named, cols, f"{len(named)} named actors")
+        _table(groups, cols, f"{len(groups)} generic actors (unnamed groups)")
 
     @app.command()
     def actor(query: str, db: DB = DEFAULT_DB) -> None:

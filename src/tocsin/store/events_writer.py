@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tocsin.model import Event, Extraction, Place, stable_id
+from tocsin.store.dates import clamp_dates
 from tocsin.store.merge import (
     COARSE_FEATURES,
     PRECISION_RANK,
@@ -220,14 +221,16 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                  rules: MergeRules, now: datetime) -> None:
     doc_id, pv = ext.doc.id, ext.pipeline
     places = {p.id: p for p in ext.places}
+    # No event dated after its report's publication day (clamped, the original kept).
+    events, clamps = clamp_dates(ext)
     mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
-            for i, ev in enumerate(ext.events)]
+            for i, ev in enumerate(events)]
     views = [_view(mid, ev, places.get(ev.place or ""), doc_id)
-             for mid, ev in zip(mids, ext.events, strict=True)]
+             for mid, ev in zip(mids, events, strict=True)]
     pool = _Pool(_candidates(con, views, rules.day_slack))
     apart = kept_apart(con, doc_id)
     mention_rows, participants = [], []
-    for mid, ev, new in zip(mids, ext.events, views, strict=True):
+    for mid, ev, new, clamp in zip(mids, events, views, clamps, strict=True):
         chosen, reason = _match(new, pool, rules, apart)
         if chosen is None:
             row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
@@ -255,7 +258,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             ev.evidence.sentence, ev.evidence.start, ev.evidence.end,
             ev.trigger.text if ev.trigger else None, ev.confidence,
             json.dumps(reason, default=str, sort_keys=True), pv, now, ev.salience,
-            json.dumps(ev.why, default=str, sort_keys=True) if ev.why is not None else None])
+            json.dumps(ev.why, default=str, sort_keys=True) if ev.why is not None else None,
+            clamp.start if clamp else None, clamp.end if clamp else None])
     insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool.items if p.new], 1)
     insert("event_mentions", mention_rows, 1)
     insert("event_participants", participants, 3)

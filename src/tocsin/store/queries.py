@@ -230,9 +230,15 @@ class QueryMixin:
         return _rows(self.con.execute(sql, args))
 
     def actors(self, type: str | None = None, country: str | None = None,
-               limit: int | None = None) -> list[dict[str, Any]]:
-        """Actors seen in the store, most reported first."""
+               limit: int | None = None, generic: bool | None = None) -> list[dict[str, Any]]:
+        """Actors seen in the store, most reported first; `generic` True/False keeps only
+        generic ("Iraqi protesters") or only named actors. `name` is the display name."""
+        from tocsin.store.names import GENERIC_PREFIX, display_name
+
         where, args = ["TRUE"], []
+        if generic is not None:
+            where.append(("" if generic else "NOT ") + "starts_with(a.id, ?)")
+            args.append(GENERIC_PREFIX)
         if type:
             where.append("a.type = ?")
             args.append(type)
@@ -250,7 +256,11 @@ class QueryMixin:
             ORDER BY n_documents DESC, n_mentions DESC, a.id"""
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return _rows(self.con.execute(sql, args))
+        rows = _rows(self.con.execute(sql, args))
+        for r in rows:
+            r["generic"] = r["id"].startswith(GENERIC_PREFIX)
+            r["name"] = display_name(r["id"], r["name"], r["country"])
+        return rows
 
     def relations(self, actor_id: str | None = None) -> list[dict[str, Any]]:
         where, args = "TRUE", []
@@ -264,13 +274,12 @@ class QueryMixin:
                 ORDER BY n_reports DESC, r.type, r.subject, r.object""", args))
 
     def actor_names(self, ids: list[str]) -> dict[str, str]:
-        """The stored names of actors by id ("generic:ken-police" -> "Kenyan police"), so
-        that tables and pages never show an id where a name is known."""
-        if not ids:
-            return {}
-        return dict(self.con.execute(
-            "SELECT id, name FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-            [sorted(set(ids))]).fetchall())
+        """Display names of actors by id ("generic:ken-police" -> "Kenyan police",
+        "generic:fighters" -> "fighters (unidentified)"), so that tables and pages never
+        show an id where a name is known (see store/names.py)."""
+        from tocsin.store.names import names_for
+
+        return names_for(self.con, ids)
 
     def actor(self, query: str, max_events: int = 20) -> dict[str, Any] | None:
         """A profile: KB facts, aliases seen, affiliations, events, relations, sources."""
@@ -288,7 +297,12 @@ class QueryMixin:
                                    "type": kb_actor.type if kb_actor else None,
                                    "country": kb_actor.country if kb_actor else None,
                                    "in_kb": True}
-        profile: dict[str, Any] = {**base, "other_matches": ids[1:]}
+        from tocsin.store.names import display_name, is_generic, name_relations
+
+        profile: dict[str, Any] = {**base, "other_matches": ids[1:],
+                                   "generic": is_generic(actor_id)}
+        profile["name"] = display_name(actor_id, str(base["name"] or ""),
+                                       str(base.get("country") or "") or None)
         seen = self.con.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? "
                                 "ORDER BY alias", [actor_id]).fetchall()
         aliases = set(kb_actor.aliases) if kb_actor else set()
@@ -303,12 +317,20 @@ class QueryMixin:
                                "date": d.date} for d in kb_actor.designations],
                 kb_sources=list(kb_actor.sources))
         profile["events"] = self.events(actor=actor_id, limit=None)[-max_events:]
-        profile["actor_names"] = self.actor_names(
-            [a for e in profile["events"] for a in (e["sources"] or []) + (e["targets"] or [])])
         profile["n_events"] = self.con.execute(
             "SELECT count(DISTINCT event_id) FROM event_participants WHERE actor_id = ?",
             [actor_id]).fetchone()[0]  # type: ignore[index]
         profile["relations"] = self.relations(actor_id)
+        # Every id the profile holds, named: event actors, KB links, relations.
+        from tocsin.store.names import event_actor_ids, name_events
+
+        names = self.actor_names(
+            event_actor_ids(profile["events"]) + profile.get("parents", [])
+            + profile.get("allies", []) + [r["object"] for r in profile.get("roles", [])]
+            + [x for r in profile["relations"] for x in (r["subject"], r["object"])])
+        name_events(profile["events"], names)
+        name_relations(profile["relations"], names)
+        profile["actor_names"] = names
         profile["documents"] = _rows(self.con.execute(
             """SELECT d.source, count(DISTINCT d.id) AS n_documents,
                       min(d.published) AS first, max(d.published) AS last
@@ -316,6 +338,22 @@ class QueryMixin:
                WHERE m.entity_id = ? AND m.kind = 'actor'
                GROUP BY d.source ORDER BY n_documents DESC, d.source""", [actor_id]))
         return profile
+
+    def date_checks(self) -> dict[str, int]:
+        """The date invariant (store/dates.py): reports whose extracted date was clamped
+        to the publication day at store time, and any still dated after it (stored before
+        the clamp existed)."""
+        row = self.con.execute(
+            """SELECT count(*) FILTER (WHERE em.unclamped_start IS NOT NULL),
+                      count(*) FILTER (WHERE em.unclamped_start IS NULL
+                                       AND em.unclamped_end IS NOT NULL),
+                      count(*) FILTER (WHERE em.date_start > d.published
+                                       OR em.date_end > d.published)
+               FROM event_mentions em JOIN documents d ON d.id = em.doc_id""").fetchone()
+        clamped, trimmed, after = row if row else (0, 0, 0)
+        return {"dates_clamped_to_publication": int(clamped or 0),
+                "date_ranges_trimmed_at_publication": int(trimmed or 0),
+                "dates_after_publication": int(after or 0)}
 
     def stats(self) -> dict[str, Any]:
         one = self.con.execute
@@ -326,6 +364,7 @@ class QueryMixin:
                                    "WHERE duplicate_of IS NOT NULL").fetchone()[0]  # type: ignore[index]
         counts["merged_events"] = one("SELECT count(*) FROM events "
                                       "WHERE n_mentions > 1").fetchone()[0]  # type: ignore[index]
+        counts.update(self.date_checks())
         return {
             "counts": counts,
             "schema_version": one("SELECT max(version) FROM schema_migrations"

@@ -145,6 +145,12 @@ CREATE TABLE IF NOT EXISTS merge_splits (
     PRIMARY KEY (doc_id, apart_from)
 );
 """),
+    # Dates past the report's publication day are clamped at store time (store/dates.py);
+    # what was extracted is kept here (NULL: the date was not changed).
+    (8, "dates clamped to publication", """
+ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS unclamped_start DATE;
+ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS unclamped_end DATE;
+"""),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,21 @@ def _alias_like(text: str) -> bool:
         and words[0].lower() not in {"the", "a", "an", "this", "that"}
 
 
+class StoreLocked(RuntimeError):
+    """The database file is held by another process (DuckDB allows one writer process and
+    no readers beside it): the message says how to read it instead."""
+
+
+def locked_message(path: str | Path, exc: Exception) -> str:
+    pid = re.search(r"PID (\d+)", str(exc))
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return (f"{path} is open in {holder} (typically `tocsin serve`), and DuckDB lets no "
+            "other process open it meanwhile, even read-only. To read it now, use that "
+            "server's REST API (e.g. GET /api/events, /api/actors, /api/stats; see /docs); "
+            "or stop the server and run this command again (read commands open the file "
+            "read-only, so several can then run at once).")
+
+
 class Store(queries.QueryMixin):
     """A tocsin database file. ``Store(path)`` opens (creating and migrating) it."""
 
@@ -60,8 +76,13 @@ class Store(queries.QueryMixin):
         import duckdb
 
         self.path = Path(path)
-        self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path),
-                                                             read_only=read_only)
+        try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path),
+                                                                 read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():  # DuckDB's raw text names a PID, not a remedy
+                raise StoreLocked(locked_message(self.path, exc)) from None
+            raise
         if not read_only:
             migrate(self.con)
         self.rules = rules or MergeRules()

@@ -124,9 +124,15 @@ T.dashboard = async function () {
   const statBox = (n, label) => T.h("div", { class: "stat" }, T.h("b", {}, String(n)), label);
   const byType = Object.entries(stats.events_by_type || {});
   const max = Math.max(1, ...byType.map(([, n]) => n));
-  const actors = await T.api("/actors", { limit: 12 });
+  // Named actors and generic ones ("Iraqi protesters") in separate lists: crowds and
+  // "forces" would otherwise fill the top of one list.
+  const [actors, groups] = await Promise.all([T.api("/actors", { limit: 12, generic: false }),
+    T.api("/actors", { limit: 8, generic: true })]);
   const names = Object.assign({}, recent.actor_names || {},
-    Object.fromEntries(actors.items.map((a) => [a.id, a.name])));
+    Object.fromEntries([...actors.items, ...groups.items].map((a) => [a.id, a.name])));
+  const actorTable = (id, items) => items.length ? T.h("table", { id }, items.map((a) => T.h("tr", {},
+    T.h("td", {}, T.actorLink(a.id, names)), T.h("td", { class: "muted" }, a.type || ""),
+    T.h("td", {}, String(a.n_documents) + " docs")))) : T.h("p", { class: "muted" }, "None.");
   T.show(
     T.h("h1", {}, "Dashboard"),
     T.h("div", { class: "stats" }, statBox(c.documents, "documents"),
@@ -136,10 +142,8 @@ T.dashboard = async function () {
       T.h("div", { class: "card" }, T.h("h2", {}, "Events by type"),
         T.h("table", {}, byType.map(([t, n]) => T.h("tr", {}, T.h("td", {}, T.typeTag(t)),
           T.h("td", {}, T.h("span", { class: "bar", style: "width:" + (150 * n / max) + "px;background:" + T.color(t) }), " ", String(n)))))),
-      T.h("div", { class: "card" }, T.h("h2", {}, "Most reported actors"),
-        T.h("table", {}, actors.items.map((a) => T.h("tr", {},
-          T.h("td", {}, T.actorLink(a.id, names)), T.h("td", { class: "muted" }, a.type || ""),
-          T.h("td", {}, String(a.n_documents) + " docs")))))),
+      T.h("div", { class: "card" }, T.h("h2", {}, "Most reported actors"), actorTable("top-actors", actors.items),
+        T.h("h2", {}, "Most reported groups (unnamed)"), actorTable("top-groups", groups.items))),
     T.h("h2", {}, "Recent events"),
     T.h("div", { id: "recent" }, T.eventsTable(recent.items, names)));
 };
@@ -182,11 +186,13 @@ T.route = async function () {
   const params = new URLSearchParams(location.search);
   for (const a of document.querySelectorAll("[data-nav]")) {
     a.classList.toggle("active", (a.dataset.nav === "map" && path === "/map") ||
+      (a.dataset.nav === "events" && path === "/events") ||
       (a.dataset.nav === "dashboard" && path === "/"));
   }
   document.body.dataset.page = "loading";
   try {
     if (path === "/map") { document.title = "Map — tocsin"; await T.mapPage(params); }
+    else if (path === "/events") { document.title = "Events — tocsin"; await T.eventsPage(params); }
     else if (path.startsWith("/actor/")) {
       await T.actorPage(decodeURIComponent(path.slice(7)), params);
     } else if (path.startsWith("/event/")) {

@@ -16,11 +16,11 @@ T.actorPage = async function (id, params) {
   };
   dateIn.addEventListener("change", loadNet);
   const roles = (prof.roles || []).map((r) => T.h("tr", {}, T.h("td", {}, r.type.replace(/_/g, " ")),
-    T.h("td", {}, T.actorLink(r.object)), T.h("td", {}, r.start || "?"), T.h("td", {}, r.end || (r.start ? "present" : "?"))));
+    T.h("td", {}, T.actorLink(r.object, names)), T.h("td", {}, r.start || "?"), T.h("td", {}, r.end || (r.start ? "present" : "?"))));
   const links = [...(prof.parents || []).map((p) => ["part of", p]), ...(prof.allies || []).map((p) => ["allied with", p])]
-    .map(([k, p]) => T.h("tr", {}, T.h("td", {}, k), T.h("td", {}, T.actorLink(p)), T.h("td", {}, ""), T.h("td", {}, "")));
+    .map(([k, p]) => T.h("tr", {}, T.h("td", {}, k), T.h("td", {}, T.actorLink(p, names)), T.h("td", {}, ""), T.h("td", {}, "")));
   const rels = (prof.relations || []).map((r) => T.h("tr", {}, T.h("td", {}, r.type.replace(/_/g, " ")),
-    T.h("td", {}, T.actorLink(r.subject), " → ", T.actorLink(r.object)),
+    T.h("td", {}, T.actorLink(r.subject, names), " → ", T.actorLink(r.object, names)),
     T.h("td", { class: "evidence", colspan: 2 }, T.cut(r.evidence, 200), " ",
       T.h("span", { class: "muted small" }, "(" + r.n_reports + " report" + (r.n_reports > 1 ? "s" : "") + ")"))));
   const designations = (prof.designations || []).map((d) => T.h("tr", {}, T.h("td", {}, d.authority),
