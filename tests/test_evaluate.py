@@ -427,3 +427,19 @@ def test_plover_gold_actor_text_with_gaps_and_double_spaces() -> None:
     spans = plover.gold_spans(text, "Homeland Union  (Conservatives)")
     assert [text[a:b] for a, b in spans] == ["Homeland Union (Conservatives)"]
     assert plover.gold_spans(text, "Kabul") == []
+
+
+def test_project_root_is_found_from_the_working_folder(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The gate's pins are found from where it runs (a copy of the project, a CI
+    checkout), not only from the folder the package was installed from."""
+    from tocsin.evaluate.common import project_root
+
+    project = tmp_path / "copy"
+    (project / "evaluation").mkdir(parents=True)
+    (project / "evaluation" / "baseline.json").write_text("{}", encoding="utf-8")
+    (project / "docs").mkdir()
+    monkeypatch.delenv("TOCSIN_PROJECT_ROOT", raising=False)
+    monkeypatch.chdir(project / "docs")
+    assert project_root() == project.resolve()
+    monkeypatch.setenv("TOCSIN_PROJECT_ROOT", str(tmp_path))
+    assert project_root() == tmp_path

@@ -19,11 +19,26 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+def project_root() -> Path:
+    """The project folder whose evaluation/ holds the gate's pins and local sets (and
+    training/ the written texts): $TOCSIN_PROJECT_ROOT; else the current folder or the
+    nearest parent with evaluation/baseline.json; else the checkout this package runs
+    from. The evaluators themselves take file paths and need none of these."""
+    env = os.environ.get("TOCSIN_PROJECT_ROOT")
+    if env:
+        return Path(env)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "evaluation" / "baseline.json").is_file():
+            return folder
+    return Path(__file__).resolve().parents[3]
+
+
+REPO_ROOT = project_root()
 
 
 def eval_dir() -> Path:
-    """The shared gold data: $TOCSIN_EVAL_DIR, else ../shared/eval beside the repo root."""
+    """The shared gold data: $TOCSIN_EVAL_DIR, else ../shared/eval beside the project."""
     env = os.environ.get("TOCSIN_EVAL_DIR")
     return Path(env) if env else REPO_ROOT.parent / "shared" / "eval"
 
