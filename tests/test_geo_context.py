@@ -109,3 +109,18 @@ def test_mixed_list_of_cities_is_no_list_of_states(geo: Any) -> None:
               "Houston.")
     p = _place(res, "Washington")
     assert p is not None and p.feature == "city" and p.admin1 == "Washington, D.C."
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    # a capital that only opens the sentence is a common noun, not the Polish town Police
+    ("Police officers in Mathare whipped hawkers who had defied the curfew.", "Police"),
+    # an ethnic name before a person noun is no town spelt nearly alike (Masai, Malaysia)
+    ("A Maasai herder was stabbed near a water point outside Kilgoris on Sunday.", "Maasai"),
+])
+def test_group_modifier_is_not_a_lookalike_town(pipeline: Any, text: str, word: str) -> None:
+    from tocsin.model import Document
+
+    ex = pipeline.process(Document(text=text))
+    named = {m.text for p in ex.places for m in p.mentions}
+    assert word not in named
+    assert not {a.country for a in ex.actors} & {"POL", "MYS"}

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
+from unidecode import unidecode
 
 from tocsin.geo.finder import ARTICLES, NEVER_ALONE, PlaceMention
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
@@ -62,9 +63,12 @@ def capital_of(key: str) -> str | None:
     return hit[0] if hit is not None and hit[1] == "metonym" else None
 
 
-def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
+def _geo_run(doc: Doc, s: int, e: int, exact: bool = False
+             ) -> tuple[int, int, str | None] | None:
     """The longest sub-span of tokens [s, e) that names a country (name, demonym or
-    capital metonym) or a sizeable gazetteer place; with the country's ISO3 if known."""
+    capital metonym) or a sizeable gazetteer place; with the country's ISO3 if known.
+    ``exact``: a gazetteer place must be spelt as the text spells it (a modifier of a
+    group noun is weak evidence: "Maasai" is not the Malaysian town Masai)."""
     forms = country_forms()
     gaz = get_gazetteer()
     for size in range(min(e - s, 6), 0, -1):  # "Democratic Republic of the Congo"
@@ -88,6 +92,8 @@ def _geo_run(doc: Doc, s: int, e: int) -> tuple[int, int, str | None] | None:
             # "Licking County Genealogy Society", "Nashville Film Festival"
             local = i == s and not whole and doc[e - 1].lower_ in _INSTITUTIONS
             for x in gaz.lookup_key(key):
+                if exact and unidecode(x.name).casefold() != unidecode(span.text).casefold():
+                    continue
                 if x.feature in _PLACE_FEATURES and (
                         whole or x.population >= _EMBEDDED_POP
                         or (local and (x.population >= 1000 or x.feature == "admin2"))):
@@ -118,14 +124,17 @@ def actor_place_mentions(doc: Doc, actor_mentions: list[Any],
         seen.add((m.tok_start, m.tok_end))
         if m.kind == "generic":
             # the town before a group noun: "Richmond police", "a Harlem woman"
+            # (a capital that only opens the sentence is no name: "Police officers")
             j = m.tok_start
             while j < m.tok_end - 1 and (doc[j].pos_ == "PROPN" or doc[j].is_title
-                                         and doc[j].lower_ not in ARTICLES):
+                                         and doc[j].lower_ not in ARTICLES
+                                         and not (doc[j].is_sent_start
+                                                  and doc[j].pos_ == "NOUN")):
                 j += 1
             s0 = m.tok_start
             while s0 < j and doc[s0].lower_ in ARTICLES:
                 s0 += 1
-            hit = _geo_run(doc, s0, j) if j > s0 else None
+            hit = _geo_run(doc, s0, j, exact=True) if j > s0 else None
             if hit is not None and hit[0] == s0 and hit[1] == j:
                 span = doc[s0:j]
                 pm = PlaceMention(span.text, span.start_char, span.end_char, s0, j, None,
