@@ -121,6 +121,29 @@ def test_violence_next_to_a_protest_makes_it_a_riot(pipeline) -> None:  # type: 
     assert [e.mode for e in background if e.type == "PROTEST"] == ["demo"]
 
 
+@pytest.mark.parametrize(("text", "main"), [
+    # a peaceful march met with live fire: the force is the report's act
+    ("On 4 May 2021, hundreds of teachers marched peacefully through Kisii town to demand "
+     "unpaid arrears. Police opened fire on the marchers, killing two teachers and wounding "
+     "five.", ("ASSAULT", "crowd-control")),
+    # the crowd's own violence makes it a violent demonstration, whatever the police did
+    ("On 9 June 2022, traders protested a new market levy in Bauchi town. The protesters "
+     "pelted police with stones and set tyres ablaze on the main road; police fired live "
+     "rounds and one trader died.", ("PROTEST", "riot")),
+    # tear gas and arrests: a protest the police dispersed
+    ("On 2 March 2023, students demonstrated outside the education ministry in Mogadishu "
+     "over exam fees. Police dispersed them with tear gas and arrested six students.",
+     ("PROTEST", "demo")),
+])
+def test_force_against_protesters_decides_the_main_act(pipeline, text, main  # type: ignore[no-untyped-def]
+                                                       ) -> None:
+    from tocsin.evaluate.common import primary_event
+
+    ev = primary_event(pipeline.process(Document(text=text)).events)
+    assert ev is not None and (ev.type, ev.mode) == main
+    assert "rules: force against protesters" in ev.why["decided_by"]
+
+
 def test_the_rules_coder_decides_alone_and_says_so(rules_pipeline) -> None:  # type: ignore[no-untyped-def]
     events = _events(rules_pipeline, "Police fired tear gas at students marching in Kisumu "
                                      "on Tuesday.")
