@@ -80,12 +80,16 @@ def test_intensity_weights_cover_every_plover_type() -> None:
 
 
 def test_severity_rises_when_threats_turn_to_attacks() -> None:
-    from tocsin.analysis.alerts import severity
+    from tocsin.analysis.severity import Evidence, assess, legacy
 
-    statements, _ = severity(8.0, 0.001, 2.0, 2.0)
-    threats, _ = severity(8.0, 0.001, 7.0, 2.0)
-    attacks, level = severity(8.0, 0.001, 9.5, 6.0)
+    statements, _ = legacy(8.0, 0.001, 2.0, 2.0)
+    threats, _ = legacy(8.0, 0.001, 7.0, 2.0)
+    attacks, level = legacy(8.0, 0.001, 9.5, 6.0)
     assert statements < threats < attacks and level == "high"
+    ev = Evidence(documents=24, sources=5, confidence=0.8)
+    rule = [assess(24, 3.0, 20, 52.0, h, b, ev) for h, b in ((2.0, 2.0), (7.0, 2.0),
+                                                              (9.5, 6.0))]
+    assert rule[0].score < rule[1].score < rule[2].score and rule[2].level == "high"
 
 
 # --- the demo corpus: the Nujaba escalation before the K-1 attack ----------------------
