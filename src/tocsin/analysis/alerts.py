@@ -134,7 +134,7 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
                      round(float(np.mean(confs)), 3) if confs else None)
     sev = assess(det.x, det.ex, det.y, det.ey, intensity, base_int, proof)
     named = (area_named(s.kind, s.key, [r[2] for r in reports],
-                        [e.admin1 or "" for e in win_ev])
+                        [e.admin1 or "" for e in win_ev], [e.place or "" for e in win_ev])
              if s.kind in ("country", "admin1") else None)
     about: dict[str, Any] = {}
     if s.kind in ("actor", "country", "admin1"):

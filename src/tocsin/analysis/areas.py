@@ -6,11 +6,13 @@ report speaks of, and enough of them raise an alert on a country that is not in 
 at all. An area alert therefore needs the area itself named in the text of at least one
 document reporting the window's events:
 
-* an admin1 by its name (with or without its kind: "Lagos State" / "Lagos"; a name
-  joined by "/" by either part);
 * a country by a name, demonym, metonym or force name of the country list
   (`tocsin.actors.countries`), or by the name of one of its admin1 that the window's
-  events are in and that the reports name (the notes on Nairobi rarely say "Kenya").
+  events are in and that the reports name (the notes on Nairobi rarely say "Kenya");
+* an admin1 by its name (with or without its kind: "Lagos State" / "Lagos"; a name
+  joined by "/" by either part), or by the name of a place of the window's events in it
+  ("Eldoret" for Uasin Gishu) when the reports also name its country: a town name alone
+  is what slips ("Kwale" is also a town in Nigeria's Delta state), the pair rarely does.
 
 The words a report uses are the evidence, not the gazetteer's reading of them, so the
 guard holds for any country and any geocoder.
@@ -63,12 +65,16 @@ def _named(forms: Iterable[str], texts: Sequence[str]) -> bool:
 
 
 def area_named(kind: str, key: str, texts: Sequence[str],
-               admin1s: Iterable[str] = ()) -> bool:
+               admin1s: Iterable[str] = (), places: Iterable[str] = ()) -> bool:
     """Whether the reports ``texts`` name the area ``key`` (``ISO3`` or ``ISO3/Admin1``);
-    ``admin1s`` are the admin1 of the window's events, for a country."""
+    ``admin1s`` and ``places`` are the admin1 and place names of the window's events."""
     plain = [_plain(t) for t in texts]
+    country, _, admin1 = key.partition("/")
     if kind == "admin1":
-        return _named(admin1_forms(key.partition("/")[2]), plain)
+        if _named(admin1_forms(admin1), plain):
+            return True
+        towns = [_plain(p) for p in dict.fromkeys(places) if p and len(p) >= 3]
+        return _named(towns, plain) and _named(country_forms(country), plain)
     if kind == "country":
         if _named(country_forms(key), plain):
             return True

@@ -128,7 +128,7 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
                   "acted_precision"):
             rep.scores[f"{name}_{k}"] = round(m[k], 4)
         for k, v in m.items():
-            if k not in rep.scores and f"{name}_{k}" not in rep.scores:
+            if f"{name}_{k}" not in rep.scores and v == v:  # NaN: no lag measured
                 rep.info[f"{name}_{k}"] = round(v, 4) if isinstance(v, float) else v
     rep.info["surges"] = len(found)
     for kind in KINDS:

@@ -49,7 +49,9 @@ def ingest(golds: Sequence[Gold], db: Path, lag: int = PUBLISH_LAG,
 
     t0 = time.perf_counter()
     added = failed = 0
-    with Store.open(db) as store:
+    # Each ACLED row is its own event, however alike two notes read: no near-duplicate
+    # folding (identical texts are still one document).
+    with Store.open(db, near_duplicates=False) as store:
         todo = [as_document(g, lag) for g in golds if not store.has_document(g.id)]
         pipe = get_pipeline()
 

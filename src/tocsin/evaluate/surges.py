@@ -51,7 +51,7 @@ def admin_key(name: str) -> str:
     """A first-order division's name reduced for matching across gazetteers."""
     from unidecode import unidecode
 
-    s = unidecode(name).lower().replace("-", " ")
+    s = re.sub(r"['’`]", "", unidecode(name).lower()).replace("-", " ")
     s = _ADMIN_WORDS.sub(" ", s)
     return re.sub(r"[^a-z0-9]+", " ", s).strip()
 
