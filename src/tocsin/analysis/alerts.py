@@ -184,14 +184,16 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
                 actor: str | None = None, region: str | None = None,
                 types: set[str] | None = None, by: str = "week",
                 kinds: tuple[str, ...] = KINDS, cfg: DetectorConfig | None = None,
-                area_guard: bool = True, surge: DetectorConfig | None = SURGE
-                ) -> list[Alert]:
+                area_guard: bool = True, surge: DetectorConfig | None = SURGE,
+                min_documents: int | None = None) -> list[Alert]:
     """Alerts raised on or after ``since`` (history before it still forms the baseline),
     most severe first. ``actor`` keeps the series of that actor and its dyads.
     ``area_guard`` drops country and admin1 alerts whose area no report of the window
     names (a geocoding slip, analysis/areas.py). ``surge`` (weekly bins only) also
     tests each week against the four before it; a surge in a bin the escalation test
-    already alerted in is not repeated."""
+    already alerted in is not repeated. ``min_documents`` (default: the detector's
+    minimum count) distinct reports must stand behind the window's events: three events
+    read from one or two notes are not three."""
     cfg = cfg or DetectorConfig.for_bins(by)
     wanted: set[str] | None = None
     if actor:
@@ -218,6 +220,9 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
                 continue
             alert = explain(store, s, det, events, label, test)
             if area_guard and alert.area_named is False:
+                continue
+            if alert.evidence["documents"] < (cfg.min_count if min_documents is None
+                                               else min_documents):
                 continue
             out.append(alert)
     return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))

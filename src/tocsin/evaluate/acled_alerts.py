@@ -54,8 +54,8 @@ def alert_key(kind: str, key: str) -> tuple[str, str]:
 def store_alerts(db: Path, normalise: bool = False, after: bool = True
                  ) -> list[dict[str, Any]]:
     """Every alert on the evaluated series kinds, as JSON objects: as tocsin raises them
-    now (``after``), or as before issue 20 (no surge test, no area guard, the old
-    severity and level)."""
+    now (``after``), or as before issue 20 (no surge test, no area guard, no floor on
+    distinct reports, the old severity and level)."""
     from tocsin.analysis.alerts import find_alerts
     from tocsin.analysis.detect import SURGE, DetectorConfig
     from tocsin.analysis.severity import legacy
@@ -65,7 +65,8 @@ def store_alerts(db: Path, normalise: bool = False, after: bool = True
     with Store.open(db, read_only=True) as store:
         out = [a.to_json() for a in find_alerts(store, kinds=KINDS, cfg=cfg,
                                                 area_guard=after,
-                                                surge=SURGE if after else None)]
+                                                surge=SURGE if after else None,
+                                                min_documents=None if after else 0)]
     if not after:
         for a in out:
             a["severity"], a["level"] = legacy(a["rate_ratio"], a["p_value"],
@@ -141,7 +142,7 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
     rep.notes.append("found: an alert on the series in the surge week or the next; "
                      "right: an alert in a surge week or the week after; lag in days; "
                      "acted: medium and high alerts; before: no surge test, no area "
-                     "guard, the old severity")
+                     "guard, no floor on distinct reports, the old severity")
     rep.worst.extend(_misses(new, found)[:20])
     rep.seconds = time.perf_counter() - t0
     return rep
