@@ -59,7 +59,8 @@ class Severity:
 
 
 def ratio_lower(x: float, ex: float, y: float, ey: float, tail: float = 0.05) -> float:
-    """The ``tail`` quantile of the rate ratio's posterior (Jeffreys priors)."""
+    """The ``tail`` quantile of the rate ratio's posterior (Jeffreys priors); x and y may
+    be fractional (counts shrunk to the distinct reports behind them)."""
     from scipy.stats import beta
 
     if ex <= 0 or ey <= 0 or x <= 0:
@@ -80,10 +81,12 @@ def evidence_factor(ev: Evidence) -> float:
 def assess(x: int, ex: float, y: int, ey: float, intensity: float,
            baseline_intensity: float | None, ev: Evidence, rule: Rule = RULE) -> Severity:
     """The severity, level and a one-line reason of one alert."""
-    # Events one document reports count once: a note telling of a clash and the arrests
-    # after it is one report, not two independent signals.
-    n = min(x, ev.documents) if ev.documents else x
-    theta = ratio_lower(n, ex, y, ey, rule.credible)
+    # Events read from one document are not independent signals (a note telling of a
+    # clash and the arrests after it): the counts shrink to the distinct reports, the
+    # baseline by the same factor, so the ratio stands and its uncertainty grows.
+    shrink = min(1.0, ev.documents / x) if ev.documents and x else 1.0
+    n = x * shrink
+    theta = ratio_lower(n, ex, y * shrink, ey, rule.credible)
     extra = n * (1.0 - 1.0 / theta) if theta > 1.0 else 0.0
     shift = max(0.0, intensity - baseline_intensity) if baseline_intensity is not None \
         else 0.0
@@ -109,7 +112,7 @@ def assess(x: int, ex: float, y: int, ey: float, intensity: float,
     return Severity(round(score, 3), level, round(min(theta, 1e6), 3), round(extra, 2), why)
 
 
-def _short_of(level: str, score: float, x: int, theta: float, sources_ok: bool,
+def _short_of(level: str, score: float, x: float, theta: float, sources_ok: bool,
               rule: Rule) -> str:
     """What kept the alert below the next level."""
     if level == "high":

@@ -25,9 +25,20 @@ from typing import Any
 
 from tocsin.evaluate.acled import SUB_EVENT, Gold, country_iso3
 from tocsin.evaluate.report import Report
-from tocsin.evaluate.surges import Scored, SurgeRule, admin_key, match, series_counts, surges
+from tocsin.evaluate.surges import (
+    THREAT,
+    Scored,
+    SurgeRule,
+    admin_key,
+    match,
+    series_counts,
+    surges,
+)
 
 KINDS = ("country", "admin1", "type")
+# Types ACLED codes (its sub-events mapped to PLOVER): an alert on threats or accusations
+# has no coded series to be measured against, so it is left out, not counted wrong.
+CODED_TYPES = frozenset(t for t, _ in SUB_EVENT.values())
 
 
 def gold_keys(g: Gold) -> list[tuple[str, str]]:
@@ -66,7 +77,8 @@ def store_alerts(db: Path, normalise: bool = False, after: bool = True
         out = [a.to_json() for a in find_alerts(store, kinds=KINDS, cfg=cfg,
                                                 area_guard=after,
                                                 surge=SURGE if after else None,
-                                                min_documents=None if after else 0)]
+                                                min_documents=None if after else 0)
+               if a.kind != "type" or a.key in CODED_TYPES]
     if not after:
         for a in out:
             a["severity"], a["level"] = legacy(a["rate_ratio"], a["p_value"],
@@ -80,10 +92,11 @@ def _scored(alerts: Sequence[dict[str, Any]]) -> list[Scored]:
 
 
 def measure(alerts: Sequence[dict[str, Any]], found: set[tuple[str, str, date]],
-            top: int = 10) -> dict[str, Any]:
+            top: int = 10, threats: set[tuple[str, str, date]] | None = None
+            ) -> dict[str, Any]:
     """Recall and precision of all alerts, precision of those an analyst acts on
     (medium and high) and of high ones, top-N per month, lag."""
-    m = match(_scored(alerts), found, top)
+    m = match(_scored(alerts), found, top, threats)
     for name, levels in (("acted", ("medium", "high")), ("high", ("high",))):
         sub = match(_scored([a for a in alerts if a["level"] in levels]), found, top)
         m[f"{name}_alerts"] = sub["alerts"]
@@ -121,10 +134,11 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
         new = store_alerts(store_path, normalise, after=True)
     first = min(g.event_date for g in golds if g.event_date)
     last = max(g.event_date for g in golds if g.event_date)
-    found = surges(series_counts((g.event_date, gold_keys(g)) for g in golds
-                                 if g.event_date), first, last, rule)
+    counts = series_counts((g.event_date, gold_keys(g)) for g in golds if g.event_date)
+    found = surges(counts, first, last, rule)
+    threats = surges(counts, first, last, THREAT)
     for name, alerts in (("before", old), ("after", new)):
-        m = measure(alerts, found, top)
+        m = measure(alerts, found, top, threats)
         for k in ("surge_recall", "alert_precision", f"top{top}_precision",
                   "acted_precision"):
             rep.scores[f"{name}_{k}"] = round(m[k], 4)
@@ -136,9 +150,12 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
         rep.info[f"surges_{kind}"] = sum(1 for f in found if f[0] == kind)
     rep.info.update({f"ingest_{k}": float(v) for k, v in stats.items()})
     rep.notes.append(f"surge rule: {rule.describe()} (weekly, ISO weeks)")
+    rep.notes.append(f"threat weeks (alert_precision_any only): {THREAT.describe()}")
+    rep.info["threat_weeks"] = len(threats)
     rep.notes.append(f"stream: split {split}, {first}..{last}, {len(golds)} notes, "
                      f"published event_date + {PUBLISH_LAG} day; series "
-                     f"{', '.join(KINDS)}; counts {'per document' if normalise else 'raw'}")
+                     f"{', '.join(KINDS)}; counts {'per document' if normalise else 'raw'}"
+                     f"; type alerts only on types ACLED codes ({', '.join(sorted(CODED_TYPES))})")
     rep.notes.append("found: an alert on the series in the surge week or the next; "
                      "right: an alert in a surge week or the week after; lag in days; "
                      "acted: medium and high alerts; before: no surge test, no area "

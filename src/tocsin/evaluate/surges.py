@@ -37,10 +37,18 @@ class SurgeRule:
     history: int = 4  # weeks the mean is taken over
     min_count: int = 5  # events the week needs
     min_mean: float = 1.0  # ACLED's floor on the history mean
+    window: int = 1  # weeks whose mean is compared (4: ACLED's threat tracker)
 
     def describe(self) -> str:
-        return (f"count >= {self.ratio:g} x mean of previous {self.history} weeks, "
-                f"count >= {self.min_count}, mean >= {self.min_mean:g}")
+        what = "count" if self.window == 1 else f"mean of {self.window} weeks"
+        return (f"{what} >= {self.ratio:g} x mean of previous {self.history} weeks, "
+                f"events >= {self.min_count}, mean before >= {self.min_mean:g}")
+
+
+# ACLED's Subnational Threat Tracker: the last four weeks' weekly mean at least double
+# the year's before them. Escalation alerts (a year's baseline) answer this question; it
+# is reported beside the surge rule, never instead of it.
+THREAT = SurgeRule(ratio=2.0, history=52, min_count=5, min_mean=0.0, window=4)
 
 
 def week_of(day: date) -> date:
@@ -77,10 +85,12 @@ def surges(counts: dict[tuple[str, str], dict[date, int]], first: date, last: da
     out = set()
     for (kind, key), per in counts.items():
         seq = [per.get(w, 0) for w in weeks]
-        for i in range(rule.history, len(seq)):
-            mean = sum(seq[i - rule.history:i]) / rule.history
-            if (seq[i] >= rule.min_count and mean >= rule.min_mean
-                    and seq[i] >= rule.ratio * mean):
+        for i in range(rule.history + rule.window - 1, len(seq)):
+            lo = i - rule.window + 1
+            now = sum(seq[lo:i + 1])
+            mean = sum(seq[lo - rule.history:lo]) / rule.history
+            if (now >= rule.min_count and mean >= rule.min_mean
+                    and now >= rule.ratio * mean * rule.window and now > 0):
                 out.add((kind, key, weeks[i]))
     return out
 
@@ -95,9 +105,10 @@ class Scored:
 
 
 def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
-          top: int = 10) -> dict[str, Any]:
+          top: int = 10, also: set[tuple[str, str, date]] | None = None) -> dict[str, Any]:
     """Surge recall, alert precision, lag, and precision of the ``top`` alerts of each
-    month ranked by score."""
+    month ranked by score; with ``also`` (threat weeks), the precision of alerts right
+    on either."""
     by_series: dict[tuple[str, str], list[date]] = defaultdict(list)
     for a in alerts:
         by_series[(a.kind, a.key)].append(a.week)
@@ -121,6 +132,12 @@ def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
     tops = [a for ms in months.values()
             for a in sorted(ms, key=lambda a: -a.score)[:top]]
     n_right = sum(right(a) for a in alerts)
+    extra = {}
+    if also is not None:
+        both = found | also
+        extra["alert_precision_any"] = sum(
+            (a.kind, a.key, a.week) in both or (a.kind, a.key, a.week - WEEK) in both
+            for a in alerts) / len(alerts) if alerts else 0.0
     return {
         "surges": len(found), "alerts": len(alerts), "surges_found": hit,
         "surge_recall": hit / len(found) if found else 0.0,
@@ -129,4 +146,5 @@ def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
         f"top{top}_alerts": len(tops),
         "median_lag_days": float(median(lags)) if lags else float("nan"),
         "median_nearest_offset_days": float(median(near)) if near else float("nan"),
+        **extra,
     }
