@@ -127,3 +127,14 @@ def test_evaluate_alerts_command_scores_a_stream_against_its_coded_surges(
                                      str(db), "--limit", "10", "--json", str(out)])
     assert short.exit_code == 0, short.output
     assert json.loads(out.read_text(encoding="utf-8"))["records"] == 10
+
+
+def test_alerts_command_shows_why_each_level(threat_db: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tocsin.cli import app
+
+    res = CliRunner().invoke(app, ["alerts", "--db", str(threat_db), "--no-save",
+                                   "--type", "THREATEN"])
+    assert res.exit_code == 0, res.output
+    assert "why" in res.output and "events in" in res.output and "sources" in res.output
