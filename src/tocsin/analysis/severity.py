@@ -12,9 +12,9 @@ analyst. Three things, each read so that a handful of events cannot rank high:
   adds, which is what an analyst has to read and what moves a country.
 * **evidence**: distinct sources reporting the window's events and their mean confidence.
 
-``severity = log2(min(θ_lo, 4)) × log2(1 + extra) × hostility factor × evidence factor``
-(beyond ×4 a ratio says more about how empty the baseline was than about the rise; the
-volume then decides), and the
+``severity = log2(min(θ_lo, 2)) × log2(1 + extra) × hostility factor × evidence factor``
+(the effect term grows to 1 at "surely doubled"; beyond that a ratio says more about how
+empty the baseline was than about the rise, and the volume decides), and the
 level needs, besides a severity threshold, a minimum of events, of effect and (for high)
 of distinct sources. Every threshold is in `Rule`; ``why`` says which held.
 """
@@ -28,12 +28,13 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Rule:
     credible: float = 0.05  # lower tail of the rate-ratio posterior
-    effect_cap: float = 4.0  # beyond x4 the ratio says more about an empty baseline
-    high_score: float = 6.0
+    effect_cap: float = 2.0  # "surely doubled"; beyond, the ratio says more about an
+    # empty baseline than about the rise, and the volume decides
+    high_score: float = 2.4
     high_count: int = 10  # events (one per document) in the window for high
     high_ratio: float = 2.0  # θ_lo for high
     high_sources: int = 2  # distinct sources for high (when sources are known)
-    medium_score: float = 2.5
+    medium_score: float = 1.5
     medium_count: int = 5
     medium_ratio: float = 1.5
 
