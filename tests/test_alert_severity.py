@@ -110,3 +110,13 @@ def test_admin_names_match_across_gazetteers() -> None:
     assert admin_key("Nairobi Area") == admin_key("Nairobi")
     assert admin_key("Murang'a") == admin_key("Muranga")
     assert admin_key("Lagos State") == admin_key("Lagos")
+
+
+def test_an_episode_still_open_covers_a_later_surge_only_in_recall_open() -> None:
+    w = MONDAY + timedelta(weeks=6)
+    found = {("country", "KEN", w)}
+    early = Scored("country", "KEN", w - timedelta(weeks=2), 3.0)  # open to the end
+    closed = Scored("country", "KEN", w - timedelta(weeks=2), 3.0, end=w)
+    assert match([early], found)["surge_recall"] == 0.0
+    assert match([early], found)["surge_recall_open"] == 1.0
+    assert match([closed], found)["surge_recall_open"] == 0.0

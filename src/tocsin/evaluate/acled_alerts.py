@@ -88,7 +88,9 @@ def store_alerts(db: Path, normalise: bool = False, after: bool = True
 
 def _scored(alerts: Sequence[dict[str, Any]]) -> list[Scored]:
     return [Scored(*alert_key(a["kind"], a["key"]), date.fromisoformat(a["raised"]),
-                   float(a["severity"])) for a in alerts]
+                   float(a["severity"]),
+                   date.fromisoformat(a["episode_end"]) if a["episode_end"] else None)
+            for a in alerts]
 
 
 def measure(alerts: Sequence[dict[str, Any]], found: set[tuple[str, str, date]],
@@ -158,6 +160,7 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
                      f"; type alerts only on types ACLED codes ({', '.join(sorted(CODED_TYPES))})")
     rep.notes.append("found: an alert on the series in the surge week or the next; "
                      "right: an alert in a surge week or the week after; lag in days; "
+                     "recall_open also counts an episode raised earlier and still open; "
                      "acted: medium and high alerts; before: no surge test, no area "
                      "guard, no floor on distinct reports, the old severity")
     rep.worst.extend(_misses(new, found)[:20])

@@ -21,6 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -28,7 +30,17 @@ WEEK = timedelta(days=7)
 # GeoNames and ACLED name the same first-order division with and without its kind
 # ("Nairobi Area" / "Nairobi", "Lagos State" / "Lagos").
 _ADMIN_WORDS = re.compile(r"\b(state|region|province|county|area|division|district|"
-                          r"governorate|federal capital territory)\b")
+                          r"governorate)\b")
+ALIASES_FILE = (Path(__file__).resolve().parents[1] / "data" / "analysis"
+                / "admin1_aliases.yaml")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    import yaml
+
+    return {str(k): str(v) for k, v in
+            yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8")).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +72,10 @@ def admin_key(name: str) -> str:
     from unidecode import unidecode
 
     s = re.sub(r"['’`]", "", unidecode(name).lower()).replace("-", " ")
-    s = _ADMIN_WORDS.sub(" ", s)
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = _aliases().get(s, s)
+    s = re.sub(r"\s+", " ", _ADMIN_WORDS.sub(" ", s)).strip()
+    return _aliases().get(s, s)
 
 
 def series_counts(rows: Iterable[tuple[date, Sequence[tuple[str, str]]]]
@@ -102,6 +116,7 @@ class Scored:
     key: str
     week: date
     score: float
+    end: date | None = None  # week its episode closed (None: open to the end)
 
 
 def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
@@ -110,11 +125,15 @@ def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
     month ranked by score; with ``also`` (threat weeks), the precision of alerts right
     on either."""
     by_series: dict[tuple[str, str], list[date]] = defaultdict(list)
+    episodes: dict[tuple[str, str], list[tuple[date, date]]] = defaultdict(list)
     for a in alerts:
         by_series[(a.kind, a.key)].append(a.week)
-    hit, lags, near = 0, [], []
+        episodes[(a.kind, a.key)].append((a.week, a.end or date.max))
+    hit, live, lags, near = 0, 0, [], []
     for kind, key, w in found:
         weeks = by_series.get((kind, key), [])
+        # An episode raised earlier and still open in the surge week: a live alert.
+        live += any(start <= w + WEEK and end > w for start, end in episodes[(kind, key)])
         got = sorted(d for d in weeks if w <= d <= w + WEEK)
         if got:
             hit += 1
@@ -141,6 +160,7 @@ def match(alerts: Sequence[Scored], found: set[tuple[str, str, date]],
     return {
         "surges": len(found), "alerts": len(alerts), "surges_found": hit,
         "surge_recall": hit / len(found) if found else 0.0,
+        "surge_recall_open": live / len(found) if found else 0.0,
         "alert_precision": n_right / len(alerts) if alerts else 0.0,
         f"top{top}_precision": sum(right(a) for a in tops) / len(tops) if tops else 0.0,
         f"top{top}_alerts": len(tops),
