@@ -139,7 +139,12 @@ def evaluate(path: Path, db: Path | None = None, split: str = "all",
     counts = series_counts((g.event_date, gold_keys(g)) for g in golds if g.event_date)
     found = surges(counts, first, last, rule)
     threats = surges(counts, first, last, THREAT)
+    coded = {k[1] for g in golds for k in gold_keys(g) if k[0] == "country"}
     for name, alerts in (("before", old), ("after", new)):
+        # Area alerts on a country no coded note is in: mostly geocoding slips.
+        rep.info[f"{name}_alerts_outside_coded_countries"] = sum(
+            a["kind"] in ("country", "admin1") and a["key"].split("/")[0] not in coded
+            for a in alerts)
         m = measure(alerts, found, top, threats)
         for k in ("surge_recall", "alert_precision", f"top{top}_precision",
                   "acted_precision"):
