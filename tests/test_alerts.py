@@ -29,6 +29,15 @@ def test_doubling_of_five_a_week_is_caught_within_two_weeks() -> None:
     assert r.median_delay is not None and r.median_delay <= 1
 
 
+def test_surge_test_costs_a_few_false_alarms_and_catches_a_tripling() -> None:
+    from tocsin.analysis.detect import SURGE
+
+    # A week against the four before it: noisier than the year-long test (its alarms
+    # come on top), and the reason it exists is the sudden jump of a busy series.
+    assert false_alarms(5, SURGE, streams=200, seed=31) <= 4.5
+    assert change_detection(5, 3.0, SURGE, streams=300, seed=32).detection >= 0.85
+
+
 def test_coverage_normalisation_keeps_false_alarms_down() -> None:
     # Documents double half-way (and wobble +-30%); events follow coverage, not threat.
     normalised = false_alarms(5, streams=150, seed=5, coverage=True)
