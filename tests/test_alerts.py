@@ -29,6 +29,15 @@ def test_doubling_of_five_a_week_is_caught_within_two_weeks() -> None:
     assert r.median_delay is not None and r.median_delay <= 1
 
 
+def test_surge_test_costs_a_few_false_alarms_and_catches_a_tripling() -> None:
+    from tocsin.analysis.detect import SURGE
+
+    # A week against the four before it: noisier than the year-long test (its alarms
+    # come on top), and the reason it exists is the sudden jump of a busy series.
+    assert false_alarms(5, SURGE, streams=200, seed=31) <= 4.5
+    assert change_detection(5, 3.0, SURGE, streams=300, seed=32).detection >= 0.85
+
+
 def test_coverage_normalisation_keeps_false_alarms_down() -> None:
     # Documents double half-way (and wobble +-30%); events follow coverage, not threat.
     normalised = false_alarms(5, streams=150, seed=5, coverage=True)
@@ -80,12 +89,16 @@ def test_intensity_weights_cover_every_plover_type() -> None:
 
 
 def test_severity_rises_when_threats_turn_to_attacks() -> None:
-    from tocsin.analysis.alerts import severity
+    from tocsin.analysis.severity import Evidence, assess, legacy
 
-    statements, _ = severity(8.0, 0.001, 2.0, 2.0)
-    threats, _ = severity(8.0, 0.001, 7.0, 2.0)
-    attacks, level = severity(8.0, 0.001, 9.5, 6.0)
+    statements, _ = legacy(8.0, 0.001, 2.0, 2.0)
+    threats, _ = legacy(8.0, 0.001, 7.0, 2.0)
+    attacks, level = legacy(8.0, 0.001, 9.5, 6.0)
     assert statements < threats < attacks and level == "high"
+    ev = Evidence(documents=24, sources=5, confidence=0.8)
+    rule = [assess(24, 3.0, 20, 52.0, h, b, ev) for h, b in ((2.0, 2.0), (7.0, 2.0),
+                                                              (9.5, 6.0))]
+    assert rule[0].score < rule[1].score < rule[2].score and rule[2].level == "high"
 
 
 # --- the demo corpus: the Nujaba escalation before the K-1 attack ----------------------

@@ -10,15 +10,15 @@ involved and the events with their evidence sentences and sources.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tocsin.analysis.detect import Detection, DetectorConfig, Tests, detect
+from tocsin.analysis.areas import area_named
+from tocsin.analysis.detect import SURGE, Detection, DetectorConfig, Tests, detect
 from tocsin.analysis.series import (
     KINDS,
     EventRow,
@@ -30,6 +30,7 @@ from tocsin.analysis.series import (
     load_events,
     per_bin,
 )
+from tocsin.analysis.severity import Evidence, assess
 from tocsin.model import stable_id
 
 if TYPE_CHECKING:
@@ -64,6 +65,12 @@ class Alert:
     about: dict[str, Any] = field(default_factory=dict)  # rates per document about it
     actors: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    why: str = ""  # why this level (analysis/severity.py)
+    ratio_lower: float = 0.0  # the rate ratio's 95% lower bound
+    extra_events: float = 0.0  # events above the baseline rate, at that bound
+    evidence: dict[str, Any] = field(default_factory=dict)  # documents, sources, confidence
+    area_named: bool | None = None  # country/admin1: named by a report of the window
+    test: str = "escalation"  # or "surge": the week against the four before (detect.SURGE)
 
     @property
     def probability(self) -> float:
@@ -82,16 +89,14 @@ class Alert:
                 f"p={self.p_value:.2g}, hostility {self.intensity:.1f})")
 
 
-def severity(rr: float, p: float, intensity: float, baseline_intensity: float | None
-             ) -> tuple[float, str]:
-    """log2 of the rate ratio, scaled by how hostile the mix is and by any shift toward
-    hostility (threats turning into attacks weigh more than more statements)."""
-    shift = max(0.0, intensity - (baseline_intensity or 0.0)) if baseline_intensity \
-        is not None else 0.0
-    score = max(0.0, math.log2(max(rr, 1.0))) * (intensity / 10.0) * (1.0 + shift / 10.0)
-    score *= min(1.0, -math.log10(max(p, 1e-12)) / 2.0)  # weak evidence tempers it
-    level = "high" if score >= 3.0 else "medium" if score >= 1.5 else "low"
-    return round(score, 3), level
+def window_reports(store: Store, event_ids: list[str]) -> list[tuple[str, str | None, str]]:
+    """(document id, source, text) of every document reporting these events."""
+    if not event_ids:
+        return []
+    return [(str(r[0]), r[1], str(r[2] or "")) for r in store.con.execute(
+        "SELECT DISTINCT d.id, d.source, d.text FROM event_mentions em JOIN documents d "
+        f"ON d.id = em.doc_id WHERE em.event_id IN ({','.join('?' * len(event_ids))}) "
+        "ORDER BY d.id", event_ids).fetchall()]
 
 
 def _ev_json(ev: EventRow, store: Store) -> dict[str, Any]:
@@ -109,8 +114,8 @@ def _ev_json(ev: EventRow, store: Store) -> dict[str, Any]:
 
 
 def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow],
-            label: Any) -> Alert:
-    """The alert for one detection on one series."""
+            label: Any, test: str = "escalation") -> Alert:
+    """The alert for one detection on one series (found by ``test``)."""
     i, w = det.start, det.window
     lo = i - w + 1
     base_lo = lo - det.baseline_bins
@@ -123,7 +128,14 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
     base_int = float(np.mean([e.weight for e in base_ev])) if base_ev else None
     cur_rate = 100.0 * det.x / det.ex if det.ex else float("nan")
     base_rate = 100.0 * det.y / det.ey if det.ey else float("nan")
-    score, level = severity(det.rate_ratio, det.p, intensity, base_int)
+    reports = window_reports(store, win_ids)
+    confs = [e.confidence for e in win_ev if e.confidence is not None]
+    proof = Evidence(len(reports), len({r[1] for r in reports if r[1]}),
+                     round(float(np.mean(confs)), 3) if confs else None)
+    sev = assess(det.x, det.ex, det.y, det.ey, intensity, base_int, proof)
+    named = (area_named(s.kind, s.key, [r[2] for r in reports],
+                        [e.admin1 or "" for e in win_ev], [e.place or "" for e in win_ev])
+             if s.kind in ("country", "admin1") else None)
     about: dict[str, Any] = {}
     if s.kind in ("actor", "country", "admin1"):
         docs = per_bin(documents_about(store, s.kind, s.key), s.bins, s.by)
@@ -139,7 +151,8 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
               for (a, r), n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
     end = s.bins[det.end] if det.end is not None else None
     return Alert(
-        id=stable_id("alert", s.kind, s.key, s.by, s.bins[i].isoformat()),
+        id=stable_id("alert", s.kind, s.key, s.by, s.bins[i].isoformat(),
+                      *(() if test == "escalation" else (test,))),
         kind=s.kind, key=s.key, label=s.label, by=s.by, raised=s.bins[i],
         window=(s.bins[lo], s.bins[i] + step - timedelta(days=1)),
         baseline=(s.bins[base_lo], s.bins[lo] - timedelta(days=1)),
@@ -148,9 +161,12 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
         baseline_rate=round(base_rate, 3), rate_ratio=round(det.rate_ratio, 3),
         p_value=float(f"{det.p:.4g}"), intensity=round(intensity, 2),
         baseline_intensity=None if base_int is None else round(base_int, 2),
-        severity=score, level=level, episode_end=end, about=about, actors=actors,
+        severity=sev.score, level=sev.level, episode_end=end, about=about, actors=actors,
         events=[_ev_json(e, store) for e in sorted(win_ev, key=lambda e: (e.day, e.id))
-                ][-MAX_EVENTS:])
+                ][-MAX_EVENTS:],
+        why=sev.why, ratio_lower=sev.ratio_lower, extra_events=sev.extra_events,
+        evidence={"documents": proof.documents, "sources": proof.sources,
+                  "confidence": proof.confidence}, area_named=named, test=test)
 
 
 def series_for(store: Store, by: str = "week", types: set[str] | None = None,
@@ -167,10 +183,17 @@ def series_for(store: Store, by: str = "week", types: set[str] | None = None,
 def find_alerts(store: Store, since: date | None = None, until: date | None = None,
                 actor: str | None = None, region: str | None = None,
                 types: set[str] | None = None, by: str = "week",
-                kinds: tuple[str, ...] = KINDS, cfg: DetectorConfig | None = None
-                ) -> list[Alert]:
+                kinds: tuple[str, ...] = KINDS, cfg: DetectorConfig | None = None,
+                area_guard: bool = True, surge: DetectorConfig | None = SURGE,
+                min_documents: int | None = None) -> list[Alert]:
     """Alerts raised on or after ``since`` (history before it still forms the baseline),
-    most severe first. ``actor`` keeps the series of that actor and its dyads."""
+    most severe first. ``actor`` keeps the series of that actor and its dyads.
+    ``area_guard`` drops country and admin1 alerts whose area no report of the window
+    names (a geocoding slip, analysis/areas.py). ``surge`` (weekly bins only) also
+    tests each week against the four before it; a surge in a bin the escalation test
+    already alerted in is not repeated. ``min_documents`` (default: the detector's
+    minimum count) distinct reports must stand behind the window's events: three events
+    read from one or two notes are not three."""
     cfg = cfg or DetectorConfig.for_bins(by)
     wanted: set[str] | None = None
     if actor:
@@ -186,11 +209,22 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
             continue
         if s.counts.sum() < cfg.min_count:
             continue
-        _, found = detect(s.counts, s.exposure, cfg)
-        for det in found:
+        found = [(d, "escalation") for d in detect(s.counts, s.exposure, cfg)[1]]
+        if surge is not None and by == "week":
+            surge_cfg = replace(surge, normalise=cfg.normalise)
+            seen = {d.start for d, _ in found}
+            found += [(d, "surge") for d in detect(s.counts, s.exposure, surge_cfg)[1]
+                      if d.start not in seen]
+        for det, test in found:
             if since and s.bins[det.start] < since - timedelta(days=6 if by == "week" else 0):
                 continue
-            out.append(explain(store, s, det, events, label))
+            alert = explain(store, s, det, events, label, test)
+            if area_guard and alert.area_named is False:
+                continue
+            if alert.evidence["documents"] < (cfg.min_count if min_documents is None
+                                               else min_documents):
+                continue
+            out.append(alert)
     return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
 
 

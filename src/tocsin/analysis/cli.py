@@ -129,11 +129,11 @@ def register(app: typer.Typer) -> None:
                  "now": f"{a.current_count} ({a.current_rate:.1f}/100 docs)",
                  "before": f"{a.baseline_count} ({a.baseline_rate:.1f}/100 docs)",
                  "ratio": f"x{a.rate_ratio:.1f}", "p": f"{a.p_value:.2g}",
-                 "hostility": a.intensity,
+                 "hostility": a.intensity, "why": a.why,
                  "evidence": (a.events[-1]["evidence"] or "")[:90] if a.events else ""}
                 for a in found]
         _table(rows, ["raised", "level", "series", "now", "before", "ratio", "p",
-                      "hostility", "evidence"], f"{len(rows)} alerts")
+                      "hostility", "why", "evidence"], f"{len(rows)} alerts")
 
     @app.command()
     def timeline(

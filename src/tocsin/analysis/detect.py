@@ -34,6 +34,7 @@ class DetectorConfig:
     min_ratio: float = 1.5  # and at least this rate ratio (a material rise, not a wobble)
     mid_p: bool = True  # mid-p: half the probability of the observed count
     normalise: bool = True  # rates per document; False tests raw counts per bin
+    min_baseline_count: int = 0  # events the baseline needs (ACLED's surge floor)
 
     @classmethod
     def for_bins(cls, by: str, **kwargs: object) -> DetectorConfig:
@@ -44,6 +45,14 @@ class DetectorConfig:
                       "baseline": 7 * base.baseline, "min_baseline": 7 * base.min_baseline,
                       **kwargs}
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+# The surge test, after ACLED's Subnational Surge Tracker: one week against the four
+# before it, on series that had at least one event a week on average (a lone event where
+# there were none is not a surge). It finds the sudden spike of a busy series, which the
+# year-long baseline above misses while an episode is open or after a busy year.
+SURGE = DetectorConfig(windows=(1,), baseline=4, min_baseline=4, min_count=3,
+                       min_ratio=2.0, min_baseline_count=4)
 
 
 @dataclass(slots=True)
@@ -103,7 +112,7 @@ def _window_tests(counts: np.ndarray, exposure: np.ndarray, w: int, cfg: Detecto
     x, ex = cc[t + 1] - cc[lo], ce[t + 1] - ce[lo]
     y, ey = cc[lo] - cc[bs], ce[lo] - ce[bs]
     ok = (t - w + 1 >= 0) & (lo - bs >= cfg.min_baseline) & (ex > 0) & (ey > 0)
-    ok &= x >= cfg.min_count
+    ok &= (x >= cfg.min_count) & (y >= cfg.min_baseline_count)
     ok &= (x + 0.5) * np.where(ey > 0, ey, 1.0) >= cfg.min_ratio * (y + 0.5) * ex
     share = np.where(ok, ex / np.where(ok, ex + ey, 1.0), 0.5)
     p = np.where(ok, binomial_upper(x, x + y, share, cfg.mid_p), 1.0)

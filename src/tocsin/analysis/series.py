@@ -80,6 +80,7 @@ class EventRow:
     evidence: str | None
     doc_sources: list[str]
     n_documents: int
+    confidence: float | None = None
 
     @property
     def weight(self) -> float:
@@ -159,7 +160,7 @@ def load_events(store: Store, until: date | None = None, types: set[str] | None 
             country=e["country"], admin1=e["admin1"], place=e["place"],
             fatalities=e["fatalities"], evidence=e["evidence"],
             doc_sources=[s for s in e["doc_sources"] or [] if s],
-            n_documents=int(e["n_documents"] or 0))
+            n_documents=int(e["n_documents"] or 0), confidence=e.get("confidence"))
         if region and not region_match(row, region, countries):
             continue
         out.append(row)

@@ -82,6 +82,8 @@ class Gold:
     admin2: str = ""
     location: str = ""
     geo_precision: str = ""
+    source: str = ""  # ACLED's source column (the publisher(s) of the report)
+    country: str = ""
 
 
 def _float(v: str | None) -> float | None:
@@ -107,7 +109,8 @@ def load(path: Path) -> list[Gold]:
                             None if fat is None else int(fat),
                             (row.get("event_type") or "").strip().lower(),
                             row.get("admin2") or "", row.get("location") or "",
-                            row.get("geo_precision") or ""))
+                            row.get("geo_precision") or "", row.get("source") or "",
+                            row.get("country") or ""))
     return out
 
 

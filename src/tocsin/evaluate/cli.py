@@ -106,6 +106,43 @@ def register(app: typer.Typer) -> None:
         _finish([acled.evaluate(path, sample_n, seed, lag, split, stratify)], json_path,
                 worst)
 
+    @ev.command("alerts")
+    def alerts_cmd(path: PathArg, json_path: JsonOpt = None, worst: WorstOpt = 10,
+                   split: Annotated[str, typer.Option(
+                       help="all, or the fixed dev/test half (by event id)")] = "all",
+                   since: Annotated[str | None, typer.Option(
+                       help="first event date (YYYY-MM-DD)")] = None,
+                   until: Annotated[str | None, typer.Option(
+                       help="last event date (YYYY-MM-DD)")] = None,
+                   limit: Annotated[int | None, typer.Option(
+                       help="the first N notes by date (a short stream for CI)")] = None,
+                   db: Annotated[Path | None, typer.Option(
+                       help="keep the ingested store here (reused on the next run)")
+                   ] = None,
+                   ratio: Annotated[float, typer.Option(
+                       help="surge: count >= RATIO x the mean of the weeks before")] = 2.0,
+                   history: Annotated[int, typer.Option(
+                       help="surge: weeks the mean is taken over")] = 4,
+                   min_count: Annotated[int, typer.Option(
+                       help="surge: events the week needs")] = 5,
+                   min_mean: Annotated[float, typer.Option(
+                       help="surge: floor on the mean of the weeks before")] = 1.0,
+                   per_document: Annotated[bool, typer.Option(
+                       "--per-document", help="test rates per document, not raw counts")
+                   ] = False,
+                   top: Annotated[int, typer.Option(
+                       help="precision of the top N alerts of each month")] = 10,
+                   ) -> None:
+        """A CSV in ACLED's layout as a news stream: alerts against the coded surges."""
+        from tocsin.evaluate import acled_alerts
+        from tocsin.evaluate.common import parse_day
+        from tocsin.evaluate.surges import SurgeRule
+
+        rule = SurgeRule(ratio, history, min_count, min_mean)
+        _finish([acled_alerts.evaluate(path, db, split, parse_day(since or ""),
+                                       parse_day(until or ""), limit, rule,
+                                       per_document, top)], json_path, worst)
+
     @ev.command("nonconflict")
     def nonconflict_cmd(path: PathArg, json_path: JsonOpt = None, sample_n: SampleOpt = None,
                         seed: SeedOpt = 0, worst: WorstOpt = 10) -> None:
