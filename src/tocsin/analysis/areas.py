@@ -7,7 +7,7 @@ at all. An area alert therefore needs the area itself named in the text of at le
 document reporting the window's events:
 
 * a country by a name, demonym, metonym or force name of the country list
-  (`tocsin.actors.countries`), or by the name of one of its admin1 that the window's
+  (`tocsin.geo.countries`), or by the name of one of its admin1 that the window's
   events are in and that the reports name (the notes on Nairobi rarely say "Kenya");
 * an admin1 by its name (with or without its kind: "Lagos State" / "Lagos"; a name
   joined by "/" by either part), or by the name of a place of the window's events in it
@@ -46,7 +46,7 @@ def admin1_forms(name: str) -> list[str]:
 
 @lru_cache(maxsize=512)
 def country_forms(iso3: str) -> tuple[str, ...]:
-    from tocsin.actors.countries import countries
+    from tocsin.geo.countries import countries
 
     info = countries().get(iso3)
     if info is None:
