@@ -403,3 +403,37 @@ def test_no_unidentified_doer_is_guessed_where_one_may_be_told(pipeline: Any,
                                                               text: str) -> None:
     ex = run(pipeline, text)
     assert not any(a.id.endswith("unidentified-armed-group") for a in ex.actors)
+
+
+@pytest.mark.parametrize(("actor", "acled"), [
+    # a company, an aid body or a named person an attack hits are ACLED's civilians of
+    # the country the event took place in
+    (Actor("x:tana-water", "Tana Water Company", "organization", None, False),
+     "Civilians (Kenya)"),
+    (Actor("x:amina-odhiambo", "Amina Odhiambo", "person", None, False), "Civilians (Kenya)"),
+    # generic victims without a country of their own take the event's
+    (Actor("generic:herders", "herders", "civilians", None, False), "Civilians (Kenya)"),
+    # a state's forces and armed groups keep their own forms and names
+    (Actor("generic:ken-police", "Kenyan police", "police", "KEN", False),
+     "Police Forces of Kenya"),
+    (Actor("al-shabaab", "Al-Shabaab", "rebel", "SOM", True), "Al-Shabaab"),
+])
+def test_victims_take_acled_names_by_the_event_country(actor: Actor, acled: str) -> None:
+    assert acled_name(actor.id, actor.name, actor.type, actor.country, actor.in_kb,
+                      "ASSAULT", None, role="target", event_country="KEN") == acled
+
+
+def test_a_victim_form_needs_an_attack_and_the_target_role() -> None:
+    firm = Actor("x:tana-water", "Tana Water Company", "organization", None, False)
+    # the same company as the source of an act, or the addressee of a protest, keeps its name
+    assert acled_name(firm.id, firm.name, firm.type, None, False, "ASSAULT", None,
+                      role="source", event_country="KEN") == "Tana Water Company"
+    assert acled_name(firm.id, firm.name, firm.type, None, False, "PROTEST", "demo",
+                      role="target", event_country="KEN") == "Tana Water Company"
+    # without a place the event's country is unknown: no generic form
+    assert acled_name(firm.id, firm.name, firm.type, None, False, "ASSAULT", None,
+                      role="target") == "Tana Water Company"
+    assert acled_eval.actor_resolved("Civilians (Kenya)", [firm], "ASSAULT", None, "target",
+                                     "KEN")
+    assert not acled_eval.actor_resolved("Civilians (Uganda)", [firm], "ASSAULT", None,
+                                         "target", "KEN")

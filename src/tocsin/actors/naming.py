@@ -28,6 +28,10 @@ STATE_TYPES = frozenset({"state", "government", "military", "police"})
 # Acts a state does through its forces (a state named in them is "Military Forces of X");
 # in others (protests addressed to it, agreements) it is the government.
 _FORCE_ACTS = frozenset({None, "ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "THREATEN"})
+# Who an attack or coercion hits and ACLED calls civilians: people, companies, aid and
+# media bodies, parties and their offices (an armed or state body keeps its own name).
+_VICTIM_ACTS = frozenset({"ASSAULT", "COERCE"})
+_CIVILIAN_KINDS = frozenset({"civilians", "person", "organization", "media", "party"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +143,22 @@ def _head(name: str) -> str:
 
 
 def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb: bool,
-               event_type: str | None = None, mode: str | None = None) -> str:
+               event_type: str | None = None, mode: str | None = None, *,
+               role: str | None = None, event_country: str | None = None) -> str:
     """ACLED's name for an actor in an event: a state's forces, civilians as protesters,
     rioters or victims, an unidentified armed group (each with its country), or the
-    actor's own name. Without a country, the generic forms do not apply."""
+    actor's own name. ACLED names generic actors, and the people, companies, aid and media
+    bodies an attack or coercion hits (``role`` "target"), by the country the event took
+    place in (``event_country``) when the text gives them none. Without any country, the
+    generic forms do not apply."""
+    generic = actor_id.startswith("generic:") and not in_kb
+    victim = role == "target" and event_type in _VICTIM_ACTS and type_ in _CIVILIAN_KINDS
+    if country is None and (generic or victim):
+        country = event_country
+    if country is not None and victim:
+        cls = context_lexicon().get("civilians")
+        if cls is not None and not (generic and type_ == "civilians"):
+            return cls.acled.format(country=country_name(country))
     if country is None or (in_kb and type_ not in STATE_TYPES):
         return name
     place = country_name(country)
@@ -188,9 +204,12 @@ def acled_family(acled: str) -> tuple[str, str | None] | None:
 
 
 def actor_family(actor_id: str, name: str, type_: str, country: str | None, in_kb: bool,
-                 event_type: str | None = None, mode: str | None = None
+                 event_type: str | None = None, mode: str | None = None, *,
+                 role: str | None = None, event_country: str | None = None
                  ) -> tuple[str, str] | None:
-    """(family, ISO3) of the ACLED generic name an actor takes in an event, or None for a
-    named group or an actor without a country."""
-    fam = acled_family(acled_name(actor_id, name, type_, country, in_kb, event_type, mode))
-    return (fam[0], country) if fam is not None and country is not None else None
+    """(family, ISO3) of the ACLED generic name an actor takes in an event (see
+    `acled_name`), or None for a named group or an actor without a country."""
+    fam = acled_family(acled_name(actor_id, name, type_, country, in_kb, event_type, mode,
+                                  role=role, event_country=event_country))
+    where = country or event_country
+    return (fam[0], where) if fam is not None and where is not None else None

@@ -150,7 +150,8 @@ def _iso_of(name: str) -> str | None:
 
 
 def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None = None,
-                   mode: str | None = None) -> bool:
+                   mode: str | None = None, role: str | None = None,
+                   event_country: str | None = None) -> bool:
     """Whether one of `actors` is the ACLED actor. ACLED's generic forms ("Police Forces of
     Kenya", "Protesters (Kenya)", "Unidentified Armed Group (Kenya)") are matched with the
     naming rules of the ACLED export (`tocsin.actors.naming`): the same kind of actor (a
@@ -165,7 +166,8 @@ def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None =
     iso = _iso_of(fam[1]) if fam is not None and fam[1] else None
     if fam is not None and iso is not None:
         want = (fam[0], iso)
-        return any(actor_family(a.id, a.name, a.type, a.country, a.in_kb, event_type, mode)
+        return any(actor_family(a.id, a.name, a.type, a.country, a.in_kb, event_type, mode,
+                                role=role, event_country=event_country)
                    == want for a in actors)
     if fam is not None and fam[0] != "state":
         return False  # "Civilians (International)": no one country to compare
@@ -203,14 +205,16 @@ def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str 
             if want[1] and ev and ev.type == want[0]:
                 res["mode_accuracy"].append(mode_ok)
             res["subevent_accuracy"].append(bool(ev and ev.type == want[0] and mode_ok))
-        for key, name, ids in (("actor1_resolved", g.actor1, ev.source if ev else []),
-                               ("actor2_resolved", g.actor2, ev.target if ev else [])):
+        place = (place_map(ex).get(ev.place) if ev and ev.place and not isinstance(ex, str)
+                 else None)
+        for key, name, ids, role in (
+                ("actor1_resolved", g.actor1, ev.source if ev else [], "source"),
+                ("actor2_resolved", g.actor2, ev.target if ev else [], "target")):
             if name.strip():
                 res[key].append(actor_resolved(name, [amap[i] for i in ids if i in amap],
                                                ev.type if ev else None,
-                                               ev.mode if ev else None))
-        place = (place_map(ex).get(ev.place) if ev and ev.place and not isinstance(ex, str)
-                 else None)
+                                               ev.mode if ev else None, role,
+                                               place.country if place else None))
         has_xy = bool(place and place.lat is not None and place.lon is not None)
         km = (haversine_km(g.lat, g.lon, place.lat, place.lon)
               if place and has_xy and g.lat is not None and g.lon is not None

@@ -68,14 +68,15 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
 
     actors = {a["id"]: a for a in store.actors()}
 
-    def name(aid: str, ev: dict[str, Any]) -> str:
+    def name(aid: str, ev: dict[str, Any], role: str) -> str:
         """ACLED's form ("Police Forces of Kenya", "Protesters (Kenya)", "Unidentified
         Armed Group (Kenya)") or the group's own name."""
         a = actors.get(aid)
         if a is None:
             return aid
         return acled_name(aid, str(a["name"]), str(a["type"]), a["country"],
-                          bool(a["in_kb"]), ev["type"], ev["mode"])
+                          bool(a["in_kb"]), ev["type"], ev["mode"], role=role,
+                          event_country=ev["country"])
 
     features = dict(store.con.execute("SELECT id, feature FROM places").fetchall())
     rows = []
@@ -89,10 +90,10 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
             "event_id_cnty": ev["id"], "event_date": ev["date_start"].isoformat(),
             "year": ev["date_start"].year, "time_precision": PRECISION.get(ev["precision"], 3),
             "event_type": kind[0], "sub_event_type": kind[1],
-            "actor1": name(sources[0], ev) if sources else "",
-            "assoc_actor_1": "; ".join(name(a, ev) for a in sources[1:]),
-            "actor2": name(targets[0], ev) if targets else "",
-            "assoc_actor_2": "; ".join(name(a, ev) for a in targets[1:]),
+            "actor1": name(sources[0], ev, "source") if sources else "",
+            "assoc_actor_1": "; ".join(name(a, ev, "source") for a in sources[1:]),
+            "actor2": name(targets[0], ev, "target") if targets else "",
+            "assoc_actor_2": "; ".join(name(a, ev, "target") for a in targets[1:]),
             "country": _country_name(ev["country"]), "iso3": ev["country"] or "",
             "admin1": ev["admin1"] or "", "location": ev["place"] or "",
             "latitude": "" if ev["lat"] is None else round(ev["lat"], 4),
