@@ -437,3 +437,23 @@ def test_a_victim_form_needs_an_attack_and_the_target_role() -> None:
                                      "KEN")
     assert not acled_eval.actor_resolved("Civilians (Uganda)", [firm], "ASSAULT", None,
                                          "target", "KEN")
+
+
+@pytest.mark.parametrize("text", [
+    # the huts are the act's only patient: no actor is named as hit
+    "On 5 May 2022, bandits burned huts near Baragoi in Samburu county.",
+    "On 3 May 2022, suspected bandits torched shops on the outskirts of Mandera town.",
+    "On 8 June 2021, gunmen shot dead two boys near a borehole in Garissa.",
+])
+def test_an_act_on_people_or_their_property_hits_civilians(pipeline: Any, text: str) -> None:
+    ex = run(pipeline, text)
+    actors = {a.id: a for a in ex.actors}
+    ev = next(e for e in ex.events if e.type in {"ASSAULT", "COERCE"})
+    hit = [actors[t] for t in ev.target]
+    assert [(a.type, a.country) for a in hit] == [("civilians", "KEN")]
+
+
+def test_an_armed_groups_camp_is_not_civilian_property(pipeline: Any) -> None:
+    ex = run(pipeline, "Somali troops destroyed an Al-Shabaab camp near Kismayo on Friday.")
+    ev = next(e for e in ex.events if e.type in {"ASSAULT", "COERCE"})
+    assert ev.target == ["al-shabaab"]

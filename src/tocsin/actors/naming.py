@@ -55,6 +55,7 @@ class ContextLexicon:
     armed_group_types: frozenset[str]
     acled_country_names: dict[str, str]
     quantity_heads: frozenset[str] = frozenset()
+    victim_nouns: frozenset[str] = frozenset()
 
     def get(self, name: str) -> ActorClass | None:
         return next((c for c in self.classes if c.name == name), None)
@@ -78,7 +79,8 @@ def context_lexicon() -> ContextLexicon:
     return ContextLexicon(tuple(classes), _words(data.get("not_state")),
                           _words(data.get("armed_group_types")),
                           dict(data.get("acled_country_names") or {}),
-                          _words(data.get("quantity_heads")))
+                          _words(data.get("quantity_heads")),
+                          _words(data.get("victim_nouns")))
 
 
 def class_nouns() -> frozenset[str]:

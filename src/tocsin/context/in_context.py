@@ -323,6 +323,48 @@ def inhabited_targets(state: State, r: _Resolver) -> None:
                        "place": spots[0].name})
 
 
+# Where an act's patient is told: its object, the subject of a passive, "on"/"at" objects.
+_PATIENT_DEPS = frozenset({"dobj", "nsubjpass"})
+_PATIENT_PREPS = frozenset({"on", "at", "against", "upon"})
+
+
+def _patients(tok: Token) -> list[Token]:
+    out = [c for c in tok.children if c.dep_ in _PATIENT_DEPS]
+    out += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in _PATIENT_PREPS
+            for p in c.children if p.dep_ == "pobj"]
+    return out + [c for p in out for c in p.conjuncts]
+
+
+def unnamed_victims(state: State, r: _Resolver) -> None:
+    """An attack or a coercion with no target actor, told on people or their property
+    ("burned settlements", "shot two boys", "residents were assaulted"), hits the
+    civilians of the event's territory, as ACLED codes it. Not for an act not done."""
+    civilians = r.lex.get("civilians")
+    if civilians is None or not r.lex.victim_nouns:
+        return
+    c = Classed(civilians, "civilians", False)
+    for ev in state.events:
+        m = ev.modality
+        if ev.target or ev.trigger is None or ev.type not in {"ASSAULT", "COERCE"} or (
+                m.negated or m.future or m.hypothetical or m.denied):
+            continue
+        span = r.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if span is None:
+            continue
+        hit = next((p for p in _patients(span.root)
+                    if p.lemma_.lower() in r.lex.victim_nouns and p.i not in r.named), None)
+        if hit is None:
+            continue
+        iso3, rule, place = r.country(c, ev.evidence.start, ev)
+        if iso3 is None:
+            continue
+        actor = _new_actor(state, c, iso3, Actor("", "", c.cls.type, None, False))
+        ev.target = [actor.id]
+        trace(ev, {"actor": actor.id, "from": None, "class": "civilians", "country": iso3,
+                   "rule": f"no target told, the act is on {hit.lower_}; {rule}",
+                   "place": place})
+
+
 def _move_mentions(state: State, mentions: list[ActorMention], old: Actor,
                    new: Actor) -> None:
     """The mentions (and their tokens) now name ``new``; ``old`` goes when none is left."""
@@ -363,6 +405,7 @@ class ActorContextComponent(Component):
             resolve_in_context(state, r, described)
             unnamed_doers(state, r)
             inhabited_targets(state, r)
+            unnamed_victims(state, r)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}
