@@ -457,3 +457,12 @@ def test_an_armed_groups_camp_is_not_civilian_property(pipeline: Any) -> None:
     ex = run(pipeline, "Somali troops destroyed an Al-Shabaab camp near Kismayo on Friday.")
     ev = next(e for e in ex.events if e.type in {"ASSAULT", "COERCE"})
     assert ev.target == ["al-shabaab"]
+
+
+def test_civilians_who_attack_are_rioters() -> None:
+    """ACLED's civilians are only ever hit: villagers burning a house are rioters."""
+    crowd = Actor("generic:ken-villagers", "Kenyan villagers", "civilians", "KEN", False)
+    assert acled_name(crowd.id, crowd.name, crowd.type, crowd.country, False, "ASSAULT",
+                      None, role="source") == "Rioters (Kenya)"
+    assert acled_name(crowd.id, crowd.name, crowd.type, crowd.country, False, "ASSAULT",
+                      None, role="target") == "Civilians (Kenya)"

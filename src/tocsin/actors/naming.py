@@ -179,8 +179,11 @@ def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb:
     if type_ == "civilians":
         head = _head(name)
         rioters, protesters = lex.get("rioters"), lex.get("protesters")
+        # civilians who attack or coerce are, in ACLED's terms, rioters (a mob, villagers
+        # burning a house): its civilians are only ever the ones hit
         if rioters and (head in rioters.nouns or (event_type == "PROTEST"
-                                                  and mode in {"riot", "violence"})):
+                                                  and mode in {"riot", "violence"})
+                        or (role == "source" and event_type in _VICTIM_ACTS)):
             return rioters.acled.format(country=place)
         if protesters and (head in protesters.nouns or event_type == "PROTEST"):
             return protesters.acled.format(country=place)
