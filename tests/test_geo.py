@@ -350,3 +350,22 @@ def test_event_place_syntax(pipeline: Any, text: str, trigger: str,
     places = {p.id: p for p in out.places}
     got = places[ev.place].mentions[0].text if ev.place else None
     assert got == expected
+
+
+@pytest.mark.parametrize(("town", "admin1"), [("Lodwar", "Turkana"), ("Maralal", "Samburu"),
+                                              ("Marsabit", "Marsabit")])
+def test_admin1_units_named_across_geonames_releases(gaz: Gazetteer, town: str,
+                                                     admin1: str) -> None:
+    """The two packaged GeoNames extracts put a town a little apart (Lodwar 3.11988 vs
+    3.11911): a town of the same name nearby still names its admin1 unit, so Kenya's
+    counties exist as places and contain their towns."""
+    [place] = [x for x in gaz.lookup_key(normalize_place(town)) if x.feature != "admin1"]
+    assert place.admin1 == admin1
+    units = [x for x in gaz.lookup_key(normalize_place(admin1)) if x.feature == "admin1"]
+    assert [(u.country, u.name) for u in units] == [("KEN", admin1)]
+
+
+def test_a_village_unknown_in_its_county_is_not_a_lookalike_abroad(geo: Any) -> None:
+    _doc, resolved = geo("Bandits raided Lomelo village (Turkana East, Turkana) at dawn.")
+    countries = {p.country for _m, p in resolved if p is not None}
+    assert countries == {"KEN"}

