@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -273,7 +274,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     )
 
 
+# The lexicon of the pipeline running in this context (`tocsin.resources`).
+ACTIVE_LEXICON: ContextVar[Lexicon | None] = ContextVar("tocsin_lexicon", default=None)
+
+
 @cache
-def get_lexicon() -> Lexicon:
-    """The packaged lexicon, loaded on first use and shared afterwards."""
+def packaged_lexicon() -> Lexicon:
     return load_lexicon()
+
+
+def get_lexicon() -> Lexicon:
+    """The running pipeline's lexicon, else the packaged one (loaded on first use)."""
+    return ACTIVE_LEXICON.get() or packaged_lexicon()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tocsin.component import REGISTRY, Component, State, register
 from tocsin.guard import DocumentTimeout, DocumentTooLong, check_deadline, deadline, make_doc
 from tocsin.model import Document, Extraction, InputError
+from tocsin.resources import Resources
 from tocsin.version import PIPELINE_VERSION
 
 if TYPE_CHECKING:
@@ -45,12 +46,15 @@ class Pipeline:
     """spaCy parse, then the named components, producing one `Extraction` per document."""
 
     def __init__(self, nlp: Language, components: Iterable[str] = DEFAULT_COMPONENTS,
-                 config: Mapping[str, Mapping[str, Any]] | None = None):
+                 config: Mapping[str, Mapping[str, Any]] | None = None,
+                 resources: Resources | None = None):
         """``config``: keyword arguments per component name, e.g. the events component's
-        coder: ``{"events": {"coder": RulesCoder()}}``."""
+        coder: ``{"events": {"coder": RulesCoder()}}``; ``resources``: the knowledge base,
+        lexicon and gazetteer the stages read (the packaged ones by default)."""
         _load_components()
         config = config or {}
         self.nlp = nlp
+        self.resources = resources or Resources()
         self.components: list[Component] = []
         available = {"doc", "document", "anchor"}
         for name in components:
@@ -65,16 +69,19 @@ class Pipeline:
             self.components.append(comp)
         # A coder other than the default one says so in the version of what it codes.
         tags = [t for c in self.components if (t := getattr(c, "version_tag", None))]
-        self.version = " ".join([PIPELINE_VERSION, *tags])
+        self.version = " ".join([PIPELINE_VERSION, *tags, *self.resources.version_tags()])
         self._warm = False
 
     @classmethod
-    def load(cls, model: str | None = None, coder: Any = None) -> Pipeline:
+    def load(cls, model: str | None = None, coder: Any = None,
+             resources: Resources | None = None) -> Pipeline:
         """The default pipeline on spaCy model ``model``; ``coder``: the events component's
-        coder (`tocsin.events.decision.coders.EventCoder`), the packaged one if None."""
+        coder (`tocsin.events.decision.coders.EventCoder`), the packaged one if None;
+        ``resources``: a knowledge base, lexicon or gazetteer of one's own."""
         from tocsin.nlp import load_model
 
-        return cls(load_model(model), config={"events": {"coder": coder}} if coder else None)
+        return cls(load_model(model), config={"events": {"coder": coder}} if coder else None,
+                   resources=resources)
 
     def analyze(self) -> list[dict[str, Any]]:
         """What each component needs and adds (like spaCy's analyze_pipes)."""
@@ -84,10 +91,11 @@ class Pipeline:
     def _run(self, document: Document, doc: Doc, end: float = float("inf"),
              limit: float | None = None) -> Extraction:
         state = State(document=document, doc=doc, anchor=document.published)
-        for comp in self.components:
-            comp(state)
-            state.done.add(comp.name)
-            check_deadline(end, limit)  # a stage that swallowed the timer's exception
+        with self.resources.active():
+            for comp in self.components:
+                comp(state)
+                state.done.add(comp.name)
+                check_deadline(end, limit)  # a stage that swallowed the timer's exception
         return Extraction(
             doc=document, pipeline=self.version, actors=list(state.actors.values()),
             places=list(state.places.values()), events=state.events,

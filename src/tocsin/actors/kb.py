@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -309,7 +310,25 @@ def load_kb(extra: list[Path] | None = None, strict: bool = True,
     return kb
 
 
+# The knowledge base of the pipeline running in this context (`tocsin.resources`); the
+# packaged one, loaded on first use, when none is set.
+ACTIVE_KB: ContextVar[KnowledgeBase | None] = ContextVar("tocsin_kb", default=None)
+
+
 @lru_cache(maxsize=1)
-def get_kb() -> KnowledgeBase:
-    """The process-wide knowledge base, loaded on first use."""
+def packaged_kb() -> KnowledgeBase:
     return load_kb()
+
+
+class _KBAccess:
+    """``get_kb()``: the running pipeline's knowledge base, else the packaged one;
+    ``get_kb.cache_clear()`` reloads the packaged one (after the user KB changes)."""
+
+    def __call__(self) -> KnowledgeBase:
+        return ACTIVE_KB.get() or packaged_kb()
+
+    def cache_clear(self) -> None:
+        packaged_kb.cache_clear()
+
+
+get_kb = _KBAccess()

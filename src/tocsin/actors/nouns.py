@@ -4,15 +4,19 @@ never is (weapons) or acts through (event nouns)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from spacy.tokens import Token
 
 from tocsin.actors.kb import AliasHit
+
+if TYPE_CHECKING:
+    from tocsin.lexicon import Lexicon
 
 SUBJECT_OBJECT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "poss", "compound", "ROOT",
@@ -84,21 +88,32 @@ def actor_nouns() -> ActorNouns:
     )
 
 
-@lru_cache(maxsize=1)
+# Derived from the running lexicon, per lexicon (a pipeline may carry its own).
+_DERIVED: dict[tuple[str, int], tuple[object, frozenset[str]]] = {}
+
+
+def _per_lexicon(name: str, make: Callable[[Lexicon], frozenset[str]]) -> frozenset[str]:
+    from tocsin.lexicon import get_lexicon
+
+    lex = get_lexicon()
+    hit = _DERIVED.get((name, id(lex)))
+    if hit is None or hit[0] is not lex:
+        hit = (lex, make(lex))
+        _DERIVED[(name, id(lex))] = hit
+    return hit[1]
+
+
 def weapon_words() -> frozenset[str]:
     """Instrument cues of the ASSAULT modes (rocket, drone, IED...): never actors."""
-    from tocsin.lexicon import get_lexicon
+    return _per_lexicon("weapons", lambda lex: frozenset(
+        w.lower() for _mode, words in lex.modes.get("ASSAULT", ()) for w in words
+        if " " not in w))
 
-    cues = get_lexicon().modes.get("ASSAULT", ())
-    return frozenset(w.lower() for _mode, words in cues for w in words if " " not in w)
 
-
-@lru_cache(maxsize=1)
 def event_nouns() -> frozenset[str]:
     """Nouns that name an act ("strike", "sanctions"): a country before one is its actor."""
-    from tocsin.lexicon import get_lexicon
-
-    return frozenset(t.words[0] for t in get_lexicon() if "NOUN" in t.pos and len(t.words) == 1)
+    return _per_lexicon("event nouns", lambda lex: frozenset(
+        t.words[0] for t in lex if "NOUN" in t.pos and len(t.words) == 1))
 
 
 def noun_forms(tok: Token) -> set[str]:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -198,8 +199,16 @@ def cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "tocsin"
 
 
+# The gazetteer of the pipeline running in this context (`tocsin.resources`).
+ACTIVE_GAZETTEER: ContextVar[Gazetteer | None] = ContextVar("tocsin_gazetteer", default=None)
+
+
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, building the index on first use if needed."""
+    """The running pipeline's gazetteer, else the packaged one (its index built on first
+    use if needed)."""
+    active = ACTIVE_GAZETTEER.get()
+    if active is not None:
+        return active
     global _singleton
     with _singleton_lock:
         if _singleton is None:
