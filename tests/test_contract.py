@@ -65,3 +65,23 @@ def test_demo_corpus_yields_the_events_analysts_expect(outputs: list[dict[str, A
                       if e["type"] == "THREATEN" and "nujaba" in e["source"]]
     assert len(nujaba_threats) >= 4
     assert all(e["modality"]["future"] for e in nujaba_threats)
+
+
+def test_the_contract_page_is_the_schema() -> None:
+    """docs/contract.md is generated from the JSON Schema: a schema change without the page
+    fails here (run scripts/render_contract.py)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("render_contract",
+                                                  root / "scripts" / "render_contract.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    schema = json.loads((root / "src" / "tocsin" / "schema" / "extraction.schema.json")
+                        .read_text(encoding="utf-8"))
+    page = (root / "docs" / "contract.md").read_text(encoding="utf-8")
+    assert page == mod.render(schema)
+    assert "| `confidence` |" in page and "## event" in page
