@@ -96,3 +96,13 @@ def test_declared_fields_exist() -> None:
     for name, factory in REGISTRY.items():
         comp = factory()
         assert set(comp.requires) | set(comp.assigns) <= pipe_names, name
+
+
+def test_no_module_over_500_lines() -> None:
+    """One module per concern: a module past 500 lines holds two and should be split."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "tocsin"
+    long = {str(p.relative_to(src)): n for p in src.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert not long, f"modules over 500 lines: {long}"
