@@ -369,3 +369,13 @@ def test_a_village_unknown_in_its_county_is_not_a_lookalike_abroad(geo: Any) -> 
     _doc, resolved = geo("Bandits raided Lomelo village (Turkana East, Turkana) at dawn.")
     countries = {p.country for _m, p in resolved if p is not None}
     assert countries == {"KEN"}
+
+
+def test_a_town_before_its_namesake_county_is_the_town(geo: Any) -> None:
+    """ACLED-style "Kisumu (Kisumu Central, Kisumu)": the first name is the town, the
+    last its county; a name alone keeps its best reading."""
+    _doc, resolved = geo("Police beat a hawker in Kisumu (Kisumu Central, Kisumu) at dawn.")
+    features = [p.feature if p else None for _m, p in resolved]
+    assert features[0] == "city" and features[-1] == "admin1"
+    _doc, alone = geo("Troops were deployed across Kisumu county on Monday.")
+    assert [p.feature for _m, p in alone if p] == ["admin1"]

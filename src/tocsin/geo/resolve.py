@@ -421,8 +421,14 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     _place_streets(mentions, keys, chosen, doc)
     places: dict[str, Place] = {}
     out: list[tuple[PlaceMention, Place | None]] = []
-    for m, k in zip(mentions, keys, strict=True):
+    for i, (m, k) in enumerate(zip(mentions, keys, strict=True)):
         entry, conf = chosen[k]
+        if entry is not None and entry.feature in ("admin1", "admin2") and _own_container(
+                i, mentions, keys, text):
+            # "Kisumu (Kisumu Central, Kisumu)": a name before its namesake county is its town
+            entry = max((c.entry for c in cands[i] if c.entry.feature in ("city", "village")
+                         and _inside(c.entry, entry)), key=lambda e: e.population,
+                        default=entry)
         if entry is None:
             out.append((m, None))
             continue
@@ -441,6 +447,16 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
 
 
 _TOWNS = frozenset({"city", "village", "admin2"})
+
+
+def _own_container(i: int, mentions: list[PlaceMention], keys: list[str], text: str) -> bool:
+    """Whether the parenthesis right after mention ``i`` names a place of the same name."""
+    after = text[mentions[i].end:]
+    if not after.lstrip().startswith("("):
+        return False
+    close = mentions[i].end + (after.find(")") if ")" in after else len(after))
+    return any(keys[j] == keys[i] and mentions[j].start < close
+               for j in range(i + 1, len(mentions)))
 
 
 def _place_streets(mentions: list[PlaceMention], keys: list[str],
