@@ -142,21 +142,22 @@ class ServerState:
         job.summary = rep.summary()
         job.errors = rep.errors
         if rep.added:
-            job.summary["new_alerts"] = self._refresh_alerts()
+            job.summary["new_alerts"] = self._refresh_alerts(rep.added_ids)
 
-    def _refresh_alerts(self) -> int | None:
-        """Re-run escalation detection after new documents, when the analysis module is
-        there (it is optional for the server); None when it could not run."""
+    def _refresh_alerts(self, doc_ids: list[str]) -> int | None:
+        """Refresh the stored alerts for the weeks the new documents touch (analysis/
+        refresh.py), when the analysis module is there (it is optional for the server);
+        None when it could not run."""
         try:
-            from tocsin.analysis.alerts import find_alerts, save_alerts
+            from tocsin.analysis.refresh import refresh_alerts
         except ImportError:
             return None
         try:
-            return len(save_alerts(self.store, find_alerts(self.store)))
+            return len(refresh_alerts(self.store, doc_ids).new)
         except Exception:  # alerts are a by-product: never fail the ingest for them
             import logging
 
-            logging.getLogger("tocsin.server").exception("alert detection failed")
+            logging.getLogger("tocsin.server").exception("alert refresh failed")
             return None
 
     def close(self) -> None:
