@@ -173,10 +173,41 @@ def relations(request: Request, actor: Text = None, type: Text = None, limit: Li
     return ok({"items": items})
 
 
-@router.get("/alerts", summary="Alerts, if an alerts table exists")
+@router.get("/alerts", summary="Stored alerts, filtered, with names beside the ids")
 def alerts(request: Request, limit: Limit = 50, offset: Offset = 0,
-           unacknowledged: bool = False) -> Response:
-    return ok(extras.list_alerts(reader(request), limit, offset, unacknowledged))
+           unacknowledged: bool = False,
+           level: Annotated[list[str] | None, Query(description="high, medium, low")] = None,
+           region: Annotated[str | None, Query(max_length=200,
+                                               description="ISO3 or ISO3/Admin1")] = None,
+           type: Annotated[list[str] | None, Query(description="PLOVER type(s)")] = None,
+           actor: Annotated[str | None, Query(max_length=200,
+                                              description="id, name or alias")] = None,
+           since: date | None = None, until: date | None = None,
+           open: Annotated[bool, Query(description="only episodes still open")] = False,
+           sort: Annotated[str, Query(pattern="^(-raised|top)$",
+                                      description="-raised (newest) or top (most severe)")
+                           ] = "-raised") -> Response:
+    from tocsin.server.alerts import LEVELS, AlertFilter, list_alerts
+
+    levels = [x.strip().lower() for v in level or [] for x in v.split(",") if x.strip()]
+    types = [x.strip().upper() for v in type or [] for x in v.split(",") if x.strip()]
+    if set(levels) - set(LEVELS):
+        raise HTTPException(400, f"level is one of {', '.join(LEVELS)}")
+    if set(types) - set(PLOVER):
+        raise HTTPException(400, f"unknown PLOVER type(s): {', '.join(set(types) - set(PLOVER))}")
+    f = AlertFilter(levels, region or None, types, actor or None, since, until,
+                    unacknowledged, open)
+    return ok(list_alerts(reader(request), f, limit, offset, sort))
+
+
+@router.get("/alerts/{alert_id}", summary="One stored alert, with names beside the ids")
+def alert(request: Request, alert_id: str) -> Response:
+    from tocsin.server.alerts import one_alert
+
+    a = one_alert(reader(request), alert_id)
+    if a is None:
+        raise HTTPException(404, "no such alert")
+    return ok(a)
 
 
 @router.get("/stats", summary="Counts, types, sources and date range")

@@ -1,0 +1,165 @@
+"""Alerts first (issue 22): a real server ingests a stream through its API, refreshes the
+stored alerts itself, and the dashboard and the alerts page show them (headless
+Chromium)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from alert_corpus import records
+from server_fixtures import TOKEN, serve
+from test_server_ui import CHROMIUM, FLAGS, MISSING, SKIP, _open, _shot
+
+pytestmark = [pytest.mark.skipif(SKIP, reason="TOCSIN_SKIP_BROWSER is set"),
+              pytest.mark.slow]
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _post(base: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    job = httpx.post(base + "/api/ingest", headers=AUTH, timeout=300,
+                     json={"wait": 240, "documents": docs}).json()
+    assert job["status"] == "done", job
+    return dict(job["summary"])
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("alerts-ui") / "stream.duckdb"
+    with serve(db) as url:
+        stream = records()
+        first = [r for r in stream if not r["id"].startswith("nairobi")]
+        # The server's ingest refreshes the alerts: no `tocsin alerts` anywhere.
+        assert _post(url, first)["new_alerts"] >= 3
+        # The protests come in a later job: only the weeks they touch are recomputed.
+        assert _post(url, [r for r in stream if r["id"].startswith("nairobi")]
+                     )["new_alerts"] >= 1
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(base: str) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING, pytrace=False)
+    import playwright.sync_api as sync_api
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1300, "height": 900})
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.errors = errors
+        yield pg
+        browser.close()
+
+
+def test_api_filters_and_names(base: str) -> None:
+    every = httpx.get(base + "/api/alerts", params={"limit": 100}).json()
+    assert every["total"] == len(every["items"]) >= 5
+    assert every["facets"]["level"]["medium"] >= 1 and every["facets"]["level"]["low"] >= 1
+    got = httpx.get(base + "/api/alerts", params={
+        "level": "medium", "region": "KEN/Mandera", "type": "ASSAULT",
+        "actor": "Al-Shabaab", "sort": "top"}).json()
+    assert got["items"] and all(a["level"] == "medium" for a in got["items"])
+    for a in got["items"]:
+        assert "KEN/Mandera" in a["regions"] and "ASSAULT" in a["types"]
+        assert "al-shabaab" in a["actor_ids"] and "Al-Shabaab" in a["actor_names"]
+        events = a["detail"]["events"]
+        assert events and all(e["source_names"] for e in events)
+        assert not any(n.startswith("generic:") for e in events for n in e["target_names"])
+    protests = httpx.get(base + "/api/alerts", params={"type": "PROTEST"}).json()["items"]
+    assert protests and all(a["raised"] == "2023-03-27" for a in protests)
+    assert not any(a["level"] == "medium" for a in protests)
+    assert httpx.get(base + "/api/alerts", params={"level": "urgent"}).status_code == 400
+    one = httpx.get(base + f"/api/alerts/{got['items'][0]['id']}").json()
+    assert one["id"] == got["items"][0]["id"] and one["detail"]["rule"]
+    assert httpx.get(base + "/api/alerts/no-such-alert").status_code == 404
+
+
+def test_dashboard_leads_with_the_top_alerts(page: Any, base: str) -> None:
+    _open(page, base + "/", "dashboard")
+    main = page.locator("main")
+    # The alerts panel comes before the counts, and the most severe alert first.
+    order = page.evaluate("[...document.querySelectorAll('main > *')].map(e => e.id || "
+                          "e.className)")
+    assert order.index("alerts") < order.index("stats"), order
+    cards = page.locator("#alerts .alert")
+    assert 1 <= cards.count() <= 5
+    assert cards.first.get_attribute("data-level") == "medium"
+    assert "No alerts" not in page.locator("#alerts").inner_text()
+    assert "Why this level:" in cards.first.inner_text()
+    # Evidence events are links to the event pages, labelled by date, type and names.
+    links = page.locator("#alerts .alert-event a")
+    assert links.count() >= 3
+    for text in links.all_inner_texts():
+        assert re.match(r"2023-03-\d\d · [A-Z]+", text), text
+        assert "Al-Shabaab" in text or "→" in text
+    assert "generic:" not in main.inner_text()
+    _shot(page, "dashboard")
+    links.first.click()
+    page.wait_for_selector("body[data-page='event']")
+    assert page.url.split("/event/")[1]
+    assert page.errors == []
+
+
+def _choose(page: Any, select: str, value: str) -> None:
+    page.select_option(select, value)  # a filter applies on change
+    page.wait_for_selector("body[data-page='alerts']")
+
+
+def test_alerts_page_filters_and_explains(page: Any, base: str) -> None:
+    total = httpx.get(base + "/api/alerts").json()["total"]
+    _open(page, base + "/alerts", "alerts")
+    cards = page.locator("#alert-list .alert")
+    assert cards.count() == total
+    first = cards.first
+    text = first.inner_text()
+    assert "Rule: escalation:" in text or "Rule: surge:" in text
+    assert "Why this level: medium:" in text
+    assert re.search(r"Evidence: 6 documents, 3 sources", text), text
+    # The series plot: bars per week, the window's in their own colour.
+    assert first.locator("svg.alert-series rect.win").count() >= 1
+    assert first.locator("svg.alert-series rect.base").count() >= 8
+    _shot(page, "alerts")
+
+    _choose(page, "#a-level", "medium")
+    assert page.url.endswith("?level=medium")
+    levels = [cards.nth(i).get_attribute("data-level") for i in range(cards.count())]
+    assert levels and set(levels) == {"medium"}
+
+    _open(page, base + "/alerts", "alerts")
+    _choose(page, "#a-region", "KEN/Nairobi")
+    assert cards.count() >= 1
+    assert all("Nairobi" in t for t in cards.all_inner_texts())
+    assert not any("Mandera" in t for t in cards.all_inner_texts())
+
+    _open(page, base + "/alerts", "alerts")
+    _choose(page, "#a-type", "PROTEST")
+    texts = cards.all_inner_texts()
+    assert texts and all("2023-03-27" in t for t in texts)
+
+    _open(page, base + "/alerts", "alerts")
+    _choose(page, "#a-actor", "al-shabaab")
+    assert page.locator("#a-actor option:checked").inner_text().startswith("Al-Shabaab")
+    texts = cards.all_inner_texts()
+    assert texts and all("Al-Shabaab" in t for t in texts)
+    # The actors of an alert link to their pages, by name.
+    actor = cards.first.locator(".alert-actors a").first
+    assert actor.get_attribute("href") == "/actor/al-shabaab"
+    assert actor.inner_text() == "Al-Shabaab"
+    assert page.errors == []
+
+
+def test_one_alert_page(page: Any, base: str) -> None:
+    _open(page, base + "/alerts?level=medium", "alerts")
+    title = page.locator("#alert-list .alert-title").first
+    name = title.inner_text()
+    title.click()
+    page.wait_for_selector("body[data-page='alert']")
+    assert page.locator("h1").inner_text() == name
+    assert page.locator(".alert-event").count() >= 5
+    assert page.locator("nav a.active").inner_text() == "Alerts"
+
