@@ -121,22 +121,32 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
     ) -> None:
         """Escalation alerts: event rates that rose against their baseline."""
-        from tocsin.analysis.alerts import find_alerts, save_alerts
+        from tocsin.analysis.alerts import find_alerts
+        from tocsin.analysis.refresh import refresh_alerts
         from tocsin.analysis.series import KINDS
         from tocsin.store.queries import QueryError
 
         kinds = tuple(k.strip() for k in kind.split(",")) if kind else KINDS
         if set(kinds) - set(KINDS):
             raise typer.BadParameter(f"--kind takes {','.join(KINDS)}")
-        with _open(db, read_only=not save) as store:
+        # The store records the alerts of every series, weekly, as each ingest refreshes
+        # them; a filtered run prints its own selection and records nothing.
+        filtered = bool(until or actor or region or type or kind or by != "week")
+        with _open(db, read_only=not save or filtered) as store:
             try:
-                found = find_alerts(store, since=_date(since), until=_date(until),
-                                    actor=actor, region=region, types=_types(type),
-                                    by=_by(by), kinds=kinds)
+                if save and not filtered:
+                    start = _date(since)
+                    found = [a for a in refresh_alerts(store).found
+                             if start is None or a.raised >= start - timedelta(days=6)]
+                else:
+                    found = find_alerts(store, since=_date(since), until=_date(until),
+                                        actor=actor, region=region, types=_types(type),
+                                        by=_by(by), kinds=kinds)
             except QueryError as exc:
                 raise typer.BadParameter(str(exc)) from None
-            if save:
-                save_alerts(store, found)
+        if save and filtered:
+            sys.stderr.write("not recorded: the store keeps the alerts of every series "
+                             "(weekly, unfiltered); run without filters to record them\n")
         if as_json:
             for a in found:
                 _print(a.to_json())

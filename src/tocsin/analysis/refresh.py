@@ -39,6 +39,7 @@ class Refresh:
     updated: int = 0
     withdrawn: int = 0  # stored before, no longer raised
     seconds: float = 0.0
+    found: list[Alert] = field(default_factory=list)  # the alerts of those weeks
 
     def summary(self) -> dict[str, Any]:
         return {"since": self.since.isoformat() if self.since else None,
@@ -126,6 +127,7 @@ def _store(store: Store, since: date | None, fresh: list[Alert],
         con.execute("ROLLBACK")
         raise
     out.alerts = len(fresh)
+    out.found = sorted(fresh, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
     out.new = [a for a in fresh if a.id not in stored]
     out.updated = len(fresh) - len(out.new)
     out.withdrawn = len(gone)
