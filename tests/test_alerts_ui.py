@@ -163,3 +163,39 @@ def test_one_alert_page(page: Any, base: str) -> None:
     assert page.locator(".alert-event").count() >= 5
     assert page.locator("nav a.active").inner_text() == "Alerts"
 
+
+
+def test_document_search_and_page(page: Any, base: str) -> None:
+    # Every word, anywhere in the text: two reports mention a bus, one a roadside bomb.
+    found = httpx.get(base + "/api/documents", params={"q": "roadside Mandera"}).json()
+    assert [d["id"] for d in found["items"]] == ["mandera-03"]
+    marked = [p["text"].lower() for p in found["items"][0]["snippet"] if p["match"]]
+    assert "roadside" in marked and "mandera" in marked
+    assert httpx.get(base + "/api/documents", params={"q": "roadside Nairobi"}
+                     ).json()["total"] == 0
+    _open(page, base + "/documents", "documents")
+    page.fill("#doc-q", "tuition fees")
+    page.press("#doc-q", "Enter")
+    page.wait_for_selector("body[data-page='documents']")  # the search is in the URL
+    assert page.url.endswith("/documents?q=tuition%20fees")
+    assert page.locator("#doc-results tbody tr").count() == 1
+    assert page.locator("#doc-results mark").first.inner_text().lower() == "tuition"
+    page.locator("a.doc-link").first.click()
+    page.wait_for_selector("body[data-page='documents'] #doc-text")
+    assert page.url.endswith("/documents/nairobi-02")
+    # The evidence sentence is marked, its trigger word bold, its event linked.
+    doc = httpx.get(base + "/api/documents/nairobi-02").json()
+    marks = page.locator("#doc-text mark.evidence-sentence")
+    assert marks.count() >= 1
+    assert page.locator("#doc-text").inner_text().startswith(doc["text"][:40])
+    assert page.locator("#doc-text b.trigger").first.inner_text() == "demonstrated"
+    tag = marks.first.locator("a.ev-tag").first
+    assert tag.inner_text() == "PROTEST" and tag.get_attribute("href") in (
+        f"/event/{e}" for e in doc["events"])
+    assert "Kenyan students" in page.locator("main table").inner_text()
+    _shot(page, "document")
+    tag.click()
+    page.wait_for_selector("body[data-page='event']")
+    # ... and the event page links back to the document.
+    assert page.locator("a.doc-link").first.get_attribute("href") == "/documents/nairobi-02"
+    assert page.errors == []

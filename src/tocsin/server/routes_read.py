@@ -106,19 +106,33 @@ def map_events(request: Request, f: Filter,
                "points": pts})
 
 
-@router.get("/documents", summary="Stored documents, newest first")
-def documents(request: Request, q_: Annotated[str | None, Query(alias="q", max_length=200)]
-              = None, source: Text = None, limit: Limit = 50,
-              offset: Offset = 0) -> Response:
-    total, rows = q.documents(reader(request), q_, source, limit, offset)
+@router.get("/documents", summary="Stored documents, newest first; q: words of the text")
+def documents(request: Request, q_: Annotated[str | None, Query(
+        alias="q", max_length=200, description="every word in the title or text")] = None,
+              source: Text = None, limit: Limit = 50, offset: Offset = 0) -> Response:
+    if q_ and q_.strip():
+        from tocsin.server.documents import search
+
+        total, rows = search(reader(request), q_, source, limit, offset)
+    else:
+        total, rows = q.documents(reader(request), None, source, limit, offset)
     return ok({"total": total, "limit": limit, "offset": offset, "items": rows})
 
 
-@router.get("/documents/{doc_id}", summary="One document with its text")
+@router.get("/documents/{doc_id}", summary="One document with its text, and its events' "
+            "evidence sentences and triggers as segments of it")
 def document(request: Request, doc_id: str) -> Response:
-    doc = q.document(reader(request), doc_id)
+    from tocsin.server.documents import events_by_id, view
+
+    r = reader(request)
+    doc = q.document(r, doc_id)
     if doc is None:
         raise HTTPException(404, "no such document")
+    doc["segments"] = view(r, doc)
+    rows = events_by_id(r, doc["events"])
+    names = r.actor_names(event_actor_ids(rows))
+    name_events(rows, names)
+    doc["event_rows"] = rows
     return ok(doc)
 
 

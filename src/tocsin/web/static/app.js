@@ -164,12 +164,15 @@ T.route = async function () {
     a.classList.toggle("active", (a.dataset.nav === "map" && path === "/map") ||
       (a.dataset.nav === "events" && path === "/events") ||
       (a.dataset.nav === "alerts" && (path === "/alerts" || path.startsWith("/alert/"))) ||
+      (a.dataset.nav === "documents" && path.startsWith("/documents")) ||
       (a.dataset.nav === "dashboard" && path === "/"));
   }
   document.body.dataset.page = "loading";
   try {
     if (path === "/map") { document.title = "Map — tocsin"; await T.mapPage(params); }
     else if (path === "/events") { document.title = "Events — tocsin"; await T.eventsPage(params); }
+    else if (path === "/documents") { document.title = "Documents — tocsin"; await T.documentsPage(params); }
+    else if (path.startsWith("/documents/")) { await T.documentPage(decodeURIComponent(path.slice(11))); }
     else if (path === "/alerts") { document.title = "Alerts — tocsin"; await T.alertsPage(params); }
     else if (path.startsWith("/alert/")) { await T.alertPage(decodeURIComponent(path.slice(7))); }
     else if (path.startsWith("/actor/")) {

@@ -142,7 +142,8 @@ T.eventPage = async function (id) {
     const before = m.context_before || "", after = m.context_after || "";
     const trig = m.trigger ? String(m.trigger) : "";
     return T.h("div", { class: "card mention", "data-mention": i },
-      T.h("div", {}, T.h("b", {}, m.title || m.doc_id), " ",
+      T.h("div", {}, T.h("a", { href: "/documents/" + encodeURIComponent(m.doc_id), class: "doc-link" },
+        T.h("b", {}, m.title || m.doc_id)), " ",
         T.h("span", { class: "muted small" }, [m.source, m.published].filter(Boolean).join(" · ")), " ",
         m.url ? T.h("a", { href: m.url, rel: "noopener noreferrer", class: "small" }, "original") : null),
       T.h("p", { class: "ctx" }, before.length >= 300 ? "…" : "", before,
