@@ -154,15 +154,21 @@ def test_alerts_page_filters_and_explains(page: Any, base: str) -> None:
 
 
 def test_one_alert_page(page: Any, base: str) -> None:
+    items = httpx.get(base + "/api/alerts", params={"level": "medium"}).json()["items"]
+    most = max(items, key=lambda a: len(a["detail"]["events"]))
+    n = len(most["detail"]["events"])
+    assert n > 6
     _open(page, base + "/alerts?level=medium", "alerts")
-    title = page.locator("#alert-list .alert-title").first
+    title = page.locator(f"#alert-list .alert[data-alert='{most['id']}'] .alert-title")
     name = title.inner_text()
     title.click()
     page.wait_for_selector("body[data-page='alert']")
     assert page.locator("h1").inner_text() == name
-    assert page.locator(".alert-event").count() >= 5
+    # Six events shown, the rest folded under "N more events": all of them on the page.
+    assert page.locator(".alert-event").count() == n
+    assert page.locator("li.more summary").inner_text() == f"{n - 6} more events"
+    assert page.locator(".alert-event:visible").count() == 6
     assert page.locator("nav a.active").inner_text() == "Alerts"
-
 
 
 def test_document_search_and_page(page: Any, base: str) -> None:

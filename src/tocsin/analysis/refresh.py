@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from tocsin.analysis.alerts import Alert, alert_id, detections, explain, passes, series_for
 from tocsin.analysis.detect import DetectorConfig
-from tocsin.analysis.series import bin_start
+from tocsin.analysis.series import BINNED_PRECISIONS, bin_start
 
 if TYPE_CHECKING:
     from tocsin.store import Store
@@ -48,17 +48,20 @@ class Refresh:
 
 
 def touched_since(store: Store, doc_ids: list[str]) -> date | None:
-    """The first week the documents touch: their events' dates and their publication
-    dates (less the largest reporting lag). None: they touch nothing that is binned."""
+    """The first week the documents touch: their binned events' dates (an event dated to a
+    month or a year is in no series) and their publication dates (less the largest
+    reporting lag). None: they touch nothing that is binned."""
     if not doc_ids:
         return None
     row = store.con.execute(
         """SELECT least(
                (SELECT min(e.date_start) FROM event_mentions em JOIN events e
-                  ON e.id = em.event_id WHERE em.doc_id IN (SELECT unnest(?::VARCHAR[]))),
+                  ON e.id = em.event_id WHERE em.doc_id IN (SELECT unnest(?::VARCHAR[]))
+                  AND e.precision IN (SELECT unnest(?::VARCHAR[]))),
                (SELECT min(published) FROM documents
                   WHERE id IN (SELECT unnest(?::VARCHAR[])) AND duplicate_of IS NULL)
-                 - INTERVAL (?) DAY)""", [doc_ids, doc_ids, MAX_LAG]).fetchone()
+                 - INTERVAL (?) DAY)""",
+        [doc_ids, sorted(BINNED_PRECISIONS), doc_ids, MAX_LAG]).fetchone()
     first = row[0] if row else None
     if first is None:
         return None

@@ -71,7 +71,12 @@ T.alertCard = function (a, compact) {
   body.push(T.h("div", { class: "small alert-actors" }, "Actors: ",
     (d.actors || []).slice(0, compact ? 4 : 12).map((x) => [T.actorLink(x.id, names),
       T.h("span", { class: "muted" }, " (" + x.role + ", " + x.events + ") ")])));
-  const list = T.h("ul", { class: "alert-events" }, events.slice(0, compact ? 3 : 25).map(T.alertEvent));
+  const shown = compact ? 3 : 6;  // the rest folded away: a card stays readable
+  const more = compact ? [] : events.slice(shown);
+  const list = T.h("ul", { class: "alert-events" }, events.slice(0, shown).map(T.alertEvent),
+    more.length ? T.h("li", { class: "more" }, T.h("details", {},
+      T.h("summary", { class: "small" }, more.length + " more event" + (more.length > 1 ? "s" : "")),
+      T.h("ul", { class: "alert-events" }, more.map(T.alertEvent)))) : null);
   const card = T.h("div", { class: "alert card", "data-alert": a.id, "data-level": a.level },
     compact ? body : T.h("div", { class: "alert-grid" }, T.h("div", {}, body),
       T.h("div", { class: "alert-plot" }, T.alertSeriesSvg(d.series))),
