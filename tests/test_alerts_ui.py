@@ -205,3 +205,24 @@ def test_document_search_and_page(page: Any, base: str) -> None:
     # ... and the event page links back to the document.
     assert page.locator("a.doc-link").first.get_attribute("href") == "/documents/nairobi-02"
     assert page.errors == []
+
+
+def test_event_and_actor_pages_link_their_alerts(page: Any, base: str) -> None:
+    alert = httpx.get(base + "/api/alerts", params={"type": "ASSAULT", "sort": "top"}
+                      ).json()["items"][0]
+    event_id = alert["detail"]["events"][0]["id"]
+    citing = [a for a in httpx.get(base + "/api/alerts", params={"limit": 100}).json()[
+        "items"] if event_id in (a["event_ids"] or [])]
+    _open(page, base + f"/event/{event_id}", "event")
+    links = page.locator("#event-alerts a")
+    assert links.count() == len(citing) >= 1
+    assert {a.split("/alert/")[1] for a in
+            (links.nth(i).get_attribute("href") for i in range(links.count()))} == {
+        a["id"] for a in citing}
+    _open(page, base + "/actor/al-shabaab", "actor")
+    cards = page.locator("#actor-alerts .alert")
+    assert 1 <= cards.count() <= 3
+    assert "Al-Shabaab" in page.locator("#actor-alerts").inner_text()
+    _open(page, base + "/actor/uga", "actor")  # Uganda signed an accord: no alert
+    assert page.locator("#actor-alerts").count() == 0
+    assert page.errors == []

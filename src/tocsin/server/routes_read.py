@@ -92,6 +92,11 @@ def event(request: Request, event_id: str) -> Response:
         + [a for m in ev["mentions"] for a in (m.get("source_ids") or [])
            + (m.get("target_ids") or [])])
     name_events([ev], ev["actor_names"])
+    ev["alerts"] = [dict(zip(("id", "kind", "label", "level", "raised"), x, strict=True))
+                    for x in r.con.execute(  # the alerts this event is evidence for
+                        "SELECT id, kind, label, level, raised FROM alerts WHERE "
+                        "list_contains(event_ids, ?) ORDER BY raised DESC, severity DESC",
+                        [event_id]).fetchall()]
     return ok(ev)
 
 

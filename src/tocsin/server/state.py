@@ -47,6 +47,7 @@ class Job:
     summary: dict[str, Any] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
+    refresh: list[str] | None = None  # no inputs: refresh the alerts these documents touch
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "inputs": len(self.paths),
@@ -89,8 +90,9 @@ class ServerState:
 
     # --- writes -----------------------------------------------------------------------
     def submit(self, paths: list[str], published: str | None = None,
-               tmpdir: str | None = None) -> Job:
-        job = Job(f"job-{next(self._ids)}-{int(time.time())}", paths, published, tmpdir)
+               tmpdir: str | None = None, refresh: list[str] | None = None) -> Job:
+        job = Job(f"job-{next(self._ids)}-{int(time.time())}", paths, published, tmpdir,
+                  refresh=refresh)
         with self._lock:
             self.jobs[job.id] = job
             done = [j for j in self.jobs.values() if j.finished is not None]
@@ -98,6 +100,11 @@ class ServerState:
                 self.jobs.pop(old.id, None)
         self._queue.put(job)
         return job
+
+    def submit_refresh(self, doc_ids: list[str]) -> Job:
+        """Refresh the alerts after a change to these documents' events (an unmerge), in
+        the writer thread like every write of the alerts."""
+        return self.submit([], refresh=doc_ids)
 
     def submit_records(self, records: list[dict[str, Any]],
                        published: str | None = None) -> Job:
@@ -129,6 +136,10 @@ class ServerState:
 
     def _run(self, job: Job) -> None:
         from datetime import date
+
+        if job.refresh is not None:
+            job.summary = {"new_alerts": self._refresh_alerts(job.refresh)}
+            return
 
         from tocsin.ingest.fetch import FetchOptions
         from tocsin.store.runner import ingest
