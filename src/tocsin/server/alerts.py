@@ -134,7 +134,12 @@ def name_alert(a: dict[str, Any], names: dict[str, str]) -> None:
     for e in d.get("events") or []:
         e["source_names"] = [names.get(x, x) for x in e.get("sources") or []]
         e["target_names"] = [names.get(x, x) for x in e.get("targets") or []]
-    if a["kind"] == "actor":
+    if a["kind"] in ("country", "admin1"):  # "KEN/Mandera" -> "Mandera, Kenya"
+        from tocsin.store.names import country_name
+
+        cc, _, admin1 = a["series"].partition("/")
+        a["label"] = f"{admin1}, {country_name(cc)}" if admin1 else country_name(cc)
+    elif a["kind"] == "actor":
         a["label"] = names.get(a["series"], a["label"])
     elif a["kind"] == "dyad":
         src, _, tgt = a["series"].partition("->")
