@@ -5,7 +5,9 @@ Chromium)."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,6 +56,33 @@ def page(base: str) -> Iterator[Any]:
         pg.errors = errors
         yield pg
         browser.close()
+
+
+def test_server_computes_the_alerts_of_an_older_store(tmp_path: Path) -> None:
+    """A store filled without alerts (the store's own ingest, or a file from before
+    ingests refreshed them) gets them when a server opens it."""
+    import json
+
+    from tocsin.store import Store
+    from tocsin.store.runner import ingest
+
+    src = tmp_path / "stream.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records()), encoding="utf-8")
+    db = tmp_path / "older.duckdb"
+    with Store(db) as store:
+        assert ingest(store, [str(src)]).added == len(records())
+        assert store.con.execute("SELECT count(*) FROM alerts").fetchone() == (0,)
+    with serve(db) as url:
+        job = httpx.get(url + "/api/stats").json()["alerts_job"]
+        deadline = time.monotonic() + 120
+        while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.2)
+            job = httpx.get(url + f"/api/jobs/{job['id']}").json()
+        assert job["status"] == "done" and job["summary"]["new_alerts"] >= 5, job
+        levels = httpx.get(url + "/api/alerts").json()["facets"]["level"]
+        assert levels["medium"] >= 1 and levels["low"] >= 1
+    with serve(db) as url:  # once they are there, no recompute at start
+        assert httpx.get(url + "/api/stats").json()["alerts_job"] is None
 
 
 def test_api_filters_and_names(base: str) -> None:

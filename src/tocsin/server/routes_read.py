@@ -231,7 +231,12 @@ def alert(request: Request, alert_id: str) -> Response:
 
 @router.get("/stats", summary="Counts, types, sources and date range")
 def stats(request: Request) -> Response:
-    return ok(reader(request).stats())
+    from tocsin.server.common import state
+
+    out = reader(request).stats()
+    job = state(request).startup_job  # alerts computed at start for an older store
+    out["alerts_job"] = job.to_json() if job else None
+    return ok(out)
 
 
 @router.get("/search", summary="Resolve a name or alias to actors (for the search box)")

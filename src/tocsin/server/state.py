@@ -48,6 +48,7 @@ class Job:
     errors: list[dict[str, Any]] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
     refresh: list[str] | None = None  # no inputs: refresh the alerts these documents touch
+    refresh_all: bool = False  # ... or of every week
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "inputs": len(self.paths),
@@ -71,6 +72,11 @@ class ServerState:
         self._ids = itertools.count(1)
         self._worker = threading.Thread(target=self._work, name="tocsin-writer", daemon=True)
         self._worker.start()
+        # A store filled before ingests refreshed the alerts has documents and no alerts:
+        # compute them all once, in the writer thread (reads go on meanwhile).
+        self.startup_job: Job | None = None
+        if self._needs_alerts():
+            self.startup_job = self.submit([], refresh=[], refresh_all=True)
 
     # --- reads ------------------------------------------------------------------------
     def reader(self) -> Reader:
@@ -90,9 +96,10 @@ class ServerState:
 
     # --- writes -----------------------------------------------------------------------
     def submit(self, paths: list[str], published: str | None = None,
-               tmpdir: str | None = None, refresh: list[str] | None = None) -> Job:
+               tmpdir: str | None = None, refresh: list[str] | None = None,
+               refresh_all: bool = False) -> Job:
         job = Job(f"job-{next(self._ids)}-{int(time.time())}", paths, published, tmpdir,
-                  refresh=refresh)
+                  refresh=refresh, refresh_all=refresh_all)
         with self._lock:
             self.jobs[job.id] = job
             done = [j for j in self.jobs.values() if j.finished is not None]
@@ -138,7 +145,8 @@ class ServerState:
         from datetime import date
 
         if job.refresh is not None:
-            job.summary = {"new_alerts": self._refresh_alerts(job.refresh)}
+            job.summary = {"new_alerts": self._refresh_alerts(
+                None if job.refresh_all else job.refresh)}
             return
 
         from tocsin.ingest.fetch import FetchOptions
@@ -155,7 +163,15 @@ class ServerState:
         if rep.added:
             job.summary["new_alerts"] = self._refresh_alerts(rep.added_ids)
 
-    def _refresh_alerts(self, doc_ids: list[str]) -> int | None:
+    def _needs_alerts(self) -> bool:
+        """Documents stored and no weekly alert recorded: a store from before ingests
+        refreshed the alerts (or one that never had any, which costs one recompute)."""
+        row = self.store.con.execute(
+            "SELECT (SELECT count(*) FROM documents) > 0 AND "
+            "(SELECT count(*) FROM alerts WHERE bin = 'week') = 0").fetchone()
+        return bool(row and row[0])
+
+    def _refresh_alerts(self, doc_ids: list[str] | None) -> int | None:
         """Refresh the stored alerts for the weeks the new documents touch (analysis/
         refresh.py), when the analysis module is there (it is optional for the server);
         None when it could not run."""

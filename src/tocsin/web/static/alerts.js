@@ -154,7 +154,10 @@ T.alertsPanel = async function (stats) {
       since = d.toISOString().slice(0, 10);
     }
     const a = await T.api("/alerts", { limit: 5, sort: "top", since });
-    if (!a.available || !a.items.length) {
+    const job = stats.alerts_job;
+    if (!a.items.length && job && (job.status === "queued" || job.status === "running")) {
+      box.append(T.h("p", { class: "noalerts" }, "Alerts are being computed for this store; reload in a moment."));
+    } else if (!a.available || !a.items.length) {
       box.append(T.h("p", { class: "noalerts" }, "No alerts" + (since ? " raised since " + since + " (90 days before the latest event)." : ".")));
     } else {
       box.append(T.h("p", { class: "small muted" }, a.total + " alert" + (a.total === 1 ? "" : "s") +
