@@ -152,6 +152,11 @@ def test_whole_ingest_killed_then_rerun(corpus: Path, baseline: Path, tmp_path: 
     assert summary["skipped_partitions"] == done and summary["errors"] == 0
     assert summary["added"] == 33 - stored[0]
     assert snapshot(db) == snapshot(baseline)
+    # The scaled ingest refreshed the alerts; the killed run never got to: all weeks.
+    assert summary["alerts"]["since"] is None and summary["alerts"]["new"] > 0
+    with Store(db, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM alerts").fetchone() == (
+            summary["alerts"]["alerts"],)
 
 
 # ~880k characters: parsing takes far longer than the 4 s limit set below.

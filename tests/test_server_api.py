@@ -273,6 +273,12 @@ def test_unmerge_needs_the_token_and_splits(client: httpx.Client) -> None:
     event_id = merged[0]
     r = client.post(f"/api/events/{event_id}/unmerge", json={"doc": "split-b"}, headers=AUTH)
     assert r.status_code == 201, r.text
+    # The split is followed by a refresh of the alerts of the weeks it touches.
+    deadline = time.monotonic() + 120
+    while (job := client.get(f"/api/jobs/{r.json()['alerts_job']}").json())["status"] in (
+            "queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert job["status"] == "done" and isinstance(job["summary"]["new_alerts"], int), job
     split = client.get(f"/api/events/{r.json()['split']}").json()
     assert {m["doc_id"] for m in split["mentions"]} == {"split-b"}
     assert {m["doc_id"] for m in client.get(f"/api/events/{event_id}").json()["mentions"]

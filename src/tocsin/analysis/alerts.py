@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,8 @@ class Alert:
     evidence: dict[str, Any] = field(default_factory=dict)  # documents, sources, confidence
     area_named: bool | None = None  # country/admin1: named by a report of the window
     test: str = "escalation"  # or "surge": the week against the four before (detect.SURGE)
+    rule: str = ""  # the test that raised it, with the thresholds it passed
+    series: list[dict[str, Any]] = field(default_factory=list)  # bins up to the raised one
 
     @property
     def probability(self) -> float:
@@ -99,22 +102,52 @@ def window_reports(store: Store, event_ids: list[str]) -> list[tuple[str, str | 
         "ORDER BY d.id", event_ids).fetchall()]
 
 
-def _ev_json(ev: EventRow, store: Store) -> dict[str, Any]:
-    docs = store.con.execute(
-        """SELECT d.id, d.title, d.source, d.url, d.published, em.sentence
-           FROM event_mentions em JOIN documents d ON d.id = em.doc_id
-           WHERE em.event_id = ? ORDER BY d.published, d.id, em.start""",
-        [ev.id]).fetchall()
-    return {"id": ev.id, "date": ev.day, "type": ev.type, "mode": ev.mode,
-            "sources": ev.sources, "targets": ev.targets, "place": ev.place,
-            "country": ev.country, "fatalities": ev.fatalities,
-            "hostility": round(ev.weight, 2), "evidence": ev.evidence,
-            "reports": [{"doc_id": d[0], "title": d[1], "source": d[2], "url": d[3],
-                         "published": d[4], "sentence": d[5]} for d in docs]}
+def _events_json(evs: list[EventRow], store: Store) -> list[dict[str, Any]]:
+    """The events as the alert lists them, with every report; one query for all (a query
+    per event was most of the cost of a refresh)."""
+    reports: dict[str, list[dict[str, Any]]] = {e.id: [] for e in evs}
+    if evs:
+        for r in store.con.execute(
+                """SELECT em.event_id, d.id, d.title, d.source, d.url, d.published, em.sentence
+                   FROM event_mentions em JOIN documents d ON d.id = em.doc_id
+                   WHERE em.event_id IN (SELECT unnest(?::VARCHAR[]))
+                   ORDER BY em.event_id, d.published, d.id, em.start""",
+                [list(reports)]).fetchall():
+            reports[r[0]].append({"doc_id": r[1], "title": r[2], "source": r[3], "url": r[4],
+                                  "published": r[5], "sentence": r[6]})
+    return [{"id": ev.id, "date": ev.day, "type": ev.type, "mode": ev.mode,
+             "sources": ev.sources, "targets": ev.targets, "place": ev.place,
+             "country": ev.country, "admin1": ev.admin1, "fatalities": ev.fatalities,
+             "hostility": round(ev.weight, 2), "evidence": ev.evidence,
+             "reports": reports[ev.id]} for ev in evs]
+
+
+def _rule(test: str, det: Detection, cfg: DetectorConfig, by: str) -> str:
+    """The test that raised the alert, in words, with the thresholds it passed."""
+    unit = "day" if by == "day" else "week"
+    if test == "surge":
+        return (f"surge: the {unit} against the {det.baseline_bins} {unit}s before it; "
+                f"p = {det.p:.2g} (one-sided mid-p, alpha {SURGE.alpha}), rate ratio "
+                f"x{det.rate_ratio:.1f} (needs x{SURGE.min_ratio:g}), {det.x} events "
+                f"(needs {SURGE.min_count}), {det.y} before (needs {SURGE.min_baseline_count})")
+    return (f"escalation: {det.window} {unit}s against the {det.baseline_bins} {unit}s "
+            f"before them; p = {det.p:.2g} (one-sided mid-p, windows "
+            f"{'/'.join(map(str, cfg.windows))}, Bonferroni, alpha {cfg.alpha}), rate ratio "
+            f"x{det.rate_ratio:.1f} (needs x{cfg.min_ratio:g}), {det.x} events "
+            f"(needs {cfg.min_count})")
+
+
+SERIES_BINS = 26  # bins of the series kept with an alert (its plot), up to the one raised
+
+
+def _series_json(s: Series, i: int, lo: int) -> list[dict[str, Any]]:
+    first = max(0, i - SERIES_BINS + 1)
+    return [{"bin": s.bins[b], "events": int(s.counts[b]), "documents": int(s.exposure[b]),
+             "window": b >= lo} for b in range(first, i + 1)]
 
 
 def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow],
-            label: Any, test: str = "escalation") -> Alert:
+            label: Any, test: str = "escalation", cfg: DetectorConfig | None = None) -> Alert:
     """The alert for one detection on one series (found by ``test``)."""
     i, w = det.start, det.window
     lo = i - w + 1
@@ -151,8 +184,7 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
               for (a, r), n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
     end = s.bins[det.end] if det.end is not None else None
     return Alert(
-        id=stable_id("alert", s.kind, s.key, s.by, s.bins[i].isoformat(),
-                      *(() if test == "escalation" else (test,))),
+        id=alert_id(s, det, test),
         kind=s.kind, key=s.key, label=s.label, by=s.by, raised=s.bins[i],
         window=(s.bins[lo], s.bins[i] + step - timedelta(days=1)),
         baseline=(s.bins[base_lo], s.bins[lo] - timedelta(days=1)),
@@ -162,11 +194,12 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
         p_value=float(f"{det.p:.4g}"), intensity=round(intensity, 2),
         baseline_intensity=None if base_int is None else round(base_int, 2),
         severity=sev.score, level=sev.level, episode_end=end, about=about, actors=actors,
-        events=[_ev_json(e, store) for e in sorted(win_ev, key=lambda e: (e.day, e.id))
-                ][-MAX_EVENTS:],
+        events=_events_json(sorted(win_ev, key=lambda e: (e.day, e.id))[-MAX_EVENTS:], store),
         why=sev.why, ratio_lower=sev.ratio_lower, extra_events=sev.extra_events,
         evidence={"documents": proof.documents, "sources": proof.sources,
-                  "confidence": proof.confidence}, area_named=named, test=test)
+                  "confidence": proof.confidence}, area_named=named, test=test,
+        rule=_rule(test, det, cfg or DetectorConfig.for_bins(s.by), s.by),
+        series=_series_json(s, i, lo))
 
 
 def series_for(store: Store, by: str = "week", types: set[str] | None = None,
@@ -204,6 +237,20 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
             raise QueryError(f"unknown actor {actor!r}")
     series, events, label = series_for(store, by, types, region, until, kinds)
     out = []
+    for s, det, test in detections(series, cfg, by, surge, wanted):
+        if since and s.bins[det.start] < since - timedelta(days=6 if by == "week" else 0):
+            continue
+        alert = explain(store, s, det, events, label, test, cfg)
+        if passes(alert, cfg, area_guard, min_documents):
+            out.append(alert)
+    return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
+
+
+def detections(series: dict[tuple[str, str], Series], cfg: DetectorConfig, by: str,
+               surge: DetectorConfig | None = SURGE, wanted: set[str] | None = None
+               ) -> Iterator[tuple[Series, Detection, str]]:
+    """Every detection on every series, with the test that made it: the cheap part of
+    finding alerts (explaining one reads its reports from the store)."""
     for s in series.values():
         if wanted is not None and not _involves(s, wanted):
             continue
@@ -216,16 +263,21 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
             found += [(d, "surge") for d in detect(s.counts, s.exposure, surge_cfg)[1]
                       if d.start not in seen]
         for det, test in found:
-            if since and s.bins[det.start] < since - timedelta(days=6 if by == "week" else 0):
-                continue
-            alert = explain(store, s, det, events, label, test)
-            if area_guard and alert.area_named is False:
-                continue
-            if alert.evidence["documents"] < (cfg.min_count if min_documents is None
-                                               else min_documents):
-                continue
-            out.append(alert)
-    return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
+            yield s, det, test
+
+
+def passes(alert: Alert, cfg: DetectorConfig, area_guard: bool = True,
+           min_documents: int | None = None) -> bool:
+    """The checks besides the test: the area named, enough distinct reports."""
+    if area_guard and alert.area_named is False:
+        return False
+    return bool(alert.evidence["documents"] >= (cfg.min_count if min_documents is None
+                                                else min_documents))
+
+
+def alert_id(s: Series, det: Detection, test: str) -> str:
+    return stable_id("alert", s.kind, s.key, s.by, s.bins[det.start].isoformat(),
+                     *(() if test == "escalation" else (test,)))
 
 
 def _involves(s: Series, actors: set[str]) -> bool:

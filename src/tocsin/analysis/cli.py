@@ -50,15 +50,31 @@ def _write_csv(s: Any, tests: Any, alerts: list[Any], path: str) -> int:
     return len(s.bins)
 
 
-def emit_new_alerts(db: str, alerts_to: str | None, webhook: str | None,
-                    log: Any = sys.stderr) -> int:
-    """After a poll: record the alerts and send the new, recent ones (JSON Lines file
-    and/or an HTTP POST of each alert as JSON). Returns how many were sent."""
-    from tocsin.analysis.alerts import find_alerts, save_alerts
+def refresh_after_ingest(store: Any, doc_ids: list[str], log: Any = sys.stderr) -> Any:
+    """The stored alerts brought up to date with the documents just added (analysis/
+    refresh.py); None when nothing was added or the refresh failed (said on ``log``):
+    alerts are a by-product, an ingest never fails for them."""
+    from tocsin.analysis.refresh import refresh_alerts
 
-    with _open(db) as store:
-        alerts = find_alerts(store)
-        new = save_alerts(store, alerts)
+    if not doc_ids:
+        return None
+    try:
+        return refresh_alerts(store, doc_ids)
+    except Exception as exc:
+        log.write(f"alert refresh failed: {type(exc).__name__}: {exc}\n")
+        return None
+
+
+def emit_new_alerts(db: str, alerts_to: str | None, webhook: str | None,
+                    log: Any = sys.stderr, new: list[Any] | None = None) -> int:
+    """After a poll: send the new, recent alerts (JSON Lines file and/or an HTTP POST of
+    each alert as JSON). ``new``: the alerts the ingest's refresh stored first; without
+    it, every week is recomputed and stored here. Returns how many were sent."""
+    from tocsin.analysis.refresh import refresh_alerts
+
+    with _open(db, read_only=new is not None) as store:
+        if new is None:
+            new = refresh_alerts(store).new
         latest = store.con.execute("SELECT max(published) FROM documents").fetchone()[0]
     cutoff = (latest or date.today()) - timedelta(days=RECENT_DAYS)
     fresh = sorted((a for a in new if a.raised >= cutoff), key=lambda a: (a.raised, a.id))
@@ -105,22 +121,32 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False,
     ) -> None:
         """Escalation alerts: event rates that rose against their baseline."""
-        from tocsin.analysis.alerts import find_alerts, save_alerts
+        from tocsin.analysis.alerts import find_alerts
+        from tocsin.analysis.refresh import refresh_alerts
         from tocsin.analysis.series import KINDS
         from tocsin.store.queries import QueryError
 
         kinds = tuple(k.strip() for k in kind.split(",")) if kind else KINDS
         if set(kinds) - set(KINDS):
             raise typer.BadParameter(f"--kind takes {','.join(KINDS)}")
-        with _open(db, read_only=not save) as store:
+        # The store records the alerts of every series, weekly, as each ingest refreshes
+        # them; a filtered run prints its own selection and records nothing.
+        filtered = bool(until or actor or region or type or kind or by != "week")
+        with _open(db, read_only=not save or filtered) as store:
             try:
-                found = find_alerts(store, since=_date(since), until=_date(until),
-                                    actor=actor, region=region, types=_types(type),
-                                    by=_by(by), kinds=kinds)
+                if save and not filtered:
+                    start = _date(since)
+                    found = [a for a in refresh_alerts(store).found
+                             if start is None or a.raised >= start - timedelta(days=6)]
+                else:
+                    found = find_alerts(store, since=_date(since), until=_date(until),
+                                        actor=actor, region=region, types=_types(type),
+                                        by=_by(by), kinds=kinds)
             except QueryError as exc:
                 raise typer.BadParameter(str(exc)) from None
-            if save:
-                save_alerts(store, found)
+        if save and filtered:
+            sys.stderr.write("not recorded: the store keeps the alerts of every series "
+                             "(weekly, unfiltered); run without filters to record them\n")
         if as_json:
             for a in found:
                 _print(a.to_json())

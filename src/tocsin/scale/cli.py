@@ -41,5 +41,9 @@ def run_scaled(paths: list[str], db: str, engine: str, workers: int | None,
             sr = run_dask(store, paths, workers, scheduler, **kwargs)  # type: ignore[arg-type]
         else:
             raise UsageError(f"engine {engine!r} is not a scaled-out engine")
-    sys.stdout.write(json.dumps(sr.summary()) + "\n")
+        from tocsin.analysis.cli import refresh_after_ingest
+
+        refresh = refresh_after_ingest(store, sr.report.added_ids)
+    sys.stdout.write(json.dumps({**sr.summary(),
+                                 "alerts": refresh.summary() if refresh else None}) + "\n")
     return len(sr.report.errors)

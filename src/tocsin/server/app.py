@@ -121,6 +121,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/map", include_in_schema=False)
     @app.get("/events", include_in_schema=False)
     @app.get("/search", include_in_schema=False)
+    @app.get("/alerts", include_in_schema=False)
+    @app.get("/documents", include_in_schema=False)
+    @app.get("/documents/{doc_id}", include_in_schema=False)
+    @app.get("/alert/{alert_id}", include_in_schema=False)
     @app.get("/actor/{actor_id:path}", include_in_schema=False)
     @app.get("/event/{event_id}", include_in_schema=False)
     def page() -> FileResponse:

@@ -92,6 +92,11 @@ def event(request: Request, event_id: str) -> Response:
         + [a for m in ev["mentions"] for a in (m.get("source_ids") or [])
            + (m.get("target_ids") or [])])
     name_events([ev], ev["actor_names"])
+    ev["alerts"] = [dict(zip(("id", "kind", "label", "level", "raised"), x, strict=True))
+                    for x in r.con.execute(  # the alerts this event is evidence for
+                        "SELECT id, kind, label, level, raised FROM alerts WHERE "
+                        "list_contains(event_ids, ?) ORDER BY raised DESC, severity DESC",
+                        [event_id]).fetchall()]
     return ok(ev)
 
 
@@ -106,19 +111,33 @@ def map_events(request: Request, f: Filter,
                "points": pts})
 
 
-@router.get("/documents", summary="Stored documents, newest first")
-def documents(request: Request, q_: Annotated[str | None, Query(alias="q", max_length=200)]
-              = None, source: Text = None, limit: Limit = 50,
-              offset: Offset = 0) -> Response:
-    total, rows = q.documents(reader(request), q_, source, limit, offset)
+@router.get("/documents", summary="Stored documents, newest first; q: words of the text")
+def documents(request: Request, q_: Annotated[str | None, Query(
+        alias="q", max_length=200, description="every word in the title or text")] = None,
+              source: Text = None, limit: Limit = 50, offset: Offset = 0) -> Response:
+    if q_ and q_.strip():
+        from tocsin.server.documents import search
+
+        total, rows = search(reader(request), q_, source, limit, offset)
+    else:
+        total, rows = q.documents(reader(request), None, source, limit, offset)
     return ok({"total": total, "limit": limit, "offset": offset, "items": rows})
 
 
-@router.get("/documents/{doc_id}", summary="One document with its text")
+@router.get("/documents/{doc_id}", summary="One document with its text, and its events' "
+            "evidence sentences and triggers as segments of it")
 def document(request: Request, doc_id: str) -> Response:
-    doc = q.document(reader(request), doc_id)
+    from tocsin.server.documents import events_by_id, view
+
+    r = reader(request)
+    doc = q.document(r, doc_id)
     if doc is None:
         raise HTTPException(404, "no such document")
+    doc["segments"] = view(r, doc)
+    rows = events_by_id(r, doc["events"])
+    names = r.actor_names(event_actor_ids(rows))
+    name_events(rows, names)
+    doc["event_rows"] = rows
     return ok(doc)
 
 
@@ -173,15 +192,51 @@ def relations(request: Request, actor: Text = None, type: Text = None, limit: Li
     return ok({"items": items})
 
 
-@router.get("/alerts", summary="Alerts, if an alerts table exists")
+@router.get("/alerts", summary="Stored alerts, filtered, with names beside the ids")
 def alerts(request: Request, limit: Limit = 50, offset: Offset = 0,
-           unacknowledged: bool = False) -> Response:
-    return ok(extras.list_alerts(reader(request), limit, offset, unacknowledged))
+           unacknowledged: bool = False,
+           level: Annotated[list[str] | None, Query(description="high, medium, low")] = None,
+           region: Annotated[str | None, Query(max_length=200,
+                                               description="ISO3 or ISO3/Admin1")] = None,
+           type: Annotated[list[str] | None, Query(description="PLOVER type(s)")] = None,
+           actor: Annotated[str | None, Query(max_length=200,
+                                              description="id, name or alias")] = None,
+           since: date | None = None, until: date | None = None,
+           open: Annotated[bool, Query(description="only episodes still open")] = False,
+           sort: Annotated[str, Query(pattern="^(-raised|top)$",
+                                      description="-raised (newest) or top (most severe)")
+                           ] = "-raised") -> Response:
+    from tocsin.server.alerts import LEVELS, AlertFilter, list_alerts
+
+    levels = [x.strip().lower() for v in level or [] for x in v.split(",") if x.strip()]
+    types = [x.strip().upper() for v in type or [] for x in v.split(",") if x.strip()]
+    if set(levels) - set(LEVELS):
+        raise HTTPException(400, f"level is one of {', '.join(LEVELS)}")
+    if set(types) - set(PLOVER):
+        raise HTTPException(400, f"unknown PLOVER type(s): {', '.join(set(types) - set(PLOVER))}")
+    f = AlertFilter(levels, region or None, types, actor or None, since, until,
+                    unacknowledged, open)
+    return ok(list_alerts(reader(request), f, limit, offset, sort))
+
+
+@router.get("/alerts/{alert_id}", summary="One stored alert, with names beside the ids")
+def alert(request: Request, alert_id: str) -> Response:
+    from tocsin.server.alerts import one_alert
+
+    a = one_alert(reader(request), alert_id)
+    if a is None:
+        raise HTTPException(404, "no such alert")
+    return ok(a)
 
 
 @router.get("/stats", summary="Counts, types, sources and date range")
 def stats(request: Request) -> Response:
-    return ok(reader(request).stats())
+    from tocsin.server.common import state
+
+    out = reader(request).stats()
+    job = state(request).startup_job  # alerts computed at start for an older store
+    out["alerts_job"] = job.to_json() if job else None
+    return ok(out)
 
 
 @router.get("/search", summary="Resolve a name or alias to actors (for the search box)")

@@ -159,7 +159,10 @@ def unmerge_event(request: Request, event_id: str, body: UnmergeIn,
             time.sleep(0.2 * (attempt + 1))
     if new_id is None:
         raise HTTPException(404, "the event has no report of this document beside others")
-    return ok({"event": event_id, "split": new_id, "doc": body.doc}, 201)
+    # The split changes the series of the weeks it is in: their alerts are refreshed.
+    job = state(request).submit_refresh([body.doc])
+    return ok({"event": event_id, "split": new_id, "doc": body.doc, "alerts_job": job.id},
+              201)
 
 
 @router.post("/alerts/{alert_id}/ack", summary="Acknowledge an alert")

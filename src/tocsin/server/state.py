@@ -47,6 +47,8 @@ class Job:
     summary: dict[str, Any] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
+    refresh: list[str] | None = None  # no inputs: refresh the alerts these documents touch
+    refresh_all: bool = False  # ... or of every week
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "inputs": len(self.paths),
@@ -70,6 +72,11 @@ class ServerState:
         self._ids = itertools.count(1)
         self._worker = threading.Thread(target=self._work, name="tocsin-writer", daemon=True)
         self._worker.start()
+        # A store filled before ingests refreshed the alerts has documents and no alerts:
+        # compute them all once, in the writer thread (reads go on meanwhile).
+        self.startup_job: Job | None = None
+        if self._needs_alerts():
+            self.startup_job = self.submit([], refresh=[], refresh_all=True)
 
     # --- reads ------------------------------------------------------------------------
     def reader(self) -> Reader:
@@ -89,8 +96,10 @@ class ServerState:
 
     # --- writes -----------------------------------------------------------------------
     def submit(self, paths: list[str], published: str | None = None,
-               tmpdir: str | None = None) -> Job:
-        job = Job(f"job-{next(self._ids)}-{int(time.time())}", paths, published, tmpdir)
+               tmpdir: str | None = None, refresh: list[str] | None = None,
+               refresh_all: bool = False) -> Job:
+        job = Job(f"job-{next(self._ids)}-{int(time.time())}", paths, published, tmpdir,
+                  refresh=refresh, refresh_all=refresh_all)
         with self._lock:
             self.jobs[job.id] = job
             done = [j for j in self.jobs.values() if j.finished is not None]
@@ -98,6 +107,11 @@ class ServerState:
                 self.jobs.pop(old.id, None)
         self._queue.put(job)
         return job
+
+    def submit_refresh(self, doc_ids: list[str]) -> Job:
+        """Refresh the alerts after a change to these documents' events (an unmerge), in
+        the writer thread like every write of the alerts."""
+        return self.submit([], refresh=doc_ids)
 
     def submit_records(self, records: list[dict[str, Any]],
                        published: str | None = None) -> Job:
@@ -130,6 +144,11 @@ class ServerState:
     def _run(self, job: Job) -> None:
         from datetime import date
 
+        if job.refresh is not None:
+            job.summary = {"new_alerts": self._refresh_alerts(
+                None if job.refresh_all else job.refresh)}
+            return
+
         from tocsin.ingest.fetch import FetchOptions
         from tocsin.store.runner import ingest
 
@@ -142,21 +161,30 @@ class ServerState:
         job.summary = rep.summary()
         job.errors = rep.errors
         if rep.added:
-            job.summary["new_alerts"] = self._refresh_alerts()
+            job.summary["new_alerts"] = self._refresh_alerts(rep.added_ids)
 
-    def _refresh_alerts(self) -> int | None:
-        """Re-run escalation detection after new documents, when the analysis module is
-        there (it is optional for the server); None when it could not run."""
+    def _needs_alerts(self) -> bool:
+        """Documents stored and no weekly alert recorded: a store from before ingests
+        refreshed the alerts (or one that never had any, which costs one recompute)."""
+        row = self.store.con.execute(
+            "SELECT (SELECT count(*) FROM documents) > 0 AND "
+            "(SELECT count(*) FROM alerts WHERE bin = 'week') = 0").fetchone()
+        return bool(row and row[0])
+
+    def _refresh_alerts(self, doc_ids: list[str] | None) -> int | None:
+        """Refresh the stored alerts for the weeks the new documents touch (analysis/
+        refresh.py), when the analysis module is there (it is optional for the server);
+        None when it could not run."""
         try:
-            from tocsin.analysis.alerts import find_alerts, save_alerts
+            from tocsin.analysis.refresh import refresh_alerts
         except ImportError:
             return None
         try:
-            return len(save_alerts(self.store, find_alerts(self.store)))
+            return len(refresh_alerts(self.store, doc_ids).new)
         except Exception:  # alerts are a by-product: never fail the ingest for them
             import logging
 
-            logging.getLogger("tocsin.server").exception("alert detection failed")
+            logging.getLogger("tocsin.server").exception("alert refresh failed")
             return None
 
     def close(self) -> None:

@@ -75,7 +75,11 @@ def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
 
 def _run_ingest(paths: list[str], db: str, published: date | None, allow_private: bool,
                 report: str | None, verbose: bool, progress: bool,
-                reprocess: bool = False, doc_timeout: float | None = None) -> int:
+                reprocess: bool = False, doc_timeout: float | None = None
+                ) -> tuple[int, list[Any]]:
+    """Ingest, then refresh the stored alerts for the weeks the new documents touch;
+    returns the error count and the alerts not stored before."""
+    from tocsin.analysis.cli import refresh_after_ingest
     from tocsin.ingest.fetch import FetchOptions
     from tocsin.store.runner import DOC_TIMEOUT, ingest
 
@@ -85,8 +89,9 @@ def _run_ingest(paths: list[str], db: str, published: date | None, allow_private
                      progress_every=30.0 if progress else 0.0,
                      log=sys.stderr if verbose else None, reprocess=reprocess,
                      doc_timeout=doc_timeout or DOC_TIMEOUT)
-    _print(rep.summary())
-    return len(rep.errors)
+        refresh = refresh_after_ingest(store, rep.added_ids)
+    _print({**rep.summary(), "alerts": refresh.summary() if refresh else None})
+    return len(rep.errors), refresh.new if refresh else []
 
 
 def check_paths(paths: list[str]) -> None:
@@ -136,8 +141,8 @@ def register(app: typer.Typer) -> None:
             except UsageError as exc:
                 raise typer.BadParameter(str(exc)) from None
             raise typer.Exit(1 if errors else 0)
-        errors = _run_ingest(paths, db, _date(published), allow_private, report, verbose,
-                             progress, reprocess, doc_timeout)
+        errors, _ = _run_ingest(paths, db, _date(published), allow_private, report,
+                                verbose, progress, reprocess, doc_timeout)
         raise typer.Exit(1 if errors else 0)
 
     @app.command()
@@ -155,11 +160,11 @@ def register(app: typer.Typer) -> None:
         """Poll feeds and ingest new items, forever (or --times N)."""
         interval, n = _seconds(every), 0
         while True:
-            _run_ingest(urls, db, None, allow_private, report, False, False)
+            _, new = _run_ingest(urls, db, None, allow_private, report, False, False)
             if alerts_to or webhook:
                 from tocsin.analysis.cli import emit_new_alerts
 
-                emit_new_alerts(db, alerts_to, webhook)
+                emit_new_alerts(db, alerts_to, webhook, new=new)
             n += 1
             if times and n >= times:
                 return

@@ -32,12 +32,14 @@ class IngestReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # same id, other text
     seconds: float = 0.0
+    added_ids: list[str] = field(default_factory=list)  # what the alert refresh reads
 
     def tally(self, res: AddResult) -> None:
         """Count one stored document by what the store did with it."""
         if res.status == "added":
             self.added += 1
             self.events += res.events
+            self.added_ids.append(res.doc_id)
         elif res.status == "duplicate":
             self.duplicates += 1
         else:

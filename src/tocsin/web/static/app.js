@@ -91,32 +91,7 @@ T.eventsTable = function (items, names) {
     "Source → target", "Evidence"].map((c) => T.h("th", {}, c)))), T.h("tbody", {}, rows));
 };
 
-// ---- dashboard ---------------------------------------------------------------------
-T.alertsPanel = async function () {
-  const box = T.h("div", { class: "card", id: "alerts" }, T.h("h2", {}, "Current alerts"));
-  try {
-    const a = await T.api("/alerts", { limit: 10, unacknowledged: true });
-    if (!a.available || !a.items.length) {
-      box.append(T.h("p", { class: "noalerts" }, "No alerts."));
-    } else {
-      for (const al of a.items) {
-        const title = al.label || al.title || al.series || al.kind || al.id;
-        const when = al.raised || al.created_at || al.date || "";
-        const facts = [al.level, al.kind, al.rate_ratio ? "rate ×" + Number(al.rate_ratio).toFixed(1) : null,
-          al.current_count !== undefined && al.current_count !== null ? al.current_count + " events (baseline " + (al.baseline_count ?? "?") + ")" : null]
-          .filter(Boolean).join(" · ");
-        const summary = al.detail && typeof al.detail === "object" ? (al.detail.summary || al.detail.explanation || "") : (al.detail || "");
-        box.append(T.h("div", { class: "alert" }, T.h("b", {}, String(title)), " ",
-          T.h("span", { class: "muted small" }, String(when)),
-          facts ? T.h("div", { class: "small" }, facts) : null,
-          summary && typeof summary === "string" ? T.h("div", { class: "small muted" }, T.cut(summary, 240)) : null,
-          (al.event_ids || []).slice(0, 3).map((e) => [" ", T.eventLink(e, "event")])));
-      }
-    }
-  } catch (err) { box.append(T.fail(err)); }
-  return box;
-};
-
+// ---- dashboard (its alerts panel is in alerts.js) -----------------------------------
 T.dashboard = async function () {
   const [stats, recent] = await Promise.all([T.api("/stats"),
     T.api("/events", { sort: "-date", limit: 15 })]);
@@ -133,12 +108,13 @@ T.dashboard = async function () {
   const actorTable = (id, items) => items.length ? T.h("table", { id }, items.map((a) => T.h("tr", {},
     T.h("td", {}, T.actorLink(a.id, names)), T.h("td", { class: "muted" }, a.type || ""),
     T.h("td", {}, String(a.n_documents) + " docs")))) : T.h("p", { class: "muted" }, "None.");
+  const alerts = await T.alertsPanel(stats);  // alerts first (issue 22)
   T.show(
-    T.h("h1", {}, "Dashboard"),
+    T.h("h1", {}, "Dashboard"), alerts,
     T.h("div", { class: "stats" }, statBox(c.documents, "documents"),
       statBox(c.events, "events"), statBox(c.actors, "actors"), statBox(c.relations, "relations"),
       statBox((stats.date_range || []).filter(Boolean).join(" – ") || "—", "date range")),
-    T.h("div", { class: "grid" }, await T.alertsPanel(),
+    T.h("div", { class: "grid" },
       T.h("div", { class: "card" }, T.h("h2", {}, "Events by type"),
         T.h("table", {}, byType.map(([t, n]) => T.h("tr", {}, T.h("td", {}, T.typeTag(t)),
           T.h("td", {}, T.h("span", { class: "bar", style: "width:" + (150 * n / max) + "px;background:" + T.color(t) }), " ", String(n)))))),
@@ -187,12 +163,18 @@ T.route = async function () {
   for (const a of document.querySelectorAll("[data-nav]")) {
     a.classList.toggle("active", (a.dataset.nav === "map" && path === "/map") ||
       (a.dataset.nav === "events" && path === "/events") ||
+      (a.dataset.nav === "alerts" && (path === "/alerts" || path.startsWith("/alert/"))) ||
+      (a.dataset.nav === "documents" && path.startsWith("/documents")) ||
       (a.dataset.nav === "dashboard" && path === "/"));
   }
   document.body.dataset.page = "loading";
   try {
     if (path === "/map") { document.title = "Map — tocsin"; await T.mapPage(params); }
     else if (path === "/events") { document.title = "Events — tocsin"; await T.eventsPage(params); }
+    else if (path === "/documents") { document.title = "Documents — tocsin"; await T.documentsPage(params); }
+    else if (path.startsWith("/documents/")) { await T.documentPage(decodeURIComponent(path.slice(11))); }
+    else if (path === "/alerts") { document.title = "Alerts — tocsin"; await T.alertsPage(params); }
+    else if (path.startsWith("/alert/")) { await T.alertPage(decodeURIComponent(path.slice(7))); }
     else if (path.startsWith("/actor/")) {
       await T.actorPage(decodeURIComponent(path.slice(7)), params);
     } else if (path.startsWith("/event/")) {

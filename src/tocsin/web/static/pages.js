@@ -4,6 +4,9 @@
 T.actorPage = async function (id, params) {
   const at = params.get("at") || "";
   const prof = await T.api("/actors/" + encodeURIComponent(id), { max_events: 50 });
+  // The actor's most severe alerts (an alert is its actor's when it acted in its events).
+  const alerts = await T.api("/alerts", { actor: prof.id, sort: "top", limit: 3 })
+    .catch(() => ({ items: [], total: 0 }));
   document.title = prof.name + " — tocsin";
   const names = Object.assign({}, prof.actor_names || {}, { [prof.id]: prof.name });
   const net = T.h("div", { id: "network" });
@@ -42,6 +45,9 @@ T.actorPage = async function (id, params) {
           : T.h("p", { class: "muted" }, "None recorded."),
         (prof.kb_sources || []).length ? T.h("p", { class: "small muted" }, "Sources: ",
           prof.kb_sources.map((u) => [T.h("a", { href: u, rel: "noopener noreferrer" }, u), " "])) : null)),
+    alerts.items.length ? T.h("section", { id: "actor-alerts" }, T.h("h2", {}, "Alerts (" + alerts.total + ") ",
+      T.h("a", { class: "small", href: "/alerts?actor=" + encodeURIComponent(prof.id) }, "all →")),
+    alerts.items.map((a) => T.alertCard(a, true))) : null,
     T.h("h2", {}, "Network ", T.h("label", { class: "small muted" }, " on date ", dateIn)), net,
     T.h("h2", {}, "Timeline"), T.timelineSvg(prof.timeline || []),
     T.h("h2", {}, "Events (latest " + prof.events.length + " of " + prof.n_events + ")"),
@@ -142,7 +148,8 @@ T.eventPage = async function (id) {
     const before = m.context_before || "", after = m.context_after || "";
     const trig = m.trigger ? String(m.trigger) : "";
     return T.h("div", { class: "card mention", "data-mention": i },
-      T.h("div", {}, T.h("b", {}, m.title || m.doc_id), " ",
+      T.h("div", {}, T.h("a", { href: "/documents/" + encodeURIComponent(m.doc_id), class: "doc-link" },
+        T.h("b", {}, m.title || m.doc_id)), " ",
         T.h("span", { class: "muted small" }, [m.source, m.published].filter(Boolean).join(" · ")), " ",
         m.url ? T.h("a", { href: m.url, rel: "noopener noreferrer", class: "small" }, "original") : null),
       T.h("p", { class: "ctx" }, before.length >= 300 ? "…" : "", before,
@@ -170,5 +177,8 @@ T.eventPage = async function (id) {
       T.h("dt", {}, "Reports"), T.h("dd", {}, String(ev.n_mentions), " in ", String(ev.n_documents), " document(s)",
         ev.republished_in && ev.republished_in.length ? "; republished in " + ev.republished_in.join(", ") : ""),
       T.h("dt", {}, "Confidence"), T.h("dd", {}, ev.confidence === null ? "—" : Number(ev.confidence).toFixed(2))),
+    (ev.alerts || []).length ? T.h("div", { class: "card", id: "event-alerts" }, T.h("b", {}, "Evidence for alerts: "),
+      ev.alerts.map((a) => [T.levelTag(a.level), T.h("a", { href: "/alert/" + encodeURIComponent(a.id) },
+        T.alertTitle({ kind: a.kind, label: a.label }) + " (week of " + a.raised + ")"), " "])) : null,
     T.h("h2", {}, "Mentions, with evidence highlighted"), mentions);
 };
