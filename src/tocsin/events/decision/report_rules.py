@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from tocsin.actors.naming import STATE_TYPES
+from tocsin.events.decision.stage import PLAIN_PROTEST
 from tocsin.model import Event
 
-STATE_FORCES = frozenset({"state", "government", "military", "police"})
-PLAIN_PROTEST = frozenset({None, "demo", "obstruct"})
 RULE = "rules: force against protesters"
 
 
@@ -32,7 +32,7 @@ def _force(e: Event, actor_types: Mapping[str, str]) -> bool:
     """State forces' assault on a crowd (its source a state body; its mode crowd control,
     firearms or none)."""
     return e.type == "ASSAULT" and e.mode in {"crowd-control", "firearms", None} and any(
-        actor_types.get(s) in STATE_FORCES for s in e.source)
+        actor_types.get(s) in STATE_TYPES for s in e.source)
 
 
 def _lethal(e: Event) -> bool:
