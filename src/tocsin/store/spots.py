@@ -1,0 +1,105 @@
+"""The place of a report as its text names it, finer than the gazetteer's point.
+
+A village the gazetteer lacks is often written in front of the district or town that
+contains it, "Litamanda (Macomia, Cabo Delgado)", "Pundanhar, Palma district": the
+geoparser can only place the report at the container's point, so that two attacks in two
+villages of one district on one day look like one place. The spot is the name written in
+front of the report's place ("litamanda"); the merge (store/merge.py) treats two reports
+placed at one point under two different spots as two places, and a report naming only the
+container as vaguer than one naming a spot in it (a doubt).
+
+A spot is read only where the text puts a capitalised name directly before a mention of
+the event's place in the event's own sentence, joined by a bracket or a comma; a name
+that is itself a recognised place, a date word, or the place's own name is no spot.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from tocsin.model import Actor, Event, Place
+
+# A capitalised name (words, or a number opening "24 de Marco"), with lowercase particles
+# inside ("Mocimboa da Praia"), optionally followed by a bracketed variant ("Changa
+# (Chianga)"), then "(" or "," and spaces up to the place's mention, or up to another name
+# in the bracket ("Mauche (Njoro, Nakuru)": Mauche in Njoro, in Nakuru).
+_NAME = r"[A-Z0-9][\w'’.-]*"
+_PARTICLE = r"(?:de|da|do|dos|das|del|di|du|el|al|la|le|les|van|von|bin|ibn)"
+SPOT = re.compile(
+    rf"(?P<name>{_NAME}(?:[ -](?:{_PARTICLE}[ -])*{_NAME})*)"
+    r"\s*(?:\([^()]{1,40}\)\s*)?"
+    rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*)$")
+FINE = frozenset({"site", "village", "town"})  # precisions of a point that is the place's own
+LOOKBACK = 80  # characters before a mention in which a spot is looked for
+
+
+@lru_cache(maxsize=1)
+def _not_spots() -> frozenset[str]:
+    """Capitalised words that name no place: date words and sentence openers."""
+    from importlib import resources
+
+    import yaml
+
+    from tocsin.time.expressions import MONTHS, WEEKDAYS
+
+    path = resources.files("tocsin") / "data" / "store" / "merge.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(data["not_spots"])
+
+
+def norm(name: str) -> str:
+    """A spot's key: lower case, no accents, one space between words."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def document_spots(events: list[Event], places: dict[str, Place], actors: list[Actor],
+                   text: str) -> list[set[str]]:
+    """Each event's spots: those of its own sentence, else those written in front of its
+    place anywhere in the document ("Pundanhar (Palma ...). The group also burnt a car."
+    tells of Pundanhar in both sentences)."""
+    own = [spots(ev, places, actors, text) for ev in events]
+    by_place: dict[str, set[str]] = {}
+    for ev, found in zip(events, own, strict=True):
+        if ev.place is not None:
+            by_place.setdefault(ev.place, set()).update(found)
+    return [found or set(by_place.get(ev.place or "", set()))
+            for ev, found in zip(events, own, strict=True)]
+
+
+def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
+          ) -> set[str]:
+    """The names written in front of the event's place in its sentence (see above)."""
+    place = places.get(ev.place or "")
+    if place is None:
+        return set()
+    start, end = ev.evidence.start, ev.evidence.end
+    taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
+    taken += [(m.start, m.end) for a in actors for m in a.mentions]
+    own = norm(place.name)
+    # "X, Y" names X in Y only when Y is an area or a point taken from one; "X (Y" always.
+    comma = place.precision not in FINE
+    out: set[str] = set()
+    for m in place.mentions:
+        if not start <= m.start < end:
+            continue
+        before = text[max(start, m.start - LOOKBACK):m.start]
+        found = SPOT.search(before)
+        if found is None or (found.group("sep").startswith(",") and not comma):
+            continue
+        at = m.start - len(before) + found.start("name")
+        words = found.group("name").split()
+        # Leading openers and numbers are no part of a name ("On 3 May, Garissa").
+        while words and (norm(words[0]) in _not_spots() or words[0].isdigit()):
+            at += len(words[0]) + 1
+            words = words[1:]
+        key = norm(" ".join(words))
+        if not key or key == own or any(w in _not_spots() for w in key.split()):
+            continue
+        if any(s <= at < e for s, e in taken):
+            continue  # a recognised place: the geoparser chose between the two
+        out.add(key)
+    return out
