@@ -12,15 +12,19 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
    town's report of the next day is another event);
 4. place: the same place, or two named places a few km apart (a city's district named as
    the city), or a region containing the other report's place; two differently named
-   local places (villages without coordinates of their own) are two places;
+   local places (villages without coordinates of their own) are two places. The place as
+   the text names it (store/spots.py: "Litamanda (Macomia, Cabo Delgado)") decides over
+   the point it falls back to: two different names are two places, a name in one report
+   under the other's bare container a doubt;
 5. actors: no contradiction (an actor that is a source of one report and only a target of
-   the other), and a shared named actor unless one report names none.
+   the other), and a shared named actor unless one report names none;
+6. toll: two death tolls that contradict ("two killed", "five killed") are a doubt.
 
 Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
-only a region (which also needs a shared source and target, or two shared named actors
-that are not countries), no shared actor
-but a country or one report naming none, each side (sources, targets) filled with other
-named actors; half a doubt: a mode one report leaves out, only a generic actor shared.
+only a region (which also needs a shared source and target or two shared named actors,
+none a country), no shared actor but a country or one report naming none, each side
+(sources, targets) filled with other named actors, tolls that contradict; half a doubt:
+a mode one report leaves out, only a generic actor shared.
 One doubt is allowed when everything else is strong; more is not (when in doubt, do not
 merge).
 Two mentions of one document are one event only when they are the same act told twice:
@@ -161,13 +165,15 @@ def _place_check(new: EventView, old: EventView, rules: MergeRules
     spot in one report only (the other names only its container) is a doubt, unless both
     are one document."""
     a, b = _spot(new), _spot(old)
-    if a and b and a[0] == b[0] and a[1] and b[1]:
-        if alike(a[1], b[1]):
-            if any(_coarse(v) and not v.spots for v in (new, old)):
-                return "weak", f"same region {min(a[1])} (not a precise place)", 0.0
+    if a and b and a[1] and b[1] and not any(_coarse(v) and not v.spots for v in (new, old)):
+        # Two places named finer than any point of theirs: the names decide.
+        if not alike(a[1], b[1]):
+            return "no", (f"different places named in the texts ({', '.join(sorted(a[1]))}"
+                          f" / {', '.join(sorted(b[1]))})"), None
+        if a[0] == b[0]:
             return "strong", f"same place {min(a[1])} (at {a[0]})", 0.0
-        return "no", (f"different places named in the texts ({', '.join(sorted(a[1]))} / "
-                      f"{', '.join(sorted(b[1]))}, both at {a[0]})"), 0.0
+    elif a and b and a[0] == b[0] and a[1] and b[1] and alike(a[1], b[1]):
+        return "weak", f"same region {min(a[1])} (not a precise place)", 0.0
     verdict, why, km = _point_check(new, old, rules)
     if verdict == "no" or not (new.spots or old.spots):
         return verdict, why, km
@@ -222,7 +228,8 @@ def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, lis
     are two acts. A shared named actor that is not only a country (a country is party to
     most of its conflict's events) is no doubt, a shared generic actor ("herders") half
     of one, neither a whole one; each side (sources, targets) both reports fill with
-    different named actors is one more."""
+    different named actors is one more (the air force of a country named as the country,
+    an unknown name for a known one: a doubt, not two acts)."""
     for a, b in ((new, old), (old, new)):
         both = sorted((a.sources & b.targets) - b.sources)
         if both:
@@ -325,11 +332,13 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
     elif place != "strong":
         doubt["place"] = 1.0
         # No place to compare: only both sides named alike tell the act apart: two
-        # shared named actors, not countries, or a shared source and a shared target
-        # (one may be a country).
-        specific = [a for a in shared if a not in _country_ids()]
-        roles = all(_named(x) & _named(y) for x, y in ((new.sources, old.sources),
-                                                       (new.targets, old.targets)))
+        # shared named actors, not countries, or a shared source and a shared target,
+        # neither a country (a conflict's main dyad, "Al-Shabaab against Somalia", is
+        # party to most of its events on any day).
+        countries = _country_ids()
+        specific = [a for a in shared if a not in countries]
+        roles = all((_named(x) & _named(y)) - countries
+                    for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
         if not specific or (len(specific) < 2 and not roles):
             return no(f"{place_why}: needs both sides shared, or two shared named actors "
                       "(not countries)")

@@ -18,35 +18,52 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from tocsin.model import Actor, Event, Place
 
 # A capitalised name (words, or a number opening "24 de Marco"), with lowercase particles
-# inside ("Mocimboa da Praia"), optionally followed by a bracketed variant ("Changa
-# (Chianga)"), then "(" or "," and spaces up to the place's mention, or up to another name
-# in the bracket ("Mauche (Njoro, Nakuru)": Mauche in Njoro, in Nakuru).
+# inside ("Mocimboa da Praia") and a kind of place after it ("Danow village"), optionally
+# followed by a bracketed variant ("Changa (Chianga)"), then "(" or "," and spaces up to
+# the place's mention, or up to another name in the bracket ("Mauche (Njoro, Nakuru)":
+# Mauche in Njoro, in Nakuru). After the mention, a district of a city joined by a hyphen
+# ("Mogadishu-Hodan").
 _NAME = r"[A-Z0-9][\w'’.-]*"
 _PARTICLE = r"(?:de|da|do|dos|das|del|di|du|el|al|la|le|les|van|von|bin|ibn)"
-SPOT = re.compile(
-    rf"(?P<name>{_NAME}(?:[ -](?:{_PARTICLE}[ -])*{_NAME})*)"
-    r"\s*(?:\([^()]{1,40}\)\s*)?"
-    rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*)$")
+AFTER = re.compile(r"-(?P<name>[A-Z][\w'’]+(?: [A-Z][\w'’]+)*)")
+
+
+@lru_cache(maxsize=1)
+def _spot_re() -> re.Pattern[str]:
+    kinds = "|".join(sorted(map(re.escape, _merge_data()["spot_kinds"]), key=len,
+                            reverse=True))
+    return re.compile(
+        rf"(?P<name>{_NAME}(?:[ -](?:{_PARTICLE}[ -])*{_NAME})*)(?:\s+(?:{kinds}))?"
+        r"\s*(?:\([^()]{1,40}\)\s*)?"
+        rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*)$")
+
+
 FINE = frozenset({"site", "village", "town"})  # precisions of a point that is the place's own
 LOOKBACK = 80  # characters before a mention in which a spot is looked for
 
 
 @lru_cache(maxsize=1)
-def _not_spots() -> frozenset[str]:
-    """Capitalised words that name no place: date words and sentence openers."""
+def _merge_data() -> dict[str, Any]:
     from importlib import resources
 
     import yaml
 
+    path = resources.files("tocsin") / "data" / "store" / "merge.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _not_spots() -> frozenset[str]:
+    """Capitalised words that name no place: date words and sentence openers."""
     from tocsin.time.expressions import MONTHS, WEEKDAYS
 
-    path = resources.files("tocsin") / "data" / "store" / "merge.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(data["not_spots"])
+    return frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(_merge_data()["not_spots"])
 
 
 def norm(name: str) -> str:
@@ -86,8 +103,11 @@ def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
     for m in place.mentions:
         if not start <= m.start < end:
             continue
+        after = AFTER.match(text, m.end, min(end, m.end + LOOKBACK))
+        if after is not None and not any(s <= after.start("name") < e for s, e in taken):
+            out.add(norm(after.group("name")))
         before = text[max(start, m.start - LOOKBACK):m.start]
-        found = SPOT.search(before)
+        found = _spot_re().search(before)
         if found is None or (found.group("sep").startswith(",") and not comma):
             continue
         at = m.start - len(before) + found.start("name")
