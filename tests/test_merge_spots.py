@@ -41,6 +41,11 @@ def _event(text: str, place: str, start: int = 0, end: int | None = None) -> Eve
      {"bula sheikh"}),
     # A comma before a town is a list or a clause, not a village in it.
     ("Gunmen attacked Bula Sheikh, Mwingi and Kitui on Monday.", "Mwingi", "town", set()),
+    ("Gunmen attacked Kurya in Shinkafi on Monday.", "Shinkafi", "town", {"kurya"}),
+    ("Gunmen attacked Kurya village near Shinkafi.", "Shinkafi", "town", {"kurya"}),
+    ("Attackers hit Mogadishu-Hodan on Monday.", "Mogadishu", "town", {"hodan"}),
+    # A sentence's capitalised first word is no name.
+    ("Residents in Shinkafi fled on Monday.", "Shinkafi", "town", set()),
     # Date words and openers name no place; nor does the place's own name.
     ("On Monday, Mwingi residents fled an attack.", "Mwingi", "admin2", set()),
     ("On 3 May 2021, Mwingi was attacked.", "Mwingi", "admin2", set()),

@@ -26,8 +26,9 @@ from tocsin.model import Actor, Event, Place
 # inside ("Mocimboa da Praia") and a kind of place after it ("Danow village"), optionally
 # followed by a bracketed variant ("Changa (Chianga)"), then "(" or "," and spaces up to
 # the place's mention, or up to another name in the bracket ("Mauche (Njoro, Nakuru)":
-# Mauche in Njoro, in Nakuru). After the mention, a district of a city joined by a hyphen
-# ("Mogadishu-Hodan").
+# Mauche in Njoro, in Nakuru), or " in ", " near ", " outside " ("attacked Kurya in
+# Shinkafi LGA"; not a sentence's first word: "Residents in Garissa"). After the
+# mention, a district of a city joined by a hyphen ("Mogadishu-Hodan").
 _NAME = r"[A-Z0-9][\w'’.-]*"
 _PARTICLE = r"(?:de|da|do|dos|das|del|di|du|el|al|la|le|les|van|von|bin|ibn)"
 AFTER = re.compile(r"-(?P<name>[A-Z][\w'’]+(?: [A-Z][\w'’]+)*)")
@@ -40,7 +41,7 @@ def _spot_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<name>{_NAME}(?:[ -](?:{_PARTICLE}[ -])*{_NAME})*)(?:\s+(?:{kinds}))?"
         r"\s*(?:\([^()]{1,40}\)\s*)?"
-        rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*)$")
+        rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*|\s(?:in|near|outside) )$")
 
 
 FINE = frozenset({"site", "village", "town"})  # precisions of a point that is the place's own
@@ -87,6 +88,12 @@ def document_spots(events: list[Event], places: dict[str, Place], actors: list[A
             for ev, found in zip(events, own, strict=True)]
 
 
+def _opens(text: str, start: int, at: int) -> bool:
+    """Whether the word at `at` opens its sentence (or a clause after a colon)."""
+    head = text[start:at].rstrip()
+    return not head or head[-1] in ".!?:;"
+
+
 def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
           ) -> set[str]:
     """The names written in front of the event's place in its sentence (see above)."""
@@ -111,6 +118,8 @@ def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
         if found is None or (found.group("sep").startswith(",") and not comma):
             continue
         at = m.start - len(before) + found.start("name")
+        if found.group("sep")[-1] == " " and _opens(text, start, at):
+            continue  # "Residents in Garissa": a capital that only opens the sentence
         words = found.group("name").split()
         # Leading openers and numbers are no part of a name ("On 3 May, Garissa").
         while words and (norm(words[0]) in _not_spots() or words[0].isdigit()):
