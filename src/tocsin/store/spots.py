@@ -16,7 +16,6 @@ that is itself a recognised place, a date word, or the place's own name is no sp
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -68,24 +67,37 @@ def _not_spots() -> frozenset[str]:
 
 
 def norm(name: str) -> str:
-    """A spot's key: lower case, no accents, one space between words."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"\w+", text))
+    """A spot's key: the gazetteer's lookup key (case, accents, doubled letters folded:
+    "Ceel-Jaale" is "cel jale"), as a local place's id holds it."""
+    from tocsin.geo.gazetteer import normalize_place
+
+    return normalize_place(name)
 
 
 def document_spots(events: list[Event], places: dict[str, Place], actors: list[Actor],
                    text: str) -> list[set[str]]:
     """Each event's spots: those of its own sentence, else those written in front of its
     place anywhere in the document ("Pundanhar (Palma ...). The group also burnt a car."
-    tells of Pundanhar in both sentences)."""
+    tells of Pundanhar in both sentences), or the villages the document places at its
+    place's point ("Danow village (Marka ...)" is a local place at Marka's point: a later
+    sentence placed at Marka tells of Danow)."""
     own = [spots(ev, places, actors, text) for ev in events]
     by_place: dict[str, set[str]] = {}
     for ev, found in zip(events, own, strict=True):
         if ev.place is not None:
             by_place.setdefault(ev.place, set()).update(found)
+    for pid in places:
+        if pid.startswith("local:"):
+            anchor, _, key = pid[len("local:"):].rpartition(":")
+            if anchor and anchor != "-" and anchor in places and not _area(key):
+                by_place.setdefault(anchor, set()).add(key)
     return [found or set(by_place.get(ev.place or "", set()))
             for ev, found in zip(events, own, strict=True)]
+
+
+def _area(key: str) -> bool:
+    """An area's name ("Kani Township"): a container, not a spot in one."""
+    return key.rsplit(" ", 1)[-1] in _merge_data()["area_words"]
 
 
 def _opens(text: str, start: int, at: int) -> bool:
@@ -126,7 +138,8 @@ def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
             at += len(words[0]) + 1
             words = words[1:]
         key = norm(" ".join(words))
-        if not key or key == own or any(w in _not_spots() for w in key.split()):
+        if not key or key == own or _area(key) or any(w in _not_spots()
+                                                       for w in key.split()):
             continue
         if any(s <= at < e for s, e in taken):
             continue  # a recognised place: the geoparser chose between the two
