@@ -44,6 +44,11 @@ def _event(text: str, place: str, start: int = 0, end: int | None = None) -> Eve
     ("Gunmen attacked Kurya in Shinkafi on Monday.", "Shinkafi", "town", {"kurya"}),
     ("Gunmen attacked Kurya village near Shinkafi.", "Shinkafi", "town", {"kurya"}),
     ("Attackers hit Mogadishu-Hodan on Monday.", "Mogadishu", "town", {"hodan"}),
+    # Containers are walked back over to the village written in front of them.
+    ("Soldiers burned Htan Pin village in Kalay Township (Kalay, Sagaing) on Monday.",
+     "Kalay", "admin2", {"htan pin"}),
+    ("Soldiers burned Htan Pin village, in Kalay Township, Sagaing, on Monday.",
+     "Sagaing", "admin1", {"htan pin"}),
     # A sentence's capitalised first word is no name.
     ("Residents in Shinkafi fled on Monday.", "Shinkafi", "town", set()),
     # Date words and openers name no place; nor does the place's own name.

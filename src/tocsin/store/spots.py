@@ -40,11 +40,12 @@ def _spot_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<name>{_NAME}(?:[ -](?:{_PARTICLE}[ -])*{_NAME})*)(?:\s+(?:{kinds}))?"
         r"\s*(?:\([^()]{1,40}\)\s*)?"
-        rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,\s*|\s(?:in|near|outside) )$")
+        rf"(?P<sep>\(\s*(?:{_NAME}(?: {_NAME})*\s*,\s*)?|,?\s(?:in|near|outside) |,\s*)$")
 
 
 FINE = frozenset({"site", "village", "town"})  # precisions of a point that is the place's own
 LOOKBACK = 80  # characters before a mention in which a spot is looked for
+HOPS = 3  # containers walked back over ("X village in Y Township (Z, Region)")
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +81,7 @@ def document_spots(events: list[Event], places: dict[str, Place], actors: list[A
     place anywhere in the document ("Pundanhar (Palma ...). The group also burnt a car."
     tells of Pundanhar in both sentences), or the villages the document places at its
     place's point ("Danow village (Marka ...)" is a local place at Marka's point: a later
-    sentence placed at Marka tells of Danow)."""
+    sentence placed at Marka tells of Danow; a country is no such container)."""
     own = [spots(ev, places, actors, text) for ev in events]
     by_place: dict[str, set[str]] = {}
     for ev, found in zip(events, own, strict=True):
@@ -89,7 +90,9 @@ def document_spots(events: list[Event], places: dict[str, Place], actors: list[A
     for pid in places:
         if pid.startswith("local:"):
             anchor, _, key = pid[len("local:"):].rpartition(":")
-            if anchor and anchor != "-" and anchor in places and not _area(key):
+            container = places.get(anchor)
+            if (container is not None and container.feature != "country" and not _area(key)
+                    and not set(key.split()) & _not_spots()):
                 by_place.setdefault(anchor, set()).add(key)
     return [found or set(by_place.get(ev.place or "", set()))
             for ev, found in zip(events, own, strict=True)]
@@ -104,6 +107,28 @@ def _opens(text: str, start: int, at: int) -> bool:
     """Whether the word at `at` opens its sentence (or a clause after a colon)."""
     head = text[start:at].rstrip()
     return not head or head[-1] in ".!?:;"
+
+
+def _name_before(text: str, start: int, at: int, comma: bool) -> tuple[str, int] | None:
+    """(key, start) of the name written in front of position `at` (see SPOT), or None."""
+    before = text[max(start, at - LOOKBACK):at]
+    found = _spot_re().search(before)
+    if found is None or (found.group("sep").lstrip().startswith(",") and not comma
+                         and not found.group("sep").rstrip().endswith(("in", "near",
+                                                                         "outside"))):
+        return None
+    pos = at - len(before) + found.start("name")
+    if found.group("sep")[-1] == " " and _opens(text, start, pos):
+        return None  # "Residents in Garissa": a capital that only opens the sentence
+    words = found.group("name").split()
+    # Leading openers and numbers are no part of a name ("On 3 May, Garissa").
+    while words and (norm(words[0]) in _not_spots() or words[0].isdigit()):
+        pos += len(words[0]) + 1
+        words = words[1:]
+    key = norm(" ".join(words))
+    if not key or any(w in _not_spots() for w in key.split()):
+        return None
+    return key, pos
 
 
 def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
@@ -125,23 +150,17 @@ def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
         after = AFTER.match(text, m.end, min(end, m.end + LOOKBACK))
         if after is not None and not any(s <= after.start("name") < e for s, e in taken):
             out.add(norm(after.group("name")))
-        before = text[max(start, m.start - LOOKBACK):m.start]
-        found = _spot_re().search(before)
-        if found is None or (found.group("sep").startswith(",") and not comma):
-            continue
-        at = m.start - len(before) + found.start("name")
-        if found.group("sep")[-1] == " " and _opens(text, start, at):
-            continue  # "Residents in Garissa": a capital that only opens the sentence
-        words = found.group("name").split()
-        # Leading openers and numbers are no part of a name ("On 3 May, Garissa").
-        while words and (norm(words[0]) in _not_spots() or words[0].isdigit()):
-            at += len(words[0]) + 1
-            words = words[1:]
-        key = norm(" ".join(words))
-        if not key or key == own or _area(key) or any(w in _not_spots()
-                                                       for w in key.split()):
-            continue
-        if any(s <= at < e for s, e in taken):
-            continue  # a recognised place: the geoparser chose between the two
-        out.add(key)
+        # Walk back over containers: "Myin Hlut village in Maungdaw Township (Maungdaw".
+        at, wide = m.start, comma
+        for _ in range(HOPS):
+            found = _name_before(text, start, at, wide)
+            if found is None:
+                break
+            key, at = found
+            if _area(key) or key == own:
+                wide = True  # after an area, "X village, Y Township" names X in it
+                continue
+            if not any(s <= at < e for s, e in taken):
+                out.add(key)  # a recognised place: the geoparser chose between the two
+            break
     return out
