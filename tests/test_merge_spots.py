@@ -70,6 +70,20 @@ def test_a_recognised_place_in_front_is_no_spot() -> None:
     assert spots(_event(text, "p"), places, [], text) == set()
 
 
+def test_a_place_without_a_point_takes_the_village_its_sentence_names() -> None:
+    """A report placed at a name the gazetteer lacks ("a Karen village"), whose sentence
+    writes a village in front of a district, is about that village."""
+    text = "In Htan Pin village (Kalay, Sagaing), soldiers burned a Karen village."
+    places = {"d": _place("d", "Kalay", text, "admin2", "admin2"),
+              "local:adm1:X:karen": _place("local:adm1:X:karen", "Karen", text, "admin1",
+                                           "village")}
+    ev = _event(text, "local:adm1:X:karen")
+    assert spots(ev, places, [], text) == {"htan pin"}
+    # A gazetteer place of its own keeps its own name.
+    places["t"] = _place("t", "Karen", text, "town", "city")
+    assert spots(_event(text, "t"), places, [], text) == set()
+
+
 def test_a_later_sentence_keeps_the_spot_of_its_place() -> None:
     text = "Gunmen raided Kalongwe (Mwingi, Kitui) on Monday. They also burned a car."
     places = {"p": _place("p", "Mwingi", text, "town")}

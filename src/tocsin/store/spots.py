@@ -140,6 +140,21 @@ def spots(ev: Event, places: dict[str, Place], actors: list[Actor], text: str
     start, end = ev.evidence.start, ev.evidence.end
     taken = [(m.start, m.end) for p in places.values() for m in p.mentions]
     taken += [(m.start, m.end) for a in actors for m in a.mentions]
+    out = _spots_at(place, text, start, end, taken)
+    if out or not (place.id.startswith("local:") or place.precision not in FINE):
+        return out
+    # A place without a point of its own, and no name in front of it: the sentence's
+    # village written in front of another place tells where ("in Kyet Pyin village
+    # (Maungdaw, Rakhine), soldiers attacked a Rohingya village", placed at "Rohingya").
+    for other in places.values():
+        if other.id != place.id and not other.id.startswith("local:"):
+            out |= _spots_at(other, text, start, end, taken)
+    return out
+
+
+def _spots_at(place: Place, text: str, start: int, end: int,
+              taken: list[tuple[int, int]]) -> set[str]:
+    """The names written in front of (or joined after) `place`'s mentions in a sentence."""
     own = norm(place.name)
     # "X, Y" names X in Y only when Y is an area or a point taken from one; "X (Y" always.
     comma = place.precision not in FINE
