@@ -9,8 +9,13 @@ placed at one point under two different spots as two places, and a report naming
 container as vaguer than one naming a spot in it (a doubt).
 
 A spot is read only where the text puts a capitalised name directly before a mention of
-the event's place in the event's own sentence, joined by a bracket or a comma; a name
-that is itself a recognised place, a date word, or the place's own name is no spot.
+the event's place in the event's own sentence, joined by a bracket, a comma (the place an
+area), "in", "near" or "outside" (the name not opening the sentence), walking back over
+containers ("X village in Y Township (Y, Z)"), or joins a city's district to it by a
+hyphen ("Mogadishu-Hodan"); a name that is itself a recognised place, a date word, an
+area's name or the place's own name is no spot. A report without a spot takes those of
+its place elsewhere in its document (document_spots), and a report placed at a name with
+no point of its own, those its sentence writes in front of another place.
 """
 
 from __future__ import annotations
