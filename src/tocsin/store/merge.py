@@ -332,12 +332,14 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
     elif place != "strong":
         doubt["place"] = 1.0
         # No place to compare: only both sides named alike tell the act apart: two
-        # shared named actors, not countries, or a shared source and a shared target,
-        # neither a country (a conflict's main dyad, "Al-Shabaab against Somalia", is
-        # party to most of its events on any day).
+        # shared named actors, not countries, or a shared source and a shared target
+        # (one may be a country when a region holds both places; with a place unknown,
+        # neither: a conflict's main dyad, "Al-Shabaab against Somalia", is party to
+        # most of its events on any day, anywhere).
         countries = _country_ids()
+        unknown = new.place_id is None or old.place_id is None
         specific = [a for a in shared if a not in countries]
-        roles = all((_named(x) & _named(y)) - countries
+        roles = all((_named(x) & _named(y)) - (countries if unknown else frozenset())
                     for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
         if not specific or (len(specific) < 2 and not roles):
             return no(f"{place_why}: needs both sides shared, or two shared named actors "
