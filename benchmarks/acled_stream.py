@@ -5,11 +5,13 @@ events is a conflation, and a note stored as a duplicate of another note loses a
 Notes of a country's dev split are ingested in date order (ties: ACLED id), each as a
 document published the day after its event, into a fresh temporary DuckDB store.
 
-    python benchmarks/ingest.py --acled kenya [--sample 600] [--seed 17]
+    python benchmarks/ingest.py --acled kenya [--sample 600] [--seed 17] [--explain 20]
 
 The sample is ``--sample`` notes consecutive by date from a seeded offset (0: the whole
 dev split). Extractions are cached per pipeline version (``--cache``), so that the store
 can be measured before and after a change of the store alone on identical extractions.
+``--explain N`` prints (to stderr) the first N conflations: each note's ACLED location,
+and each report's place, spots, actors and why it joined (to classify wrong merges).
 """
 
 from __future__ import annotations
@@ -114,7 +116,39 @@ def _twins(texts: list[str]) -> bool:
                for i, a in enumerate(sets) for b in sets[i + 1:])
 
 
-def run(country: str, n: int, seed: int, cache: Path | None) -> dict[str, Any]:
+def explain(store: Any, golds: list[Any], limit: int) -> None:
+    """The first `limit` stored events joining notes of different ACLED events."""
+    import json
+    import sys
+
+    gold = {g.id: g for g in golds}
+    rows = store.con.execute(
+        """SELECT event_id, doc_id, type, place_id, spots, source_ids, target_ids, fatalities,
+                  merge_reason FROM event_mentions ORDER BY event_id, extracted_at, id"""
+    ).fetchall()
+    by_event: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_event[r[0]].append(r)
+    shown = 0
+    for event_id, mentions in by_event.items():
+        if len({m[1] for m in mentions}) < 2 or shown >= limit:
+            continue
+        shown += 1
+        print(f"== {event_id} {mentions[0][2]}", file=sys.stderr)
+        for d in sorted({m[1] for m in mentions}):
+            g = gold.get(d)
+            if g is not None:
+                print(f"   note {d}: {g.event_date} {g.location} ({g.admin2}) "
+                      f"{g.sub_event} toll {g.fatalities}", file=sys.stderr)
+        for m in mentions:
+            reason = json.loads(m[8])
+            why = "founded" if reason.get("founded") else reason.get("why")
+            print(f"   {m[1]} place={m[3]} spots={m[4]} src={m[5]} tgt={m[6]} toll={m[7]}"
+                  f"\n      {why}", file=sys.stderr)
+
+
+def run(country: str, n: int, seed: int, cache: Path | None, explain_n: int = 0
+        ) -> dict[str, Any]:
     from tocsin.store import Store
 
     golds = sample_notes(country, n, seed)
@@ -125,6 +159,8 @@ def run(country: str, n: int, seed: int, cache: Path | None) -> dict[str, Any]:
         statuses = Counter(store.add(e).status for e in exts)
         t_store = time.perf_counter() - t0
         figures = stream_figures(store)
+        if explain_n:
+            explain(store, golds, explain_n)
         store.close()
     k = len(exts)
     return {"country": country, "notes": k, "sample": n or "all", "seed": seed,

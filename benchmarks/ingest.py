@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--cache", default=None,
                     help="ACLED stream: cache extractions in this folder")
+    ap.add_argument("--explain", type=int, default=0,
+                    help="ACLED stream: print the first N conflations to stderr")
     ap.add_argument("--replicate", type=int, default=1,
                     help="store the extractions K times under new ids (for the size of a "
                          "larger database; near-duplicate detection is off for copies)")
@@ -50,7 +52,8 @@ def main() -> None:
         countries = args.acled or ["kenya", "mozambique", "myanmar", "nigeria", "somalia"]
         for country in countries:
             print(json.dumps(run(country, args.sample, args.seed,
-                                 Path(args.cache) if args.cache else None)), flush=True)
+                                 Path(args.cache) if args.cache else None, args.explain)),
+                  flush=True)
         return
 
     from tocsin.api import get_pipeline

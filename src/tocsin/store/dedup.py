@@ -6,10 +6,14 @@ words share few. The LSH finds candidates, the estimated Jaccard ranks them, and
 facts decide: short formulaic reports ("On 3 May, gunmen killed two people in X") share
 most shingles with the next day's report of another event, so a near-duplicate must
 state the same facts (`facts`: numbers, dates, names) as its original, word for word.
+An outlet does not republish its own story under another id with other words: two texts
+of one named source are duplicates only when their words are the same (an edited text of
+the same outlet is another report: an update, or the next event told in the same words).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -74,6 +78,11 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
 
 
+def words_digest(text: str) -> bytes:
+    """The text's words (case, spacing and punctuation aside), as a digest."""
+    return hashlib.sha1(" ".join(WORD.findall(text.lower())).encode("utf-8")).digest()
+
+
 def signature(text: str) -> MinHash | None:
     """The document's MinHash, or None when it is too short to compare."""
     from datasketch import MinHash
@@ -108,24 +117,31 @@ class DedupIndex:
         self._lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
         self._sigs: dict[str, MinHash] = {}
         self._facts: dict[str, tuple[str, ...]] = {}
+        self._source: dict[str, tuple[str, bytes]] = {}  # (outlet, words' digest)
 
     def __len__(self) -> int:
         return len(self._sigs)
 
-    def add(self, doc_id: str, m: MinHash, text: str) -> None:
+    def add(self, doc_id: str, m: MinHash, text: str, source: str | None = None) -> None:
         if doc_id not in self._sigs:
             self._lsh.insert(doc_id, m)
             self._sigs[doc_id] = m
             self._facts[doc_id] = facts(text)
+            if source:
+                self._source[doc_id] = (source, words_digest(text))
 
-    def match(self, m: MinHash, text: str, exclude: str | None = None
-              ) -> tuple[str, float] | None:
+    def match(self, m: MinHash, text: str, exclude: str | None = None,
+              source: str | None = None) -> tuple[str, float] | None:
         """The most similar stored document at or above THRESHOLD that states the same
-        facts as `text` (ties: smallest id)."""
+        facts as `text` (ties: smallest id); of the same `source`, only the same words."""
         best: tuple[str, float] | None = None
         mine: tuple[str, ...] | None = None
+        digest = words_digest(text) if source else b""
         for cand in sorted(self._lsh.query(m)):
             if cand == exclude:
+                continue
+            theirs = self._source.get(cand)
+            if source and theirs and theirs[0] == source and theirs[1] != digest:
                 continue
             sim = float(m.jaccard(self._sigs[cand]))
             if sim < THRESHOLD or (best is not None and sim <= best[1]):

@@ -27,10 +27,10 @@ from tocsin.store.merge import (
     EventView,
     MergeRules,
     best_match,
-    check,
     finer,
 )
 from tocsin.store.queries import event_details
+from tocsin.store.spots import document_spots
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,14 +48,16 @@ class _Pooled:
     participants: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _view(mid: str, ev: Event, place: Place | None, doc_id: str) -> EventView:
+def _view(mid: str, ev: Event, place: Place | None, doc_id: str, spots: set[str]
+          ) -> EventView:
     return EventView(
         id=mid, type=ev.type, negated=ev.modality.negated, future=ev.modality.future,
         date_start=ev.date.start, date_end=ev.date.end or ev.date.start,
         precision=ev.date.precision, place_id=ev.place,
         lat=place.lat if place else None, lon=place.lon if place else None,
         feature=place.feature if place else None, country=place.country if place else None,
-        sources=set(ev.source), targets=set(ev.target), mode=ev.mode, doc=doc_id)
+        sources=set(ev.source), targets=set(ev.target), mode=ev.mode, doc=doc_id,
+        spots=spots, fatalities=ev.fatalities)
 
 
 EVENT_COLS = ("id", "type", "mode", "cameo_root", "date_start", "date_end", "precision",
@@ -101,20 +103,25 @@ def _candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: i
         f"""WITH cand AS (SELECT {', '.join('e.' + c for c in EVENT_COLS)}, p.feature,
                    p.country FROM events e LEFT JOIN places p ON p.id = e.place_id
                    WHERE {cond})
+            , sp AS (SELECT em.event_id, flatten(list(em.spots)) AS spots
+                     FROM event_mentions em WHERE em.event_id IN (SELECT id FROM cand)
+                     GROUP BY em.event_id)
             SELECT cand.*, list(ep.actor_id) FILTER (WHERE ep.role = 'source'),
-                   list(ep.actor_id) FILTER (WHERE ep.role = 'target')
+                   list(ep.actor_id) FILTER (WHERE ep.role = 'target'), any_value(sp.spots)
             FROM cand LEFT JOIN event_participants ep ON ep.event_id = cand.id
+            LEFT JOIN sp ON sp.event_id = cand.id
             GROUP BY ALL ORDER BY cand.id""", args).fetchall()
     out = []
     for r in rows:
         row = dict(zip(EVENT_COLS, r[:len(EVENT_COLS)], strict=True))
-        feature, country, sources, targets = r[len(EVENT_COLS):]
+        feature, country, sources, targets, spots = r[len(EVENT_COLS):]
         view = EventView(
             id=row["id"], type=row["type"], negated=row["negated"], future=row["future"],
             date_start=row["date_start"], date_end=row["date_end"],
             precision=row["precision"], place_id=row["place_id"], lat=row["lat"],
             lon=row["lon"], feature=feature, country=country, sources=set(sources or []),
-            targets=set(targets or []), mode=row["mode"])
+            targets=set(targets or []), mode=row["mode"],
+            spots={x for x in spots or [] if x is not None}, fatalities=row["fatalities"])
         out.append(_Pooled(view, row, new=False))
     return out
 
@@ -140,6 +147,9 @@ def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
     view.sources |= new.sources
     view.targets |= new.targets
     view.mode = view.mode or new.mode
+    view.spots |= new.spots
+    if new.fatalities is not None:
+        view.fatalities = max(view.fatalities or 0, new.fatalities)
     if new.doc is not None:
         view.docs.add(new.doc)
     target.dirty = True
@@ -200,10 +210,8 @@ def _match(new: EventView, pool: _Pool, rules: MergeRules,
     same_type = pool.by_type[new.type]
     chosen, reason = best_match(new, [v for v in pool.mergeable(new) if v.id not in apart],
                                 rules)
-    if chosen is None:
-        rejected = [{"event": c.view.id, "why": check(new, c.view, rules)["why"]}
-                    for c in same_type[:5]]
-        return None, {"founded": True, "considered": len(same_type), "rejected": rejected}
+    # A founded event lists why the events it could have joined (sharing an actor, or
+    # one naming none) were refused, the most recent first.
     return chosen, {**reason, "considered": len(same_type)}
 
 
@@ -217,6 +225,20 @@ def kept_apart(con: duckdb.DuckDBPyConnection, doc_id: str) -> frozenset[str]:
     return frozenset(r[0] for r in rows)
 
 
+def _act_tolls(views: list[EventView]) -> None:
+    """A report without a toll takes the largest its document states for an act of the
+    same type, day and place (one act told in two sentences: "Gunmen attacked X. Four
+    people were killed."), so that merging compares the act's toll."""
+    tolls: dict[tuple[Any, ...], int] = {}
+    for v in views:
+        key = (v.type, v.place_id, v.date_start, v.date_end)
+        if v.fatalities is not None:
+            tolls[key] = max(tolls.get(key, 0), v.fatalities)
+    for v in views:
+        if v.fatalities is None:
+            v.fatalities = tolls.get((v.type, v.place_id, v.date_start, v.date_end))
+
+
 def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
                  rules: MergeRules, now: datetime) -> None:
     doc_id, pv = ext.doc.id, ext.pipeline
@@ -225,8 +247,10 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
     events, clamps = clamp_dates(ext)
     mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
             for i, ev in enumerate(events)]
-    views = [_view(mid, ev, places.get(ev.place or ""), doc_id)
-             for mid, ev in zip(mids, events, strict=True)]
+    named = document_spots(events, places, ext.actors, ext.doc.text)
+    views = [_view(mid, ev, places.get(ev.place or ""), doc_id, named_)
+             for mid, ev, named_ in zip(mids, events, named, strict=True)]
+    _act_tolls(views)
     pool = _Pool(_candidates(con, views, rules.day_slack))
     apart = kept_apart(con, doc_id)
     mention_rows, participants = [], []
@@ -240,7 +264,7 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
                        future=new.future, n_mentions=1, n_documents=1, first_doc=doc_id,
                        confidence=ev.confidence)
             target = _Pooled(replace(new, sources=set(new.sources), targets=set(new.targets),
-                                     docs={doc_id}), row, new=True)
+                                     spots=set(new.spots), docs={doc_id}), row, new=True)
             pool.add(target)
         else:
             target = pool.by_id[chosen.id]
@@ -259,7 +283,8 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             ev.trigger.text if ev.trigger else None, ev.confidence,
             json.dumps(reason, default=str, sort_keys=True), pv, now, ev.salience,
             json.dumps(ev.why, default=str, sort_keys=True) if ev.why is not None else None,
-            clamp.start if clamp else None, clamp.end if clamp else None])
+            clamp.start if clamp else None, clamp.end if clamp else None,
+            sorted(new.spots)])
     insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool.items if p.new], 1)
     insert("event_mentions", mention_rows, 1)
     insert("event_participants", participants, 3)

@@ -12,15 +12,19 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
    town's report of the next day is another event);
 4. place: the same place, or two named places a few km apart (a city's district named as
    the city), or a region containing the other report's place; two differently named
-   local places (villages without coordinates of their own) are two places;
+   local places (villages without coordinates of their own) are two places. The place as
+   the text names it (store/spots.py: "Litamanda (Macomia, Cabo Delgado)") decides over
+   the point it falls back to: two different names are two places, a name in one report
+   under the other's bare container a doubt;
 5. actors: no contradiction (an actor that is a source of one report and only a target of
-   the other), and a shared named actor unless one report names none.
+   the other), and a shared named actor unless one report names none;
+6. toll: two death tolls that contradict ("two killed", "five killed") are a doubt.
 
 Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
-only a region (which also needs a shared source and target, or two shared named actors
-that are not countries), no shared actor
-but a country or one report naming none, each side (sources, targets) filled with other
-named actors; half a doubt: a mode one report leaves out, only a generic actor shared.
+only a region (which also needs a shared source and target or two shared named actors,
+none a country), no shared actor but a country or one report naming none, each side
+(sources, targets) filled with other named actors, tolls that contradict; half a doubt:
+a mode one report leaves out, only a generic actor shared.
 One doubt is allowed when everything else is strong; more is not (when in doubt, do not
 merge).
 Two mentions of one document are one event only when they are the same act told twice:
@@ -69,6 +73,8 @@ class EventView:
     mode: str | None = None
     doc: str | None = None  # a mention: its document
     docs: set[str] = field(default_factory=set)  # an event: documents merged this write
+    spots: set[str] = field(default_factory=set)  # the place as named (store/spots.py)
+    fatalities: int | None = None  # a mention's toll; an event's largest
 
     @property
     def named_actors(self) -> set[str]:
@@ -129,10 +135,62 @@ def _coarse(v: EventView) -> bool:
                 and words[-1] in _data()["area"])
 
 
+def _spot(v: EventView) -> tuple[str, set[str]] | None:
+    """(the point's place, the names of the place as the text names it): a local place
+    is a name at its anchor's point, a place with spots the spots at its point."""
+    if v.place_id is None:
+        return None
+    if v.place_id.startswith("local:"):
+        anchor, _, key = v.place_id[len("local:"):].rpartition(":")
+        return anchor or "-", set(v.spots) or {key}
+    return v.place_id, set(v.spots)
+
+
+def alike(a: set[str], b: set[str]) -> bool:
+    """Whether two sets of place names share one, up to a spelling variant ("Changa",
+    "Chianga"; merge.yaml ``spelling``)."""
+    from difflib import SequenceMatcher
+
+    limit = float(_data()["spelling"])
+    return bool(a & b) or any(SequenceMatcher(None, x, y).ratio() >= limit
+                              for x in a for y in b)
+
+
 def _place_check(new: EventView, old: EventView, rules: MergeRules
                  ) -> tuple[str, str, float | None]:
     """("strong" | "weak" | "no", why, km): one place (or two a few km apart), a place
-    unknown or only a region containing the other (doubt), or two places."""
+    unknown or only a region containing the other (doubt), or two places. The place as
+    the texts name it decides over the point: two different names at one point (two
+    villages of one district, placed at its town) are two places, the same name one; a
+    spot in one report only (the other names only its container) is a doubt, unless both
+    are one document."""
+    a, b = _spot(new), _spot(old)
+    if a and b and a[1] and b[1] and not any(_coarse(v) and not v.spots for v in (new, old)):
+        # Two places named finer than any point of theirs: the names decide.
+        if not alike(a[1], b[1]):
+            return "no", (f"different places named in the texts ({', '.join(sorted(a[1]))}"
+                          f" / {', '.join(sorted(b[1]))})"), None
+        if a[0] == b[0]:
+            return "strong", f"same place {min(a[1])} (at {a[0]})", 0.0
+    elif a and b and a[0] == b[0] and a[1] and b[1] and alike(a[1], b[1]):
+        return "weak", f"same region {min(a[1])} (not a precise place)", 0.0
+    verdict, why, km = _point_check(new, old, rules)
+    if verdict == "no" or not (new.spots or old.spots):
+        return verdict, why, km
+    if new.spots and old.spots:
+        if not alike(new.spots, old.spots):
+            return "no", (f"different places named in the texts ({', '.join(sorted(new.spots))}"
+                          f" / {', '.join(sorted(old.spots))})"), km
+        return verdict, f"{why}, both naming {min(new.spots)}", km
+    if new.doc is not None and new.doc in old.docs:
+        return verdict, why, km
+    spot = ", ".join(sorted(new.spots or old.spots))
+    return "weak", f"{why}, but only one report names {spot} there", km
+
+
+def _point_check(new: EventView, old: EventView, rules: MergeRules
+                 ) -> tuple[str, str, float | None]:
+    """_place_check on the places' ids and points alone."""
     if new.place_id is None or old.place_id is None:
         return "weak", "a place is unknown", None
     coarse = [v for v in (new, old) if _coarse(v)]
@@ -170,7 +228,8 @@ def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, lis
     are two acts. A shared named actor that is not only a country (a country is party to
     most of its conflict's events) is no doubt, a shared generic actor ("herders") half
     of one, neither a whole one; each side (sources, targets) both reports fill with
-    different named actors is one more."""
+    different named actors is one more (the air force of a country named as the country,
+    an unknown name for a known one: a doubt, not two acts)."""
     for a, b in ((new, old), (old, new)):
         both = sorted((a.sources & b.targets) - b.sources)
         if both:
@@ -196,6 +255,17 @@ def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, lis
                else "one report names no actor")
     why += f", but {' and '.join(disagree)} differ" if disagree else ", no contradiction"
     return doubt + len(disagree), why, shared
+
+
+def tolls_contradict(a: int | None, b: int | None) -> bool:
+    """Two death tolls no two tellings of one act give (merge.yaml ``tolls``): both
+    known, apart by ``min_diff`` or more and the larger over ``ratio`` times the smaller
+    ("five killed" and "at least six" agree; "two killed" and "five killed" do not)."""
+    if a is None or b is None:
+        return False
+    t = _data()["tolls"]
+    lo, hi = sorted((a, b))
+    return hi - lo >= int(t["min_diff"]) and hi > float(t["ratio"]) * lo
 
 
 def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
@@ -247,6 +317,10 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
     checks["actors"] = ("" if actors == 0 else "weak: ") + actors_why
     if actors:
         doubt["actors"] = actors
+    if (new.doc is None or new.doc not in old.docs) and tolls_contradict(
+            new.fatalities, old.fatalities):
+        doubt["toll"] = 1.0
+        checks["toll"] = f"weak: {new.fatalities} killed against {old.fatalities}"
     if new.doc is not None and new.doc in old.docs:
         # One document: the same act told twice (a later sentence often leaves out the
         # place), or two acts of one day.
@@ -259,10 +333,14 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
         doubt["place"] = 1.0
         # No place to compare: only both sides named alike tell the act apart: two
         # shared named actors, not countries, or a shared source and a shared target
-        # (one may be a country).
-        specific = [a for a in shared if a not in _country_ids()]
-        roles = all(_named(x) & _named(y) for x, y in ((new.sources, old.sources),
-                                                       (new.targets, old.targets)))
+        # (one may be a country when a region holds both places; with a place unknown,
+        # neither: a conflict's main dyad, "Al-Shabaab against Somalia", is party to
+        # most of its events on any day, anywhere).
+        countries = _country_ids()
+        unknown = new.place_id is None or old.place_id is None
+        specific = [a for a in shared if a not in countries]
+        roles = all((_named(x) & _named(y)) - (countries if unknown else frozenset())
+                    for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
         if not specific or (len(specific) < 2 and not roles):
             return no(f"{place_why}: needs both sides shared, or two shared named actors "
                       "(not countries)")
@@ -282,7 +360,7 @@ def best_match(new: EventView, candidates: list[EventView], rules: MergeRules
     results = [(c, check(new, c, rules)) for c in candidates if c.type == new.type]
     ok = [(c, r) for c, r in results if r["ok"]]
     if not ok:
-        rejected = [{"event": r["event"], "why": r["why"]} for _, r in results][:5]
+        rejected = [{"event": r["event"], "why": r["why"]} for _, r in results[::-1]][:5]
         return None, {"founded": True, "considered": len(results), "rejected": rejected}
 
     def key(item: tuple[EventView, dict[str, Any]]) -> tuple[int, float, str]:

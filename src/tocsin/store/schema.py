@@ -151,6 +151,11 @@ CREATE TABLE IF NOT EXISTS merge_splits (
 ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS unclamped_start DATE;
 ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS unclamped_end DATE;
 """),
+    # The place of a report as its text names it, finer than the gazetteer's point (a
+    # village written in front of its district: store/spots.py), read by the merge.
+    (9, "report spots", """
+ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS spots VARCHAR[];
+"""),
 ]
 
 

@@ -106,10 +106,10 @@ class Store(queries.QueryMixin):
     def _index(self) -> dedup.DedupIndex:
         if self._dedup is None:
             index = dedup.DedupIndex()
-            for doc_id, blob, text in self.con.execute(
-                    "SELECT m.doc_id, m.signature, d.text FROM minhashes m JOIN documents d "
-                    "ON d.id = m.doc_id ORDER BY m.doc_id").fetchall():
-                index.add(doc_id, dedup.from_bytes(blob), text)
+            for doc_id, blob, text, source in self.con.execute(
+                    "SELECT m.doc_id, m.signature, d.text, d.source FROM minhashes m "
+                    "JOIN documents d ON d.id = m.doc_id ORDER BY m.doc_id").fetchall():
+                index.add(doc_id, dedup.from_bytes(blob), text, source)
             self._dedup = index
         return self._dedup
 
@@ -128,7 +128,8 @@ class Store(queries.QueryMixin):
         if row:
             return str(row[0]), 1.0
         sig = sig or dedup.signature(doc.text)
-        return None if sig is None else self._index().match(sig, doc.text, exclude=doc.id)
+        return None if sig is None else self._index().match(sig, doc.text, exclude=doc.id,
+                                                            source=doc.source)
 
     # --- writes -----------------------------------------------------------------------
     def resolve(self, doc: Document) -> tuple[str, str | None, str | None]:
@@ -227,7 +228,7 @@ class Store(queries.QueryMixin):
             con.execute("ROLLBACK")
             raise
         if sig is not None:
-            self._index().add(doc.id, sig, doc.text)
+            self._index().add(doc.id, sig, doc.text, doc.source)
         if dup:
             return AddResult(doc.id, "duplicate", dup[0], dup[1], conflict=conflict)
         return AddResult(doc.id, "added", events=n_events, conflict=conflict)
