@@ -14,7 +14,7 @@ import httpx
 import pytest
 from alert_corpus import records
 from server_fixtures import TOKEN, serve
-from test_server_ui import CHROMIUM, FLAGS, MISSING, SKIP, _open, _shot
+from test_server_ui import SKIP, _open, _shot, browser_page
 
 pytestmark = [pytest.mark.skipif(SKIP, reason="TOCSIN_SKIP_BROWSER is set"),
               pytest.mark.slow]
@@ -44,18 +44,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(base: str) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING, pytrace=False)
-    import playwright.sync_api as sync_api
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        pg = browser.new_page(viewport={"width": 1300, "height": 900})
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.errors = errors
+    with browser_page() as pg:
         yield pg
-        browser.close()
 
 
 def test_server_computes_the_alerts_of_an_older_store(tmp_path: Path) -> None:

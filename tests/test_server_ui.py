@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def page(base: str) -> Iterator[Any]:
+@contextmanager
+def browser_page() -> Iterator[Any]:
+    """A headless Chromium page that collects the page's script errors in ``.errors``."""
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING, pytrace=False)
     try:
         import playwright.sync_api as sync_api
     except ImportError:
@@ -54,6 +58,12 @@ def page(base: str) -> Iterator[Any]:
         pg.errors = errors
         yield pg
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(base: str) -> Iterator[Any]:
+    with browser_page() as pg:
+        yield pg
 
 
 def _open(page: Any, url: str, name: str) -> None:

@@ -74,18 +74,20 @@ def _rows(reader: Reader, f: AlertFilter) -> list[dict[str, Any]]:
         where.append("episode_end IS NULL")
     cur = reader.con.execute(f"SELECT {', '.join(COLUMNS)} FROM alerts "
                              f"WHERE {' AND '.join(where)}", args)
-    out = []
-    for r in cur.fetchall():
-        item = dict(zip(COLUMNS, r, strict=True))
-        try:
-            item["detail"] = json.loads(item["detail"] or "{}")
-        except ValueError:
-            item["detail"] = {}
-        events = item["detail"].get("events") or []
-        item["regions"] = sorted(regions(item["kind"], item["series"], events))
-        item["types"] = sorted(types(item["kind"], item["series"], events))
-        out.append(item)
-    return out
+    return [_item(r) for r in cur.fetchall()]
+
+
+def _item(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A stored alert row with its detail decoded and its regions and types read."""
+    item = dict(zip(COLUMNS, row, strict=True))
+    try:
+        item["detail"] = json.loads(item["detail"] or "{}")
+    except ValueError:
+        item["detail"] = {}
+    events = item["detail"].get("events") or []
+    item["regions"] = sorted(regions(item["kind"], item["series"], events))
+    item["types"] = sorted(types(item["kind"], item["series"], events))
+    return item
 
 
 def _sort_key(sort: str) -> Any:
@@ -167,14 +169,8 @@ def one_alert(reader: Reader, alert_id: str) -> dict[str, Any] | None:
     r = cur.fetchone()
     if r is None:
         return None
-    a = dict(zip(COLUMNS, r, strict=True))
-    try:
-        a["detail"] = json.loads(a["detail"] or "{}")
-    except ValueError:
-        a["detail"] = {}
+    a = _item(r)
     events = a["detail"].get("events") or []
-    a["regions"] = sorted(regions(a["kind"], a["series"], events))
-    a["types"] = sorted(types(a["kind"], a["series"], events))
     names = reader.actor_names([*(a["actor_ids"] or []), *(
         x for e in events for x in (e.get("sources") or []) + (e.get("targets") or []))])
     name_alert(a, names)

@@ -64,15 +64,7 @@ def snippet(text: str, ws: list[str]) -> list[dict[str, Any]]:
         return [{"text": piece, "match": False}]
     pattern = re.compile("|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True)),
                          re.IGNORECASE)
-    parts, pos = [], 0
-    for m in pattern.finditer(piece):
-        if m.start() > pos:
-            parts.append({"text": piece[pos:m.start()], "match": False})
-        parts.append({"text": m.group(0), "match": True})
-        pos = m.end()
-    if pos < len(piece):
-        parts.append({"text": piece[pos:], "match": False})
-    return parts
+    return _split(piece, pattern, "match")
 
 
 def _spans(reader: Reader, doc_id: str, n: int) -> list[dict[str, Any]]:
@@ -122,14 +114,20 @@ def _triggers(sentence: str, triggers: set[str]) -> list[dict[str, Any]]:
     # The trigger is the word as written; whole words only ("met" is not in "metre").
     pattern = re.compile(r"\b(?:" + "|".join(
         re.escape(t) for t in sorted(triggers, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-    parts, pos = [], 0
-    for m in pattern.finditer(sentence):
+    return _split(sentence, pattern, "trigger")
+
+
+def _split(text: str, pattern: re.Pattern[str], flag: str) -> list[dict[str, Any]]:
+    """``text`` in pieces, each marked ``flag`` True where ``pattern`` matched."""
+    parts: list[dict[str, Any]] = []
+    pos = 0
+    for m in pattern.finditer(text):
         if m.start() > pos:
-            parts.append({"text": sentence[pos:m.start()], "trigger": False})
-        parts.append({"text": m.group(0), "trigger": True})
+            parts.append({"text": text[pos:m.start()], flag: False})
+        parts.append({"text": m.group(0), flag: True})
         pos = m.end()
-    if pos < len(sentence):
-        parts.append({"text": sentence[pos:], "trigger": False})
+    if pos < len(text):
+        parts.append({"text": text[pos:], flag: False})
     return parts
 
 
