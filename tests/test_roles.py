@@ -66,7 +66,7 @@ def test_named_recipient_beats_a_generic_noun() -> None:
     ("Kuwait is ready to contribute 500 troops to a peacekeeping force, its foreign "
      "minister said.", "AGREE", "Kuwait"),
     ("Egyptian police opened fire to disperse the crowd, arresting 14 people, a security "
-     "source said.", "COERCE", "Egypt"),
+     "source said.", "COERCE", "Egyptian police"),
 ])
 def test_subject_is_inherited_from_the_governor(text: str, type_: str, source: str) -> None:
     ev, actors = _event(text, type_)

@@ -32,6 +32,7 @@ _FORCE_ACTS = frozenset({None, "ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "THRE
 # media bodies, parties and their offices (an armed or state body keeps its own name).
 _VICTIM_ACTS = frozenset({"ASSAULT", "COERCE"})
 _CIVILIAN_KINDS = frozenset({"civilians", "person", "organization", "media", "party"})
+_ARMED_KINDS = frozenset({"militia", "rebel", "unknown"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class ContextLexicon:
     acled_country_names: dict[str, str]
     quantity_heads: frozenset[str] = frozenset()
     victim_nouns: frozenset[str] = frozenset()
+    suspect_nouns: frozenset[str] = frozenset()
+    mob_acts: frozenset[str] = frozenset()
 
     def get(self, name: str) -> ActorClass | None:
         return next((c for c in self.classes if c.name == name), None)
@@ -80,7 +83,9 @@ def context_lexicon() -> ContextLexicon:
                           _words(data.get("armed_group_types")),
                           dict(data.get("acled_country_names") or {}),
                           _words(data.get("quantity_heads")),
-                          _words(data.get("victim_nouns")))
+                          _words(data.get("victim_nouns")),
+                          _words(data.get("suspect_nouns")),
+                          _words(data.get("mob_acts")))
 
 
 def class_nouns() -> frozenset[str]:
@@ -144,6 +149,13 @@ def _head(name: str) -> str:
     return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
 
 
+def _suspect(name: str) -> bool:
+    """"a suspected robber", "a man accused of witchcraft": someone suspected, not an armed
+    group (as the one attacked, ACLED's civilians: the victims of mob justice)."""
+    lex = context_lexicon()
+    return _head(name) in lex.victim_nouns | lex.suspect_nouns
+
+
 def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb: bool,
                event_type: str | None = None, mode: str | None = None, *,
                role: str | None = None, event_country: str | None = None) -> str:
@@ -154,9 +166,18 @@ def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb:
     place in (``event_country``) when the text gives them none. Without any country, the
     generic forms do not apply."""
     generic = actor_id.startswith("generic:") and not in_kb
-    victim = role == "target" and event_type in _VICTIM_ACTS and type_ in _CIVILIAN_KINDS
+    victim = role == "target" and event_type in _VICTIM_ACTS and (
+        type_ in _CIVILIAN_KINDS or (generic and type_ == "unknown" and _suspect(name)))
     if country is None and (generic or victim):
         country = event_country
+    if role == "source" and event_type == "PROTEST" and type_ not in _ARMED_KINDS and (
+            type_ != "civilians"):
+        # ACLED codes whoever demonstrates (soldiers unpaid, a party's members, "Kenyans")
+        # as protesters, or rioters when violent; the body is only their associate
+        where = country or event_country
+        cls = context_lexicon().get("rioters" if mode in {"riot", "violence"} else "protesters")
+        if where is not None and cls is not None:
+            return cls.acled.format(country=country_name(where))
     if country is not None and victim:
         cls = context_lexicon().get("civilians")
         if cls is not None and not (generic and type_ == "civilians"):

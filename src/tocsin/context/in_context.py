@@ -265,18 +265,23 @@ def unnamed_doers(state: State, r: _Resolver) -> None:
     done (denied, announced, possible)."""
     armed = any(a.type in r.lex.armed_group_types for a in state.actors.values())
     unidentified, protesters = r.lex.get("unidentified"), r.lex.get("protesters")
+    rioters = r.lex.get("rioters")
     for ev in state.events:
         m = ev.modality
         if ev.source or m.negated or m.future or m.hypothetical or m.denied:
             continue
-        if ev.type == "ASSAULT" and unidentified is not None and not armed and (
+        sent = r.doc.char_span(ev.evidence.start, ev.evidence.end, alignment_mode="expand")
+        if ev.type == "ASSAULT" and rioters is not None and sent is not None and any(
+                t.lemma_.lower() in r.lex.mob_acts or t.lower_ in r.lex.mob_acts
+                for t in sent):
+            c = Classed(rioters, "mob", False)  # "was lynched": a mob's act by definition
+        elif ev.type == "ASSAULT" and unidentified is not None and not armed and (
                 ev.mode != "crowd-control"):
             c = Classed(unidentified, "unidentified perpetrators", False)
         elif ev.type == "PROTEST" and protesters is not None:
             c = Classed(protesters, "protesters", False)
         else:
             continue
-        sent = r.doc.char_span(ev.evidence.start, ev.evidence.end, alignment_mode="expand")
         if sent is not None and any(t.lower_ == "between" for t in sent):
             continue  # "clashes between protesters and police": the sides are told
         iso3, rule, place = r.country(c, ev.evidence.start, ev)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from tocsin.actors.naming import class_nouns
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import demand_clauses, merge_contents, recode
 from tocsin.events.roles import (
@@ -256,6 +257,10 @@ def _complete_target(act: CodedAct, index: ActorIndex) -> None:
         found, phrases = predicate_targets(act.token, act.nominal, index, exclude)
     if generic_only and all(index.generic(t) for t in found):
         return  # nothing better than the object itself
+    if act.type in {"ASSAULT", "COERCE"} and found and all(
+            ph.i in index.places for ph in phrases) and any(
+            p.lemma_.lower() in class_nouns() for p in act.roles.target_phrases):
+        return  # "arrested two men in Garissa": the men (made actors later), not Kenya
     act.roles.target = found
     act.roles.target_phrases += phrases
 

@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from tocsin.actors.kb import get_kb
+from tocsin.actors.naming import class_nouns
 from tocsin.component import Component, State, register
 from tocsin.events.calibration import calibrate, raw_score
 from tocsin.events.casualties import casualties
@@ -144,11 +145,18 @@ def _dates_noun(span: Span) -> bool:
     return cur.dep_ in ("poss", "compound", "nmod", "amod") and cur.head.pos_ == "NOUN"
 
 
+def _aimed_at(phrase: Token) -> list[Token]:
+    """The words of a target phrase that can name what was hit: of a group of people, none
+    ("killed two men who were carrying arms in West Pokot": the men, not Kenya)."""
+    return [phrase] if phrase.lemma_.lower() in class_nouns() else list(phrase.subtree)
+
+
 def _place_country_target(act: CodedAct, state: State) -> list[str]:
     """A strike on a base, an airport or a city is aimed at the country it lies in (the
     actor itself is made, named by the place, by `_place_actors`)."""
     kb = get_kb()
-    phrases = {t.i for p in act.roles.target_phrases for t in p.subtree}
+    phrases = {t.i for p in act.roles.target_phrases
+               for t in (_aimed_at(p) if act.type != "THREATEN" else p.subtree)}
     for mention, place in state.place_links:
         if place is None or not place.country or place.feature not in PLACE_TARGET_FEATURES:
             continue
@@ -295,7 +303,9 @@ class EventsComponent(Component):
         actor_types = {t: types_by_id.get(a, "unknown") for t, (a, _) in kinds.items()}
         links = self._links(state)  # once per document: every act chooses among them
         index = ActorIndex(kinds, _place_index(state, links),
-                           frozenset(a.id for a in state.actors.values() if a.country))
+                           frozenset(a.id for a in state.actors.values() if a.country),
+                           frozenset(a.id for a in state.actors.values()
+                                     if a.type == "civilians"))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
         first = True

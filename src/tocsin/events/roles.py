@@ -39,6 +39,7 @@ class ActorIndex:
     by_token: dict[int, tuple[str, str]]
     places: dict[int, str] = field(default_factory=dict)
     national: frozenset[str] = frozenset()  # actors with a country of their own
+    people: frozenset[str] = frozenset()  # civilians ("residents", "traders")
     _kinds: dict[str, str] = field(default_factory=dict)  # actor id -> kind, built once
 
     def generic(self, actor_id: str) -> bool:
@@ -65,11 +66,16 @@ class ActorIndex:
         """Actor ids mentioned in `tok`'s phrase, best kind first, no duplicates."""
         found: list[tuple[int, int, str]] = []
         stack = [tok]
-        group = self.by_token.get(tok.i, ("", ""))[1] == "generic"
+        head = self.by_token.get(tok.i, ("", ""))
+        group = head[1] == "generic"
+        # "Somali police officers", "residents of Maputo": a group noun that has its
+        # country already, or is civilians, is the actor; the demonym or the town only
+        # says whose or where from ("troops from Kenya" with no country yet are Kenya's).
+        placed_group = group and (head[0] in self.national or head[0] in self.people)
         while stack:
             t = stack.pop()
             hit = self.by_token.get(t.i)
-            if hit:
+            if hit and not (placed_group and hit[1] == "country" and hit[0] != head[0]):
                 found.append((KIND_RANK.get(hit[1], 9), t.i, hit[0]))
             for ch in t.children:
                 if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (
