@@ -283,3 +283,39 @@ def test_unmerge_needs_the_token_and_splits(client: httpx.Client) -> None:
     assert {m["doc_id"] for m in split["mentions"]} == {"split-b"}
     assert {m["doc_id"] for m in client.get(f"/api/events/{event_id}").json()["mentions"]
             } == {"split-a"}
+
+
+def test_map_rows_place_filter_and_basemap_layers(client: httpx.Client) -> None:
+    data = client.get("/api/map/events").json()
+    cols = data["columns"]
+    assert cols[:7] == ["id", "type", "lat", "lon", "date", "fatalities", "place"]
+    rows = [dict(zip(cols, p, strict=True)) for p in data["points"]]
+    by_place: dict[str, int] = {}
+    for r in rows:
+        if r["place_id"]:
+            by_place[r["place_id"]] = by_place.get(r["place_id"], 0) + 1
+    pid, n = max(by_place.items(), key=lambda kv: kv[1])
+    res = client.get("/api/events", params={"place_id": pid, "limit": 1000}).json()
+    assert res["total"] == n and {e["place_id"] for e in res["items"]} == {pid}
+    csv = client.get("/api/export/events.csv", params={"place_id": pid}).text
+    import csv as csvlib
+    import io
+
+    got = list(csvlib.DictReader(io.StringIO(csv)))  # the export honours the same filter
+    assert len(got) == n and {r["place_id"] for r in got} == {pid}
+    # The offline basemap: Natural Earth layers as GeoJSON, no tile server.
+    info = client.get("/api/basemap").json()
+    assert set(info["layers_url"]) == {"admin0", "admin1", "places"}
+    assert info["packages"]["world-atlas"]["version"] == "2.0.2"
+    for layer, kind, least in (("admin0", "MultiPolygon", 150), ("admin1", "MultiLineString", 1),
+                               ("places", "Point", 200)):
+        r = client.get(f"/api/basemap/{layer}")
+        assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+        feats = r.json()["features"]
+        assert len(feats) >= least and {f["geometry"]["type"] for f in feats} == {kind}
+    assert client.get("/api/basemap/tiles").status_code == 422
+    # Leaflet is served by this server, under its own content-security policy.
+    js = client.get("/vendor/leaflet/leaflet.js")
+    assert js.status_code == 200 and "Leaflet" in js.text[:400]
+    assert client.get("/vendor/markercluster/leaflet.markercluster.js").status_code == 200
+    assert "default-src 'self'" in js.headers["content-security-policy"]

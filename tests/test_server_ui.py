@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -100,12 +101,31 @@ def test_dashboard(page: Any, base: str) -> None:
     assert page.errors == []  # its screenshot, with alerts: test_alerts_ui.py
 
 
-def test_map_filters(page: Any, base: str) -> None:
+def test_map_leaflet_basemap_clusters_and_filters(page: Any, base: str) -> None:
+    urls: list[str] = []
+
+    def log(request: Any) -> None:
+        urls.append(request.url)
+
+    page.on("request", log)
     _open(page, base + "/map", "map")
+    page.remove_listener("request", log)
+    assert page.locator("#map.leaflet-container").count() == 1  # Leaflet drew the map
+    # The Natural Earth basemap as vector layers: country polygons, no tiles.
+    assert page.locator("#map path.ne-admin0").count() > 150
+    assert page.locator("#map img.leaflet-tile").count() == 0
+    # Nothing from another origin: Leaflet, its clustering and the basemap are ours.
+    assert urls and all(u.startswith(base) or u.startswith("data:") for u in urls), urls
+    assert any("/vendor/markercluster/" in u for u in urls)
+    # Places cluster by zoom; an unclustered place is labelled with its name and count.
+    assert page.locator("#map .ev-cluster").count() >= 1
+    labels = page.locator("#map .ev-label").all_inner_texts()
+    assert labels and all(t.endswith(")") and "(" in t for t in labels), labels
     count = page.locator("#map-count")
     total = int(count.inner_text().split()[0])
-    assert total > 5 and page.locator("#map circle.cluster").count() >= 2
-    assert page.locator("#map path.coast").count() + page.locator("#map path.grat").count() > 0
+    shown = sum(int(t.rsplit("(", 1)[1][:-1]) for t in labels) + sum(
+        int(t) for t in page.locator("#map .ev-cluster").all_inner_texts())
+    assert total > 5 and shown == total, (shown, total)
     _shot(page, "map")
     page.locator("input.type-filter[value='ASSAULT']").uncheck()
     without = int(count.inner_text().split()[0])
@@ -119,6 +139,38 @@ def test_map_filters(page: Any, base: str) -> None:
     assert later < total
     assert page.locator("#date-label").inner_text().split(" – ")[0] == \
         page.locator("#date-label").inner_text().split(" – ")[1]
+    assert page.errors == []
+
+
+def test_map_place_click_lists_its_events(page: Any, base: str) -> None:
+    _open(page, base + "/map", "map")
+    # Zoom in on the biggest cluster until it splits into places; then open the busiest.
+    for _ in range(8):
+        if page.locator("#map .ev-place").count() >= 2:
+            break
+        page.locator("#map .ev-cluster").first.click()
+        page.wait_for_timeout(700)  # the cluster's zoom animation
+    page.wait_for_timeout(700)
+    labels = page.locator("#map .ev-label").all_inner_texts()
+    assert page.locator("#map path.ne-admin1").count() == 1  # provinces once zoomed in
+    busiest = max(labels, key=lambda t: int(t.rsplit("(", 1)[1][:-1]))
+    name, n = busiest.rsplit(" (", 1)[0], int(busiest.rsplit("(", 1)[1][:-1])
+    page.locator("#map .leaflet-marker-icon.ev-place[title^='" + name + ":']").first.click()
+    popup = page.locator(".leaflet-popup .place-popup")
+    popup.wait_for()
+    assert name in popup.inner_text() and f"{n} event" in popup.inner_text()
+    popup.locator("a.place-events").click()
+    page.wait_for_selector("body[data-page='events']")
+    assert "place_id=" in page.url
+    assert page.locator("#place-filter strong").inner_text() == name
+    places = page.locator("main table tbody tr td:nth-child(3)").all_inner_texts()
+    assert places and set(places) == {name}, places
+    pid = unquote(page.url.split("place_id=")[1].split("&")[0])
+    api = httpx.get(base + "/api/events", params={"place_id": pid, "limit": 1}).json()
+    assert api["total"] == n and f"of {n}" in page.locator("#pager").inner_text()
+    page.locator("#place-clear").click()
+    page.wait_for_selector("#place-filter", state="detached")
+    assert page.errors == []
 
 
 def test_search_alias_opens_actor(page: Any, base: str) -> None:

@@ -132,6 +132,9 @@ def create_app(settings: Settings) -> FastAPI:
                             headers={"Cache-Control": "no-cache"})
 
     add_docs(app)
+    from tocsin.server.basemap import add_vendor
+
+    add_vendor(app)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

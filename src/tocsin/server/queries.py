@@ -43,6 +43,7 @@ class EventFilter:
     place: str | None = None
     radius_km: float = 50.0
     country: str | None = None
+    place_id: str | None = None
     min_confidence: float | None = None
     designated_by: str | None = None
     role: str | None = None
@@ -101,6 +102,9 @@ def event_where(reader: Reader, f: EventFilter) -> tuple[str, list[Any]]:
     if f.country:
         where.append("p.country = ?")
         args.append(f.country.upper())
+    if f.place_id:
+        where.append("e.place_id = ?")
+        args.append(f.place_id)
     if f.min_confidence is not None:
         where.append("e.confidence >= ?")
         args.append(f.min_confidence)
@@ -210,12 +214,14 @@ def attach_details(reader: Reader, rows: list[dict[str, Any]]) -> None:
 
 
 def map_points(reader: Reader, f: EventFilter, limit: int) -> list[list[Any]]:
-    """Located events as compact rows [id, type, lat, lon, date, fatalities, place]."""
+    """Located events as compact rows [id, type, lat, lon, date, fatalities, place,
+    place_id, admin1, country]: the map groups them by place."""
     f.located = True
     where, args = event_where(reader, f)
     return [list(r) for r in reader.con.execute(
         "SELECT e.id, e.type, round(e.lat, 4), round(e.lon, 4), e.date_start::VARCHAR, "
-        "e.fatalities, p.name FROM events e LEFT JOIN places p ON p.id = e.place_id "
+        "e.fatalities, p.name, e.place_id, p.admin1, p.country FROM events e "
+        "LEFT JOIN places p ON p.id = e.place_id "
         f"WHERE {where} ORDER BY e.date_start NULLS LAST, e.id LIMIT ?",
         [*args, limit]).fetchall()]
 

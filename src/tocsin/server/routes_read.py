@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -34,6 +34,9 @@ def event_filter(
     place: Annotated[str | None, Query(max_length=200, description="name or LAT,LON")] = None,
     radius_km: Annotated[float, Query(gt=0, le=20000)] = 50.0,
     country: Annotated[str | None, Query(max_length=3, description="ISO3 of the place")] = None,
+    place_id: Annotated[str | None, Query(max_length=200,
+                                          description="exactly this stored place (its id)")
+                        ] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     designated_by: Annotated[str | None, Query(max_length=100,
                                                description="e.g. 'US State Department'")
@@ -51,6 +54,7 @@ def event_filter(
         raise HTTPException(400, f"unknown PLOVER type(s): {', '.join(unknown)}")
     return q.EventFilter(actor=actor, types=types, mode=mode, since=since, until=until,
                          place=place, radius_km=radius_km, country=country,
+                         place_id=place_id,
                          min_confidence=min_confidence, designated_by=designated_by,
                          role=role, min_documents=min_documents,
                          include_negated=include_negated, located=located)
@@ -107,8 +111,8 @@ def map_events(request: Request, f: Filter,
         pts = q.map_points(reader(request), f, limit)
     except QueryError as exc:
         raise bad_query(exc) from None
-    return ok({"columns": ["id", "type", "lat", "lon", "date", "fatalities", "place"],
-               "points": pts})
+    return ok({"columns": ["id", "type", "lat", "lon", "date", "fatalities", "place",
+                           "place_id", "admin1", "country"], "points": pts})
 
 
 @router.get("/documents", summary="Stored documents, newest first; q: words of the text")
@@ -247,10 +251,17 @@ def search(request: Request, q_: Annotated[str, Query(alias="q", min_length=1,
     return ok({"query": q_, "actors": items})
 
 
-@router.get("/basemap", summary="Country outlines and coastlines (GeoJSON) for the map")
+@router.get("/basemap", summary="The offline basemap's layers and the packages they come from")
 def basemap() -> Response:
-    from tocsin.server.basemap import outlines
+    from tocsin.server.basemap import sources
 
-    resp = ok(outlines())
-    resp.headers["Cache-Control"] = "public, max-age=86400"
-    return resp
+    return ok(sources())
+
+
+@router.get("/basemap/{layer}", summary="One basemap layer (GeoJSON, Natural Earth): admin0 "
+            "country polygons, admin1 boundary lines or populated places")
+def basemap_layer(layer: Literal["admin0", "admin1", "places"]) -> Response:
+    from tocsin.server.basemap import layer as read_layer
+
+    return Response(read_layer(layer), media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=86400"})
