@@ -160,7 +160,31 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             # reached from a complement ("youths resorted to throwing"), the noun acts.
             return cur.head, cur.i == verb.i and cur.tag_ == "VBN"
         break
-    return None, False
+    return _misattached_subject(verb), False
+
+
+def _misattached_subject(verb: Token) -> Token | None:
+    """"In Ceelasha Biyaha, Somali forces and AMISOM arrested 30 people", "In Dharkenley a
+    soldier of the army shot ...": the small parser hangs the subject on the fronted
+    place, as its conjunct or apposition, and leaves the finite main verb without one.
+    The phrase right before such a verb, so attached, is its subject."""
+    if verb.dep_ != "ROOT" or verb.tag_ not in {"VBD", "VBZ", "VBP"} or verb.i == 0:
+        return None
+    cur = verb.doc[verb.i - 1]
+    if cur.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    subject = None
+    for _ in range(8):
+        if cur.dep_ in {"conj", "appos"}:
+            subject = cur  # the outermost noun coordinated with or set beside the place
+        elif cur.dep_ == "pobj" and cur.head.head.i == verb.i:
+            return subject  # the fronted place itself is reached
+        elif cur.dep_ not in {"pobj", "prep"}:
+            return None
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
 
 
 def _agent(verb: Token) -> Token | None:
