@@ -99,3 +99,11 @@ def test_a_subject_hung_on_a_fronted_place_is_the_subject(pipeline: Any) -> None
     ev, actors = first(ex, "COERCE")
     assert "amisom" in ev.source
     assert not set(ev.source) & set(ev.target)
+
+
+def test_the_sides_of_a_reciprocal_act_are_source_and_target(pipeline: Any) -> None:
+    ex = run(pipeline, "Nigerian troops and Boko Haram fighters clashed near Damboa on "
+                       "Wednesday.")
+    ev, actors = first(ex, "ASSAULT")
+    assert [actors[i].country for i in ev.source] == ["NGA"]
+    assert "boko-haram" in ev.target

@@ -29,6 +29,7 @@ CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "pa
 JOIN_PREPS = words("roles", "join_preps")
 JOIN_VERBS = words("roles", "join_verbs")
 ORIGIN_PREPS = words("roles", "origin_preps")
+RECIPROCAL_VERBS = words("roles", "reciprocal_verbs")
 
 
 @dataclass(slots=True)
@@ -84,6 +85,8 @@ class ActorIndex:
                 if group and t is tok and ch.dep_ == "prep" and ch.lower_ in ORIGIN_PREPS \
                         and self._only_unknown_names(ch):
                     continue  # the group is the actor; the unknown name says where from
+                if t is tok and ch.dep_ == "conj":
+                    continue  # "Somali forces and AMISOM": each conjunct is its own actor
                 if ch.dep_ in {"amod", "compound"} and ch.lemma_.lower() in PATRON_VERBS:
                     continue  # "the Iran-backed militia" is the militia, not Iran
                 stack.append(ch)
@@ -168,15 +171,22 @@ def _misattached_subject(verb: Token) -> Token | None:
     soldier of the army shot ...": the small parser hangs the subject on the fronted
     place, as its conjunct or apposition, and leaves the finite main verb without one.
     The phrase right before such a verb, so attached, is its subject."""
-    if verb.dep_ != "ROOT" or verb.tag_ not in {"VBD", "VBZ", "VBP"} or verb.i == 0:
+    finite = verb.tag_ in {"VBD", "VBZ", "VBP"} or (  # a past tense read as a participle
+        verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children))
+    if verb.dep_ != "ROOT" or not finite or verb.i == 0:
         return None
     cur = verb.doc[verb.i - 1]
     if cur.pos_ not in {"NOUN", "PROPN"}:
         return None
     subject = None
+    coordinated = False
     for _ in range(8):
         if cur.dep_ in {"conj", "appos"}:
-            subject = cur  # the outermost noun coordinated with or set beside the place
+            if not coordinated:
+                # the first of "A and B" (the places before are listed with commas
+                # alone), else the outermost noun set beside the place
+                subject = cur
+                coordinated = any(c.dep_ == "cc" for c in cur.children)
         elif cur.dep_ == "pobj" and cur.head.head.i == verb.i:
             return subject  # the fronted place itself is reached
         elif cur.dep_ not in {"pobj", "prep"}:
@@ -275,6 +285,11 @@ def verb_roles(verb: Token, index: ActorIndex) -> Roles:
         if not target:
             target = [a for p in _prep_objects(ph, TARGET_PREPS)
                       for a in index.phrase_actors(p)]
+    if not target and len(source) >= 2 and not passive and (
+            verb.lemma_.lower() in RECIPROCAL_VERBS):
+        # "the army and the KIA clashed": each side acts on the other (a state's side
+        # first, as ACLED lists the sides of a clash)
+        source, target = source[:1], source[1:]
     return Roles(source, [t for t in target if t not in source], phrases)
 
 
