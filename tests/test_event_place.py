@@ -67,6 +67,18 @@ def test_places_that_describe_something_else(pipeline: Any, text: str, trigger: 
     assert _place_of(pipeline, text, trigger) is None
 
 
+def test_a_place_only_named_in_a_body_s_name_is_the_last_resort(pipeline: Any) -> None:
+    """A report that names its town only as the seat of the office attacked still tells
+    where the act was; the choice says it was a last resort."""
+    out = pipeline.process(Document(text="On 4 May 2021, youths stormed the offices of the "
+                                          "Lands Registry Board in Eldoret and smashed "
+                                          "windows."))
+    ev = next(e for e in out.events if e.trigger and e.trigger.text == "stormed")
+    place = {p.id: p for p in out.places}[ev.place or ""]
+    assert place.name == "Eldoret"
+    assert ev.why is not None and ev.why["place"]["rule"] == "sentence-any"
+
+
 def test_place_in_a_clause_of_the_event_is_kept(pipeline: Any) -> None:
     # the sentence fallback still finds a place reached through the event's own clauses
     text = ("Five civilians were killed when mortar rounds struck a market in the town of "

@@ -106,6 +106,24 @@ def _foreign_path(tok: Token, trigger: Token, places: frozenset[int]) -> bool:
     return False
 
 
+def attributed_or_origin(tok: Token, trigger: Token) -> bool:
+    """Is the place ``tok`` where a statement was made or reported from ("said in Ankara",
+    "reached by phone in Nairobi") or where someone comes from ("a shopkeeper from
+    Kirkuk")? Such a place says nothing of where the act was, even as a last resort."""
+    up = {t.i for t in _ancestors(trigger)}
+    prev = tok
+    for t in _ancestors(tok)[1:]:
+        if t.i in up:
+            return False
+        if t.lemma_.lower() in _ATTRIBUTION or t.lower_ in _ATTRIBUTION or (
+                t.lemma_.lower() == "reach"):
+            return True
+        if prev.dep_ == "pobj" and t.lower_ == "from" and _origin_or_holder(t.head, trigger):
+            return True
+        prev = t
+    return False
+
+
 def _origin_or_holder(head: Token, trigger: Token) -> bool:
     """Does "from" under ``head`` name a former holder ("captured from Spain") or an
     origin ("a cab driver from Abidjan"), not a distance ("150 meters from a mosque")?"""

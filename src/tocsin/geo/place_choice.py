@@ -17,7 +17,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from tocsin.geo.event_place import event_place_step
+from tocsin.geo.event_place import attributed_or_origin, event_place_step
 from tocsin.geo.finder import PlaceMention, in_locative
 from tocsin.geo.resolve import SPECIFICITY
 from tocsin.model import Place
@@ -31,6 +31,9 @@ REASONS = {
     "narrative": "the place of the report's previous act",
     "document": "the most specific place the report names",
     "dateline": "the dateline's city (where the report was filed)",
+    "sentence-any": "the most specific place the act's sentence names, though not as the "
+                    "act's (a body's seat, a place named by an actor): no other is told",
+    "document-any": "the most specific place the report names anywhere: no other is told",
     "none": "the report names no place for it",
 }
 
@@ -102,4 +105,34 @@ def _choose(trigger: Token, links: Links, dateline: Links, previous: Place | Non
         # (not when the sentence names a country or a region of its own: "a bombing in
         # Turkey's southeast" is no event in the capital the report was filed from)
         return PlaceChoice(found, "dateline")
+    found = _sentence_place(links, trigger)
+    if found is not None and found.id in known:
+        return PlaceChoice(found, "sentence-any")
+    found = _sentence_place(links, trigger, whole=True)
+    if found is not None and found.id in known:
+        return PlaceChoice(found, "document-any")
     return PlaceChoice(None, "none")
+
+
+# Places a last resort may take although an actor names them ("police in Dandora
+# (Embakasi North, Nairobi)", where the capital also stood for the government).
+_BELOW_COUNTRY = frozenset({"city", "village", "admin2", "admin1", "site", "base", "airport"})
+
+
+def _sentence_place(links: Links, trigger: Token, whole: bool = False) -> Place | None:
+    """The most specific place below country level the act's sentence names anywhere,
+    the first-named of equals: a report that names a place only in a body's name or as
+    an actor still tells where its act was (ACLED notes name one place, the event's).
+    ``whole``: anywhere in the report."""
+    best: tuple[int, int, Place] | None = None
+    sent = trigger.sent
+    for m, p in links:
+        if p is None or p.lat is None or p.feature not in _BELOW_COUNTRY or not (
+                whole or sent.start <= m.tok_start < sent.end):
+            continue
+        if attributed_or_origin(trigger.doc[m.tok_end - 1], trigger):
+            continue
+        key = (SPECIFICITY.get(p.feature, 0), -m.start)
+        if best is None or key > best[:2]:
+            best = (*key, p)
+    return best[2] if best else None
