@@ -66,7 +66,7 @@ def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Rep
         origins: list[str | None] = []
         for row in rows:
             if row["status"] == "error":
-                rep.store(store, exts, origins, out, reprocess)  # in order, before it
+                rep.store(store, exts, origins, out, reprocess, say=False)  # before it
                 exts, origins = [], []
                 err = json.loads(row["error"])
                 doc = err.get("doc") or {}
@@ -76,7 +76,7 @@ def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Rep
                 continue
             exts.append(codec.loads(row["extraction"]))
             origins.append(row["origin"])
-        rep.store(store, exts, origins, out, reprocess)
+        rep.store(store, exts, origins, out, reprocess, say=False)
 
 
 def load_parquet(store: Store, paths: Iterable[str | Path], rep: IngestReport | None = None

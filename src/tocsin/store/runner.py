@@ -38,8 +38,9 @@ class IngestReport:
     added_ids: list[str] = field(default_factory=list)  # what the alert refresh reads
 
     def store(self, store: Store, exts: list[Extraction], origins: list[str | None],
-              out: _Reporter, reprocess: bool = False) -> None:
-        """Apply a batch of extractions and report each one's outcome or error."""
+              out: _Reporter, reprocess: bool = False, say: bool = True) -> None:
+        """Apply a batch of extractions and report each one's outcome or error (`say`:
+        a line per document to the log)."""
         for ext, origin, res in zip(exts, origins, store.add_many(exts, origins, reprocess),
                                     strict=True):
             if isinstance(res, Exception):  # a storage error loses this document only
@@ -52,7 +53,8 @@ class IngestReport:
             self.tally(res)
             if res.conflict:
                 out.conflict(self, res, origin or ext.doc.origin)
-            out.say(f"{res.status} {res.doc_id}")
+            if say:
+                out.say(f"{res.status} {res.doc_id}")
 
     def tally(self, res: AddResult) -> None:
         """Count one stored document by what the store did with it."""
@@ -110,6 +112,7 @@ STORE_BATCH = 64  # extractions per store transaction (TOCSIN_STORE_BATCH overri
 
 
 def store_batch() -> int:
+    """Extractions per store transaction (a kill loses at most one batch's work)."""
     return max(1, int(os.environ.get("TOCSIN_STORE_BATCH") or STORE_BATCH))
 
 
@@ -179,13 +182,14 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
         pending.clear()
 
     try:
-        for result in pipe.pipe(fresh(), timeout=doc_timeout):
-            if isinstance(result, InputError):
-                out.error(rep, result, result.origin)
-                bar.count(errors=1)
-            else:
-                _store(result)
-        flush()
+        with store.one_thread():  # its look-ups before extraction are small statements
+            for result in pipe.pipe(fresh(), timeout=doc_timeout):
+                if isinstance(result, InputError):
+                    out.error(rep, result, result.origin)
+                    bar.count(errors=1)
+                else:
+                    _store(result)
+            flush()
     finally:
         bar.close()
         out.close()

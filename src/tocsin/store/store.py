@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,24 +222,31 @@ class Store(queries.QueryMixin):
         items = [_Item(i, e, o, t) for i, (e, o, t) in enumerate(
             zip(exts, origins, batch_times(len(exts)), strict=True))]
         con = self.con
-        # A batch is many small statements: DuckDB's worker threads only add hand-offs
-        # (2x slower on a busy 2-core machine), so it runs on one; restored after.
-        threads = con.execute("SELECT current_setting('threads')").fetchone()
-        con.execute("SET threads = 1")
-        con.execute("BEGIN TRANSACTION")
-        try:
-            results = BatchWriter(self, reprocess).run(items)
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            self._dedup = None  # it holds documents of the batch: rebuilt on next use
-            if len(items) > 1:
+        with self.one_thread():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                results = BatchWriter(self, reprocess).run(items)
+                con.execute("COMMIT")
+            except Exception as exc:
+                con.execute("ROLLBACK")
+                self._dedup = None  # it holds documents of the batch: rebuilt on next use
+                if len(items) > 1:
+                    raise
+                return [exc]
+            except BaseException:
+                con.execute("ROLLBACK")
+                self._dedup = None
                 raise
-            return [exc]
-        except BaseException:
-            con.execute("ROLLBACK")
-            self._dedup = None
-            raise
-        finally:
-            con.execute(f"SET threads = {int(threads[0]) if threads else 1}")
         return list(results)
+
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """DuckDB on one thread meanwhile: writing and the ingest's look-ups are many small
+        statements, for which its worker threads only add hand-offs (twice slower on a
+        busy 2-core machine). The setting is restored after."""
+        row = self.con.execute("SELECT current_setting('threads')").fetchone()
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(row[0]) if row else 1}")
