@@ -2,6 +2,7 @@
 
     TOCSIN_CACHE=~/.cache/tocsin-test /work/venv/bin/python benchmarks/scale.py \
         [--csv ../shared/eval/news/Guardian_SDF_sample.csv] [--limit N] [--skip-e2e]
+        [--store-apply-only] [--notes-csv ../shared/eval/acled/acled_nigeria.csv]
 
 The CSV becomes a JSON Lines corpus, cut into partitions. For each configuration the
 workers are started and their pipelines loaded first; then the clock runs from the first
@@ -12,6 +13,13 @@ into DuckDB (single writer) is timed on its own, and one end-to-end `run_dask` w
 workers includes cluster start-up, model loading and the in-order merge. A control (the
 same pure-Python work in 1 and then 2 processes) shows how much parallelism the machine
 offers at that moment, since on a shared machine other work takes its share.
+
+Store apply (issue 23): the extractions of short reports (ACLED notes, ~31 words) and of
+the long articles are made once, then applied to fresh stores one document per
+transaction (`Store.add`) and in batches (`Store.add_many`, as ingest and the partition
+merge do), in the same run: documents per second of wall time and per CPU-second of the
+process (DuckDB may use a second thread), the ratio, and whether both stores hold the
+same rows.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from typing import Any
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "news" / \
     "Guardian_SDF_sample.csv"
+NOTES_CSV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "acled" / \
+    "acled_nigeria.csv"
 TIMEOUT = 300.0
 
 
@@ -134,6 +144,89 @@ def bench_local(n: int, parts: list[Any], n_docs: int, out: Path) -> dict[str, A
             b.close()
 
 
+def short_notes(path: Path, n: int) -> list[Any]:
+    """The first `n` notes of an ACLED export in date order, published the next day."""
+    import csv
+    from datetime import date, timedelta
+
+    from tocsin.model import Document
+
+    with path.open(encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: (r["event_date"], r["data_id"]))[:n]
+    return [Document(text=r["notes"], id=r["data_id"], source="ACLED note",
+                     published=date.fromisoformat(r["event_date"]) + timedelta(days=1))
+            for r in rows]
+
+
+def _rows(store: Any) -> dict[str, int]:
+    tables = ("documents", "events", "event_mentions", "event_participants", "mentions")
+    return {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _fingerprint(store: Any) -> str:
+    """The rows that merging decides, timestamps aside, as one digest."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for sql in ("SELECT id, duplicate_of FROM documents ORDER BY id",
+                "SELECT * EXCLUDE (extracted_at) FROM event_mentions ORDER BY id",
+                "SELECT * FROM events ORDER BY id",
+                "SELECT * FROM event_participants ORDER BY ALL"):
+        h.update(repr(store.con.execute(sql).fetchall()).encode())
+    return h.hexdigest()
+
+
+def bench_store_apply(label: str, exts: list[Any], tmp: Path, batch: int = 64
+                      ) -> dict[str, Any]:
+    """Apply the same extractions one per transaction, then in batches, to fresh stores."""
+    from tocsin.store import Store, dedup, merge
+
+    # Lazy imports and data files load before the clock runs (both paths use them).
+    dedup.signature(" ".join(["warm"] * 40))
+    merge._country_ids()
+    with Store(tmp / f"warm-{label}.duckdb") as store:
+        store.add_many(exts[:8])
+    out: dict[str, Any] = {"config": f"store apply, {label}", "documents": len(exts),
+                           "mean_chars": round(sum(len(e.doc.text) for e in exts)
+                                               / len(exts))}
+    prints = []
+    for mode in ("per_doc", "batch"):
+        with Store(tmp / f"{mode}-{label}.duckdb") as store:
+            t0, c0 = time.perf_counter(), time.process_time()
+            if mode == "per_doc":
+                for e in exts:
+                    store.add(e)
+            else:
+                for i in range(0, len(exts), batch):
+                    store.add_many(exts[i:i + batch])
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            out[mode] = {"seconds": round(wall, 2), "docs_per_s": round(len(exts) / wall, 1),
+                         "docs_per_cpu_s": round(len(exts) / cpu, 1), "rows": _rows(store)}
+            prints.append(_fingerprint(store))
+    out["batch_size"] = batch
+    out["batch_vs_per_doc"] = round(out["batch"]["docs_per_s"] / out["per_doc"]["docs_per_s"],
+                                    2)
+    out["same_rows"] = prints[0] == prints[1]
+    out["load_avg_1min"] = round(os.getloadavg()[0], 2)
+    return out
+
+
+def store_apply(docs: list[Any], notes_csv: Path, n_notes: int, tmp: Path
+                ) -> list[dict[str, Any]]:
+    """The store-apply section: short notes and long articles."""
+    from tocsin.api import get_pipeline
+    from tocsin.model import Extraction
+
+    pipe = get_pipeline()
+    results = []
+    for label, items in (("short notes", short_notes(notes_csv, n_notes)),
+                         ("long articles", docs)):
+        exts = [e for e in pipe.pipe(items) if isinstance(e, Extraction)]
+        results.append(bench_store_apply(label, exts, tmp))
+        print(json.dumps(results[-1]), flush=True)
+    return results
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", default=str(DEFAULT_CSV))
@@ -141,6 +234,9 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=16)
     ap.add_argument("--configs", default="dask1,dask2,local1,local2")
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--notes-csv", default=str(NOTES_CSV))
+    ap.add_argument("--notes", type=int, default=1200, help="short notes for store apply")
+    ap.add_argument("--store-apply-only", action="store_true")
     args = ap.parse_args()
 
     from tocsin.ingest import read_path
@@ -152,6 +248,12 @@ def main() -> None:
 
     docs = [d for d in read_path(args.csv) if isinstance(d, Document)][: args.limit]
     results: list[dict[str, Any]] = []
+    if args.store_apply_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            summary = {"store_apply": store_apply(docs, Path(args.notes_csv), args.notes,
+                                                  Path(tmp))}
+        print(json.dumps(summary, indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as f:
@@ -173,7 +275,8 @@ def main() -> None:
             t0 = time.perf_counter()
             rep = load_parquet(store, [first])
             merge_s = time.perf_counter() - t0
-        results.append({"config": "merge into DuckDB (one writer)", "documents": rep.added,
+        results.append({"config": "merge into DuckDB (one writer, add_many)",
+                        "documents": rep.added,
                         "seconds": round(merge_s, 1),
                         "docs_per_s": round(rep.added / merge_s, 2)})
         print(json.dumps(results[-1]), flush=True)
@@ -201,6 +304,8 @@ def main() -> None:
         summary["dask_speedup_2_vs_1_wall"] = round(two["docs_per_s"] / one["docs_per_s"], 2)
         summary["dask_speedup_2_vs_1_cpu"] = round(
             two["docs_per_cpu_s"] / one["docs_per_cpu_s"], 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        summary["store_apply"] = store_apply(docs, Path(args.notes_csv), args.notes, Path(tmp))
     print(json.dumps(summary, indent=2))
 
 

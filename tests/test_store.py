@@ -85,14 +85,17 @@ def test_kill_9_then_resume_gives_the_uninterrupted_rows(corpus: Path, tmp_path:
         return [sys.executable, "-m", "tocsin", "ingest", str(corpus), "--db", str(db), "-v",
                 "--no-progress"]
 
-    # The baseline runs the same way (a fresh process), so both runs use the same code.
+    # The baseline runs the same way (a fresh process), so both runs use the same code;
+    # transactions of 2 documents, so that the kill falls between two of them.
+    env = {**os.environ, "TOCSIN_STORE_BATCH": "2"}
     baseline = tmp_path / "uninterrupted.duckdb"
-    res = subprocess.run(command(baseline), capture_output=True, text=True, timeout=300)
+    res = subprocess.run(command(baseline), capture_output=True, text=True, timeout=300,
+                         env=env)
     assert res.returncode == 0, res.stderr
     target = tmp_path / "killed.duckdb"
     cmd = command(target)
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            text=True, env={**os.environ})
+                            text=True, env=env)
     assert proc.stderr is not None
     stored = 0
     for line in proc.stderr:
@@ -106,7 +109,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_rows(corpus: Path, tmp_path:
     with Store(target, read_only=True) as s:
         n_docs = s.con.execute("SELECT count(*) FROM documents").fetchone()
     assert n_docs is not None and 3 <= n_docs[0] < 8
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr
     assert snapshot(target) == snapshot(baseline)
 

@@ -1,10 +1,10 @@
 """Partition files into the store, in partition order, idempotently; and the driver loop.
 
-Merging goes through `Store.add`, one extraction at a time in input order, so the store
-ends exactly as a serial ingest of the same inputs leaves it (event merging depends on
-order; ids are deterministic; a stored document is skipped). A manifest records each
-partition once all its rows are committed: a re-run skips those, merges partition files
-that exist without recomputing them, and extracts only the rest.
+Merging goes through `Store.add_many`, a batch of extractions in one transaction in input
+order, so the store ends exactly as a serial ingest of the same inputs leaves it (event
+merging depends on order; ids are deterministic; a stored document is skipped). A
+manifest records each partition once all its rows are committed: a re-run skips those,
+merges partition files that exist without recomputing them, and extracts only the rest.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tocsin.model import InputError
+from tocsin.model import Extraction, InputError
 from tocsin.scale import codec
 from tocsin.scale.partition import Partition
 from tocsin.scale.worker import part_path
-from tocsin.store.runner import IngestReport, _Reporter
+from tocsin.store.runner import IngestReport, _Reporter, store_batch
 
 if TYPE_CHECKING:
     from tocsin.store.store import Store
@@ -49,36 +49,34 @@ class Manifest:
         self.done.add(part_id)
 
 
-def read_rows(path: str | Path) -> Iterator[dict[str, Any]]:
+def read_batches(path: str | Path) -> Iterator[list[dict[str, Any]]]:
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
-    for batch in pf.iter_batches(batch_size=64):  # a partition is never held whole
-        yield from batch.to_pylist()
+    for batch in pf.iter_batches(batch_size=store_batch()):  # never a whole partition
+        yield batch.to_pylist()
 
 
 def merge_partition(store: Store, path: str | Path, rep: IngestReport, out: _Reporter,
                     reprocess: bool = False) -> None:
-    """Add one partition file's extractions to the store (idempotent) and report errors."""
-    for row in read_rows(path):
-        if row["status"] == "error":
-            err = json.loads(row["error"])
-            doc = err.get("doc") or {}
-            out.error(rep, InputError(err["error"], id=doc.get("id"), title=doc.get("title"),
-                                      source=doc.get("source"), url=doc.get("url")),
-                      row["origin"])
-            continue
-        ext = codec.loads(row["extraction"])
-        try:
-            res = store.add(ext, origin=row["origin"], reprocess=reprocess)
-        except Exception as exc:  # a storage error loses this document only
-            out.error(rep, InputError(f"{row['origin']}: store failed: "
-                                      f"{type(exc).__name__}: {exc}", id=ext.doc.id),
-                      row["origin"])
-            continue
-        rep.tally(res)
-        if res.conflict:
-            out.conflict(rep, res, row["origin"])
+    """Add one partition file's extractions to the store (idempotent) and report errors;
+    read and applied in batches of store_batch()."""
+    for rows in read_batches(path):
+        exts: list[Extraction] = []
+        origins: list[str | None] = []
+        for row in rows:
+            if row["status"] == "error":
+                rep.store(store, exts, origins, out, reprocess, say=False)  # before it
+                exts, origins = [], []
+                err = json.loads(row["error"])
+                doc = err.get("doc") or {}
+                out.error(rep, InputError(err["error"], id=doc.get("id"),
+                                          title=doc.get("title"), source=doc.get("source"),
+                                          url=doc.get("url")), row["origin"])
+                continue
+            exts.append(codec.loads(row["extraction"]))
+            origins.append(row["origin"])
+        rep.store(store, exts, origins, out, reprocess, say=False)
 
 
 def load_parquet(store: Store, paths: Iterable[str | Path], rep: IngestReport | None = None

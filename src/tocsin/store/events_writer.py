@@ -1,26 +1,26 @@
-"""Writing one document's events: merge each into a stored event or found a new one.
+"""Merging one document's events: each joins a stored event or founds a new one.
 
-Candidates are fetched once per document (one query covering every event's type and date
-window), then kept in a pool with the events this document founds, so that a second
-report in the same article can join the first. Rows go to the database in bulk.
+The batch writer (store/batch.py) fetches the candidates of a whole batch once and keeps
+them as the database would hold them after each document; per document they form a pool
+with the events that document founds, so that a second report in the same article can
+join the first. This module decides; the batch writer writes the rows in bulk.
 
 Linear in the events of a document: the pool is indexed by (type, flags, actor), so a
 report is compared only with events it could merge into (sharing a named actor, or where
 one side names none), never with the whole pool; past MAX_COMPARED such events (only in
-pathological documents) the most recent are compared. Updates are one statement.
+pathological documents) the most recent are compared.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tocsin.model import Event, Extraction, Place, stable_id
-from tocsin.store.dates import clamp_dates
+from tocsin.store.dates import Clamp, clamp_dates
 from tocsin.store.merge import (
     COARSE_FEATURES,
     PRECISION_RANK,
@@ -35,7 +35,6 @@ from tocsin.store.spots import document_spots
 if TYPE_CHECKING:
     import duckdb
 
-Insert = Callable[[str, list[list[Any]], int], None]
 MAX_COMPARED = 500  # mergeable events one report is compared with (the most recent)
 
 
@@ -45,7 +44,6 @@ class _Pooled:
     row: dict[str, Any]  # the events table's columns
     new: bool  # founded by this document (inserted) or stored before (updated)
     dirty: bool = False
-    participants: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _view(mid: str, ev: Event, place: Place | None, doc_id: str, spots: set[str]
@@ -91,8 +89,9 @@ def _windows(views: list[EventView], slack: int) -> list[tuple[str, bool, bool, 
     return out
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: int
-                ) -> list[_Pooled]:
+def fetch_candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: int
+                     ) -> list[Stored]:
+    """The stored events any of `views` could join (type, flags, date window), by id."""
     windows = _windows(views, slack)
     if not windows:
         return []
@@ -115,15 +114,34 @@ def _candidates(con: duckdb.DuckDBPyConnection, views: list[EventView], slack: i
     for r in rows:
         row = dict(zip(EVENT_COLS, r[:len(EVENT_COLS)], strict=True))
         feature, country, sources, targets, spots = r[len(EVENT_COLS):]
+        out.append(Stored(row, feature, country, set(sources or []), set(targets or []),
+                          {x for x in spots or [] if x is not None}))
+    return out
+
+
+@dataclass(slots=True)
+class Stored:
+    """A stored event as a candidate query returns it: its row, its place's feature and
+    country (the places table), its participants and the spots of its reports."""
+
+    row: dict[str, Any]
+    feature: str | None
+    country: str | None
+    sources: set[str]
+    targets: set[str]
+    spots: set[str]
+
+    def pooled(self) -> _Pooled:
+        """A fresh view for one document's pool (the row is shared: folds update it)."""
+        row = self.row
         view = EventView(
             id=row["id"], type=row["type"], negated=row["negated"], future=row["future"],
             date_start=row["date_start"], date_end=row["date_end"],
             precision=row["precision"], place_id=row["place_id"], lat=row["lat"],
-            lon=row["lon"], feature=feature, country=country, sources=set(sources or []),
-            targets=set(targets or []), mode=row["mode"],
-            spots={x for x in spots or [] if x is not None}, fatalities=row["fatalities"])
-        out.append(_Pooled(view, row, new=False))
-    return out
+            lon=row["lon"], feature=self.feature, country=self.country,
+            sources=set(self.sources), targets=set(self.targets), mode=row["mode"],
+            spots=set(self.spots), fatalities=row["fatalities"])
+        return _Pooled(view, row, new=False)
 
 
 def _fold(target: _Pooled, new: EventView, ev: Event) -> None:
@@ -239,22 +257,47 @@ def _act_tolls(views: list[EventView]) -> None:
             v.fatalities = tolls.get((v.type, v.place_id, v.date_start, v.date_end))
 
 
-def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction,
-                 rules: MergeRules, now: datetime) -> None:
-    doc_id, pv = ext.doc.id, ext.pipeline
+@dataclass(slots=True)
+class Prepared:
+    """One document's events as the merge reads them: dates clamped to publication, ids,
+    and the views compared (spots read, tolls shared within the document)."""
+
+    events: list[Event]
+    clamps: list[Clamp | None]
+    mids: list[str]
+    views: list[EventView]
+
+
+def mention_ids(ext: Extraction, doc_id: str) -> list[str]:
+    """The ids of a document's event mentions (an event founded by one takes its id)."""
+    return [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
+            for i, ev in enumerate(ext.events)]
+
+
+def prepare(ext: Extraction) -> Prepared:
+    doc_id = ext.doc.id
     places = {p.id: p for p in ext.places}
     # No event dated after its report's publication day (clamped, the original kept).
     events, clamps = clamp_dates(ext)
-    mids = [stable_id(doc_id, "event", i, ev.id, ev.type, ev.evidence.start)
-            for i, ev in enumerate(events)]
+    mids = mention_ids(ext, doc_id)
     named = document_spots(events, places, ext.actors, ext.doc.text)
     views = [_view(mid, ev, places.get(ev.place or ""), doc_id, named_)
              for mid, ev, named_ in zip(mids, events, named, strict=True)]
     _act_tolls(views)
-    pool = _Pool(_candidates(con, views, rules.day_slack))
-    apart = kept_apart(con, doc_id)
-    mention_rows, participants = [], []
-    for mid, ev, new, clamp in zip(mids, events, views, clamps, strict=True):
+    return Prepared(events, clamps, mids, views)
+
+
+def merge_document(ext: Extraction, prep: Prepared, pool: _Pool, rules: MergeRules,
+                   apart: frozenset[str], now: datetime
+                   ) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Merge each of the document's reports into `pool` (stored candidates, in id order),
+    in order; returns its event_mentions and event_participants rows. Events it founds
+    join the pool (new); stored events it joins are folded (dirty)."""
+    doc_id, pv = ext.doc.id, ext.pipeline
+    mention_rows: list[list[Any]] = []
+    participants: list[list[Any]] = []
+    for mid, ev, new, clamp in zip(prep.mids, prep.events, prep.views, prep.clamps,
+                                   strict=True):
         chosen, reason = _match(new, pool, rules, apart)
         if chosen is None:
             row = dict(id=mid, type=ev.type, mode=ev.mode, cameo_root=ev.cameo_root,
@@ -285,26 +328,27 @@ def write_events(con: duckdb.DuckDBPyConnection, insert: Insert, ext: Extraction
             json.dumps(ev.why, default=str, sort_keys=True) if ev.why is not None else None,
             clamp.start if clamp else None, clamp.end if clamp else None,
             sorted(new.spots)])
-    insert("events", [[p.row[c] for c in EVENT_COLS] for p in pool.items if p.new], 1)
-    insert("event_mentions", mention_rows, 1)
-    insert("event_participants", participants, 3)
-    updated = [p for p in pool.items if p.dirty and not p.new]
-    if updated:
-        _update_events(con, updated)
+    return mention_rows, participants
+
+
+def update_events(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]],
+                  recount: list[str]) -> None:
+    """Write the folded values of stored events, then recount their reports."""
+    if rows:
+        _update_events(con, rows)
+    if recount:
         con.execute(
             """UPDATE events SET n_mentions = c.n, n_documents = c.d FROM (
                   SELECT event_id, count(*) AS n, count(DISTINCT doc_id) AS d
                   FROM event_mentions WHERE event_id IN (SELECT unnest(?::VARCHAR[]))
-                  GROUP BY event_id) c WHERE events.id = c.event_id""",
-            [[p.view.id for p in updated]])
-    refresh_summaries(con, [p.view.id for p in pool.items if p.new or p.dirty])
+                  GROUP BY event_id) c WHERE events.id = c.event_id""", [recount])
 
 
 UPDATED = ("mode", "date_start", "date_end", "precision", "place_id", "lat", "lon",
            "fatalities", "injuries", "confidence", "id")
 
 
-def _update_events(con: duckdb.DuckDBPyConnection, updated: list[_Pooled]) -> None:
+def _update_events(con: duckdb.DuckDBPyConnection, updated: list[dict[str, Any]]) -> None:
     """The folded values of stored events, in one statement (one per event was
     quadratic in practice: thousands of statements for a long document)."""
     import pyarrow as pa
@@ -315,7 +359,7 @@ def _update_events(con: duckdb.DuckDBPyConnection, updated: list[_Pooled]) -> No
                         ("lon", pa.float64()), ("fatalities", pa.int64()),
                         ("injuries", pa.int64()), ("confidence", pa.float64()),
                         ("id", pa.string())])
-    table = pa.Table.from_pylist([{c: p.row[c] for c in UPDATED} for p in updated],
+    table = pa.Table.from_pylist([{c: row[c] for c in UPDATED} for row in updated],
                                  schema=schema)
     con.register("_tocsin_updates", table)
     try:

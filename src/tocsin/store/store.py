@@ -1,23 +1,25 @@
-"""The DuckDB store: idempotent writes of extractions, one transaction per document.
+"""The DuckDB store: idempotent writes of extractions, one transaction per batch.
 
 Ids are deterministic (derived from the document id and spans), every insert ignores rows
-it already has, and a document either lands with all its rows or not at all, so that
-re-running an ingest, or resuming one killed half-way, ends with exactly the same rows.
+it already has, and a batch of documents (store/batch.py; `add` is a batch of one) either
+lands with all its rows or not at all, so that re-running an ingest, or resuming one
+killed half-way, ends with exactly the same rows.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tocsin.model import Document, Extraction, stable_id
+from tocsin.model import Document, Extraction
 from tocsin.store import dedup, queries
-from tocsin.store.events_writer import rebuild_events, write_events
+from tocsin.store.batch import APPEND_ONLY, BatchWriter, _Item, batch_times
+from tocsin.store.events_writer import rebuild_events
 from tocsin.store.merge import MergeRules
 from tocsin.store.schema import migrate
 
@@ -26,9 +28,6 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 DEFAULT_DB = "tocsin.duckdb"
-# Tables whose rows belong to one document: written once, in that document's transaction,
-# so they need no primary-key index (the documents table guards against re-insertion).
-APPEND_ONLY = frozenset({"mentions", "event_mentions", "relations"})
 
 
 @dataclass(slots=True)
@@ -43,13 +42,6 @@ class AddResult:
 
 def content_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def _alias_like(text: str) -> bool:
-    # Coreferent phrases ("the group", "Coalition spokesman") are mentions, not names.
-    words = text.split()
-    return bool(words) and all(w[:1].isupper() or not w[:1].isalpha() for w in words) \
-        and words[0].lower() not in {"the", "a", "an", "this", "that"}
 
 
 class StoreLocked(RuntimeError):
@@ -165,20 +157,26 @@ class Store(queries.QueryMixin):
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            touched = [r[0] for r in con.execute(
-                "SELECT DISTINCT event_id FROM event_mentions WHERE doc_id = ?",
-                [doc_id]).fetchall()]
-            for table in APPEND_ONLY:
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-            con.execute("DELETE FROM minhashes WHERE doc_id = ?", [doc_id])
-            con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-            rebuild_events(con, touched)
+            self.remove_rows(doc_id)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            self._dedup = None
             raise
-        self._dedup = None  # rebuilt from the table on next use
         return True
+
+    def remove_rows(self, doc_id: str) -> None:
+        """`remove` inside a transaction the caller holds."""
+        con = self.con
+        touched = [r[0] for r in con.execute(
+            "SELECT DISTINCT event_id FROM event_mentions WHERE doc_id = ?",
+            [doc_id]).fetchall()]
+        for table in APPEND_ONLY:
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        con.execute("DELETE FROM minhashes WHERE doc_id = ?", [doc_id])
+        con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        rebuild_events(con, touched)
+        self._dedup = None  # rebuilt from the table on next use
 
     def unmerge(self, event_id: str, doc_id: str) -> str | None:
         """Split `doc_id`'s reports out of `event_id` into an event of their own, for good
@@ -194,88 +192,61 @@ class Store(queries.QueryMixin):
         A stored document is left alone, unless `reprocess` is set and it was extracted
         by another pipeline version: then it is removed and stored again.
         """
-        doc_id, stored, conflict = self.resolve(ext.doc)
-        if doc_id != ext.doc.id:
-            ext = replace(ext, doc=replace(ext.doc, id=doc_id))
-        doc = ext.doc
-        if stored is not None:
-            if not reprocess or stored == ext.pipeline:
-                return AddResult(doc.id, "exists", conflict=conflict)
-            self.remove(doc.id)
-        sig = dedup.signature(doc.text)
-        dup = self.find_duplicate(doc, sig)
-        sig = None if dup else sig
-        now = datetime.now(UTC).replace(tzinfo=None)
+        res = self._apply([ext], [origin], reprocess)[0]
+        if isinstance(res, Exception):
+            raise res
+        return res
+
+    def add_many(self, exts: Sequence[Extraction],
+                 origins: Sequence[str | None] | None = None, reprocess: bool = False
+                 ) -> list[AddResult | Exception]:
+        """Store extractions in one transaction, exactly as `add` one by one in order
+        would (the same rows, duplicate links, merges and reasons; store/batch.py).
+
+        Per extraction, its AddResult, or the exception that kept it out: a batch that
+        fails is rolled back and applied again one extraction at a time, so that a bad
+        item loses only itself."""
+        origins = list(origins) if origins is not None else [None] * len(exts)
+        if not exts:
+            return []
+        try:
+            return self._apply(exts, origins, reprocess)
+        except Exception:  # noqa: S110 - applied again below, each with its own error
+            pass
+        return [self._apply([e], [o], reprocess)[0] for e, o in zip(exts, origins,
+                                                                     strict=True)]
+
+    def _apply(self, exts: Sequence[Extraction], origins: Sequence[str | None],
+               reprocess: bool) -> list[AddResult | Exception]:
+        """One transaction; a batch of one reports its error as its result."""
+        items = [_Item(i, e, o, t) for i, (e, o, t) in enumerate(
+            zip(exts, origins, batch_times(len(exts)), strict=True))]
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [doc.id, content_hash(doc.text), doc.title, doc.published, doc.source,
-                 doc.url, doc.author, doc.language, origin or doc.origin, doc.text,
-                 len(doc.text),
-                 dup[0] if dup else None, round(dup[1], 4) if dup else None,
-                 ext.pipeline, now, now])
-            n_events = 0
-            if dup is None:
-                if sig is not None:
-                    con.execute("INSERT INTO minhashes VALUES (?, ?)",
-                                [doc.id, dedup.to_bytes(sig)])
-                self._write_rows(ext, now)
-                n_events = len(ext.events)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        if sig is not None:
-            self._index().add(doc.id, sig, doc.text, doc.source)
-        if dup:
-            return AddResult(doc.id, "duplicate", dup[0], dup[1], conflict=conflict)
-        return AddResult(doc.id, "added", events=n_events, conflict=conflict)
+        with self.one_thread():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                results = BatchWriter(self, reprocess).run(items)
+                con.execute("COMMIT")
+            except Exception as exc:
+                con.execute("ROLLBACK")
+                self._dedup = None  # it holds documents of the batch: rebuilt on next use
+                if len(items) > 1:
+                    raise
+                return [exc]
+            except BaseException:
+                con.execute("ROLLBACK")
+                self._dedup = None
+                raise
+        return list(results)
 
-    def _insert(self, table: str, rows: list[list[Any]], key: int = 1) -> None:
-        """Many rows in one statement; ``key`` leading columns identify a row."""
-        if not rows:
-            return
-        conflict = "" if table in APPEND_ONLY else " ON CONFLICT DO NOTHING"
-        if table not in APPEND_ONLY:  # one statement must not carry a key twice
-            rows = list({json.dumps(r[:key], default=str): r for r in rows}.values())
-        if len(rows) <= 4:
-            one = "(" + ",".join("?" * len(rows[0])) + ")"
-            self.con.execute(f"INSERT INTO {table} VALUES {','.join([one] * len(rows))}"
-                             f"{conflict}", [v for r in rows for v in r])
-            return
-        # Through Arrow: DuckDB binds statement parameters one by one, which is slow for
-        # hundreds of rows; an Arrow table is read in one go.
-        import pyarrow as pa
-
-        data = pa.table({f"c{i}": [r[i] for r in rows] for i in range(len(rows[0]))})
-        self.con.register("_tocsin_rows", data)
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """DuckDB on one thread meanwhile: writing and the ingest's look-ups are many small
+        statements, for which its worker threads only add hand-offs (twice slower on a
+        busy 2-core machine). The setting is restored after."""
+        row = self.con.execute("SELECT current_setting('threads')").fetchone()
+        self.con.execute("SET threads = 1")
         try:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _tocsin_rows{conflict}")
+            yield
         finally:
-            self.con.unregister("_tocsin_rows")
-
-    def _write_rows(self, ext: Extraction, now: datetime) -> None:
-        doc_id, pv = ext.doc.id, ext.pipeline
-        actors, aliases, mentions, places = [], [], [], []
-        for a in ext.actors:
-            actors.append([a.id, a.name, a.type, a.country, a.in_kb, doc_id])
-            names = {a.name: "name"} | {m.text: "text" for m in a.mentions
-                                        if _alias_like(m.text)}
-            aliases += [[a.id, alias, how] for alias, how in names.items()]
-            mentions += [[stable_id(doc_id, "actor", a.id, m.start, m.end), doc_id, "actor",
-                          a.id, m.text, m.start, m.end, pv, now] for m in a.mentions]
-        for p in ext.places:
-            places.append([p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature])
-            mentions += [[stable_id(doc_id, "place", p.id, m.start, m.end), doc_id, "place",
-                          p.id, m.text, m.start, m.end, pv, now] for m in p.mentions]
-        self._insert("actors", actors)
-        self._insert("actor_aliases", aliases, key=2)
-        self._insert("places", places)
-        self._insert("mentions", mentions)
-        write_events(self.con, self._insert, ext, self.rules, now)
-        self._insert("relations", [
-            [stable_id(doc_id, r.type, r.subject, r.object, r.evidence.start), doc_id, r.type,
-             r.subject, r.object, r.start, r.evidence.sentence, r.evidence.start,
-             r.evidence.end, pv, now] for r in ext.relations])
+            self.con.execute(f"SET threads = {int(row[0]) if row else 1}")
