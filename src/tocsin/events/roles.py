@@ -72,11 +72,15 @@ class ActorIndex:
         # "Somali police officers", "residents of Maputo": a group noun that has its
         # country already, or is civilians, is the actor; the demonym or the town only
         # says whose or where from ("troops from Kenya" with no country yet are Kenya's).
-        placed_group = group and (head[0] in self.national or head[0] in self.people)
+        # (civilians with no country of their own yet keep a possessor's: "Iraq's advisor")
+        national = group and head[0] in self.national
+        where_from = {t.i for ch in tok.children if ch.dep_ == "prep" for t in ch.subtree} \
+            if group and head[0] in self.people else set()
         while stack:
             t = stack.pop()
             hit = self.by_token.get(t.i)
-            if hit and not (placed_group and hit[1] == "country" and hit[0] != head[0]):
+            if hit and not (hit[1] == "country" and hit[0] != head[0] and (
+                    national or t.i in where_from)):
                 found.append((KIND_RANK.get(hit[1], 9), t.i, hit[0]))
             for ch in t.children:
                 if stop_at_clauses and ch.dep_ in CLAUSE_DEPS and not (

@@ -110,11 +110,13 @@ def attributed_or_origin(tok: Token, trigger: Token) -> bool:
     """Is the place ``tok`` where a statement was made or reported from ("said in Ankara",
     "reached by phone in Nairobi") or where someone comes from ("a shopkeeper from
     Kirkuk")? Such a place says nothing of where the act was, even as a last resort."""
+    if _describes_person(tok):
+        return True  # "a Tampa woman", "the Dili students": where they are from
     up = {t.i for t in _ancestors(trigger)}
     prev = tok
     for t in _ancestors(tok)[1:]:
-        if t.i in up:
-            return False
+        if t.i in up:  # the branches meet: at a verb of saying, the place is the speaker's
+            return t.i != trigger.i and t.lemma_.lower() in _ATTRIBUTION
         if t.lemma_.lower() in _ATTRIBUTION or t.lower_ in _ATTRIBUTION or (
                 t.lemma_.lower() == "reach"):
             return True

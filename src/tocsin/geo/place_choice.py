@@ -119,6 +119,17 @@ def _choose(trigger: Token, links: Links, dateline: Links, previous: Place | Non
 _BELOW_COUNTRY = frozenset({"city", "village", "admin2", "admin1", "site", "base", "airport"})
 
 
+def _located(doc: Any, m: PlaceMention) -> bool:
+    """Is the mention a location by its position: after a locative preposition, or in a
+    parenthesised list of containers ("(Embakasi North, Nairobi)")?"""
+    if in_locative(doc, m.tok_start, m.tok_end):
+        return True
+    sent = doc[m.tok_start].sent
+    before = [t.text for t in doc[sent.start:m.tok_start]]
+    return "(" in before and before[::-1].index("(") < (
+        before[::-1].index(")") if ")" in before else len(before))
+
+
 def _sentence_place(links: Links, trigger: Token, whole: bool = False) -> Place | None:
     """The most specific place below country level the act's sentence names anywhere,
     the first-named of equals: a report that names a place only in a body's name or as
@@ -130,8 +141,9 @@ def _sentence_place(links: Links, trigger: Token, whole: bool = False) -> Place 
         if p is None or p.lat is None or p.feature not in _BELOW_COUNTRY or not (
                 whole or sent.start <= m.tok_start < sent.end):
             continue
-        if attributed_or_origin(trigger.doc[m.tok_end - 1], trigger):
-            continue
+        if attributed_or_origin(trigger.doc[m.tok_end - 1], trigger) or (
+                m.from_actor and not _located(trigger.doc, m)):
+            continue  # (a capital that acts, "prompted Paris to raise", is no location)
         key = (SPECIFICITY.get(p.feature, 0), -m.start)
         if best is None or key > best[:2]:
             best = (*key, p)
