@@ -43,8 +43,20 @@ def place_context(forms: list[ActorMention]) -> Counter[str]:
 def narrow(m: ActorMention, kb: KnowledgeBase, context: Counter[str],
            co_mentioned: set[str]) -> None:
     """Of several ambiguous readings ("Hezbollah": Lebanese or Iraqi), keep those the
-    document supports, when some but not all are."""
-    if len(m.candidates) < 2 or not all(h.ambiguous for h in m.candidates):
+    document supports, when some but not all are. A name that is one actor's own and
+    another's local name ("al-Shabaab": the Somali group, and the Cabo Delgado insurgents
+    as Mozambicans call them; "SNA": the Syrian and the Somali National Army) goes to the
+    local reading when the document supports it and not the other."""
+    if len(m.candidates) < 2:
+        return
+    if not all(h.ambiguous for h in m.candidates):
+        names = [h for h in m.candidates if h.kind == "alias"]
+        plain = [h for h in names if not h.ambiguous]
+        local = [h for h in names if h.ambiguous
+                 and supported(kb, h.actor_id, context, co_mentioned)]
+        if plain and local and not any(supported(kb, h.actor_id, context, co_mentioned)
+                                       for h in plain):
+            m.candidates = [h for h in m.candidates if h.kind != "alias" or h in local]
         return
     keep = [h for h in m.candidates if supported(kb, h.actor_id, context, co_mentioned)]
     if keep and len(keep) < len(m.candidates):

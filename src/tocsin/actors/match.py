@@ -216,10 +216,13 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             continue
         if not hits and span.end < len(doc) and doc[span.end].pos_ == "NOUN" and (
                 doc[span.end].lemma_.lower() in nouns.generic) and not any(
-                kb.lookup(span[i:j].text) for i in range(len(span))
-                for j in range(i + 1, min(i + 4, len(span)) + 1)):
+                not h.ambiguous for i in range(len(span))
+                for j in range(i + 1, min(i + 4, len(span)) + 1)
+                for h in kb.lookup(span[i:j].text)):
             # "Fulani militia", "Pokot raiders": the group noun's name (generic.py); not
-            # "Suspected al-Shabaab militants", a known group's men (context_roles.py)
+            # "Suspected al-Shabaab militants", a known group's men (context_roles.py).
+            # A shared acronym the document does not resolve ("FDS soldiers" with no
+            # country named) names no known group either.
             continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
@@ -368,11 +371,13 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
     context = dominant_countries(mentions, kb) + place_context(rejected)
-    co_mentioned = {m.candidates[0].actor_id for m in mentions
-                    if len(m.candidates) == 1 and not m.candidates[0].ambiguous}
+    co_mentioned = {h.actor_id for m in mentions if _one_country(m, kb) is not None
+                    for h in m.candidates if not h.ambiguous}
     plausible = []
     for m in mentions:
-        narrow(m, kb, context, co_mentioned)
+        # A name is no support for one of its own readings ("al-Shabaab" for Somalia).
+        own = _one_country(m, kb)
+        narrow(m, kb, context - Counter([own]) if own else context, co_mentioned)
         if _plausible(m, doc, kb, nouns, context, co_mentioned):
             plausible.append(m)
         elif (short := shorter_hit(doc, kb, m)) is not None:
@@ -401,11 +406,15 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
 
 
 def _org_type(m: ActorMention, kb: KnowledgeBase) -> str | None:
-    """The type of the one KB actor a mention names, if it is unambiguous."""
-    if m.kind != "kb" or len({h.actor_id for h in m.candidates}) != 1:
+    """The type of the KB actor a mention names, if it names one: all its readings agree
+    on the type ("al-Shabaab": a rebel group, whether the Somali one or the Mozambican
+    insurgents it also names)."""
+    if m.kind != "kb" or not m.candidates:
         return None
-    actor = kb.get(m.candidates[0].actor_id)
-    return actor.type if actor else None
+    # KB names over the country forms they share ("KDF": Kenya, and its Defence Forces)
+    names = [h for h in m.candidates if h.kind == "alias"] or m.candidates
+    types = {(a.type if (a := kb.get(h.actor_id)) else None) for h in names}
+    return types.pop() if len(types) == 1 else None
 
 
 def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
@@ -434,14 +443,38 @@ def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
     return out, spans
 
 
+def _where(actor_id: str, kb: KnowledgeBase) -> str | None:
+    """An actor's country, or the one country an international actor operates in
+    (AMISOM: Somalia)."""
+    actor = kb.get(actor_id)
+    if actor is None:
+        return None
+    if actor.country is None and len(actor.theatre) == 1:
+        return actor.theatre[0]
+    return actor.country
+
+
+def _one_country(m: ActorMention, kb: KnowledgeBase) -> str | None:
+    """The country a mention points at: that of its unambiguous readings when they agree
+    (one reading; or a state's force form that is also the KB name of that force, "Myanmar
+    military"; another actor's local name for it, "al-Shabaab" in Mozambique, is no
+    reading of its own here)."""
+    plain = [h for h in m.candidates if not h.ambiguous]
+    if not plain:
+        return None
+    if len({h.actor_id for h in plain if h.kind == "alias"}) > 1:
+        return None  # two KB actors share the name: it points at neither for sure
+    countries = {_where(h.actor_id, kb) for h in plain}
+    return countries.pop() if len(countries) == 1 else None
+
+
 def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
     """Countries the unambiguous mentions point at: the document's context."""
     counts: Counter[str] = Counter()
     for m in mentions:
-        if len(m.candidates) == 1 and not m.candidates[0].ambiguous:
-            actor = kb.get(m.candidates[0].actor_id)
-            if actor and actor.country:
-                counts[actor.country] += 1
+        country = _one_country(m, kb)
+        if country:
+            counts[country] += 1
     return counts
 
 

@@ -295,7 +295,11 @@ class EventsComponent(Component):
         actor_types = {t: types_by_id.get(a, "unknown") for t, (a, _) in kinds.items()}
         links = self._links(state)  # once per document: every act chooses among them
         index = ActorIndex(kinds, _place_index(state, links),
-                           frozenset(a.id for a in state.actors.values() if a.country))
+                           frozenset(a.id for a in state.actors.values() if a.country),
+                           civilian=frozenset(a.id for a in state.actors.values()
+                                              if a.type == "civilians" and not a.in_kb),
+                           parties=frozenset(a.id for a in state.actors.values()
+                                             if a.type == "party"))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
         first = True

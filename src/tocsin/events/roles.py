@@ -39,6 +39,10 @@ class ActorIndex:
     by_token: dict[int, tuple[str, str]]
     places: dict[int, str] = field(default_factory=dict)
     national: frozenset[str] = frozenset()  # actors with a country of their own
+    # civilian group nouns ("supporters") and the parties that may modify them: "Frelimo
+    # supporters" are supporters of Frelimo, not the party acting
+    civilian: frozenset[str] = frozenset()
+    parties: frozenset[str] = frozenset()
     _kinds: dict[str, str] = field(default_factory=dict)  # actor id -> kind, built once
 
     def generic(self, actor_id: str) -> bool:
@@ -83,6 +87,10 @@ class ActorIndex:
                 stack.append(ch)
         found.sort()
         best_rank = found[0][0] if found else 9
+        own = self.by_token.get(tok.i, ("", ""))[0]
+        if group and own in self.civilian and all(
+                a in self.parties for rank, _, a in found if rank < 4):
+            return [own]  # "Frelimo supporters", "APC youths": the party's people
         out: list[str] = []
         for rank, _, actor in found:
             # Generic nouns only count when nothing better names the phrase's actor.
