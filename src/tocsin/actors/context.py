@@ -40,6 +40,35 @@ def place_context(forms: list[ActorMention]) -> Counter[str]:
                    if h.kind != "alias")
 
 
+_ADMIN_WORDS = frozenset({"state", "region", "province", "county", "division", "governorate",
+                          "prefecture", "department"})
+
+
+def admin_context(doc: Doc) -> Counter[str]:
+    """Countries of the provinces a document names ("Cabo Delgado", "Rakhine State",
+    "Borno"): a place is context for an ambiguous name as its country's name is. Only
+    first-level units, and only names of one country's."""
+    from tocsin.geo.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    out: Counter[str] = Counter()
+    seen: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ not in {"GPE", "LOC", "ORG", "PERSON", "NORP", "FAC"}:
+            continue
+        words = [t.text for t in ent if not t.is_punct]
+        if words and words[-1].lower() in _ADMIN_WORDS and len(words) > 1:
+            words = words[:-1]  # "Rakhine State" is Rakhine
+        name = " ".join(words)
+        if not name or not name[:1].isupper() or name in seen:
+            continue
+        seen.add(name)
+        countries = {e.country for e in gaz.lookup(name) if e.feature == "admin1"}
+        if len(countries) == 1 and None not in countries:
+            out[countries.pop()] += 1  # type: ignore[index]
+    return out
+
+
 def narrow(m: ActorMention, kb: KnowledgeBase, context: Counter[str],
            co_mentioned: set[str]) -> None:
     """Of several ambiguous readings ("Hezbollah": Lebanese or Iraqi), keep those the

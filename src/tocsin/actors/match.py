@@ -16,7 +16,14 @@ from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors.acronyms import acronym_mentions
-from tocsin.actors.context import linked, narrow, place_context, shorter_hit, supported
+from tocsin.actors.context import (
+    admin_context,
+    linked,
+    narrow,
+    place_context,
+    shorter_hit,
+    supported,
+)
 from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.naming import class_nouns, class_pairs
@@ -69,6 +76,9 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
         tok = doc[i]
         key = name_key(tok.text)
         word = key.split()[0] if key else ""
+        if word not in kb.first_words and 4 <= len(tok.text) <= 6 and tok.text.isalpha() \
+                and tok.text.isupper():
+            word = name_key(tok.text.title())  # "RENAMO" (see KnowledgeBase.lookup)
         contested = word in _contested_keys()
         article = tok.lower_ in {"al", "el"}
         if not (word in kb.first_words or contested or article) or tok.is_punct:
@@ -293,8 +303,9 @@ def _name_word(tok: Token, nouns: ActorNouns) -> bool:
             nouns.honorifics and tok.lower_.rstrip(".") not in nouns.honorifics)
 
 
-def _embedded(span: Span, nouns: ActorNouns) -> bool:
-    """A known name that is only the tail or head of a longer proper name."""
+def _embedded(span: Span, nouns: ActorNouns, kb: KnowledgeBase | None = None) -> bool:
+    """A known name that is only the tail or head of a longer proper name (not one
+    followed by a country's name: "AMISOM Burundi forces" are AMISOM's)."""
     doc = span.doc
     i = span.start - 1
     while i >= 0 and doc[i].text in {"-", "al", "el"}:
@@ -304,7 +315,9 @@ def _embedded(span: Span, nouns: ActorNouns) -> bool:
         return True
     j = span.end
     return j < len(doc) and j < span.sent.end and _name_word(doc[j], nouns) and (
-        doc[j].lemma_.lower() not in nouns.place_nouns) and doc[j].ent_iob_ == "I"
+        doc[j].lemma_.lower() not in nouns.place_nouns) and doc[j].ent_iob_ == "I" and not (
+        kb is not None and any(h.kind in {"name", "demonym"}
+                               for h in kb.by_key.get(name_key(doc[j].text), [])))
 
 
 class _NoActor:
@@ -337,7 +350,7 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         return False  # "Tahrir Square", "Abha airport"
     people = {h.kind for h in m.candidates} == {"demonym"} and span.root.tag_ in {
         "NNS", "NNPS"} and (span.start == 0 or doc[span.start - 1].ent_type_ == "")
-    if _embedded(span, nouns) and not people:  # "Young Algerians" are still Algerians
+    if _embedded(span, nouns, kb) and not people:  # "Young Algerians" are still Algerians
         # "al-Muhandis" inside "Saraya Thar al-Muhandis", "Abbas" inside "Abbas Mousavi":
         # part of another, longer name.
         return False
@@ -370,7 +383,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     scanned, rejected = _scan_kb(doc, kb, nouns)
     mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
-    context = dominant_countries(mentions, kb) + place_context(rejected)
+    context = dominant_countries(mentions, kb) + place_context(rejected) + admin_context(doc)
     co_mentioned = {h.actor_id for m in mentions if _one_country(m, kb) is not None
                     for h in m.candidates if not h.ambiguous}
     plausible = []
@@ -400,7 +413,8 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     gen = absorb_into_orgs(doc, generic_mentions(doc, nouns, taken, demonyms, spans),
                            mentions, lambda m: _org_type(m, kb))
     mentions += gen
-    taken += [(m.tok_start, m.tok_end) for m in gen]
+    # the generic's words and those of names grown over a group noun ("UN peacekeepers")
+    taken += [(m.tok_start, m.tok_end) for m in mentions]
     mentions += _anaphors(doc, nouns, taken)
     return acronym_mentions(doc, kb, mentions, nouns)
 
