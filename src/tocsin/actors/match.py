@@ -368,8 +368,11 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         actor = kb.get(h.actor_id)
         if actor is None:
             continue
-        if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(aliases) == 1:
-            return True  # a capitalised acronym ("IS") with one reading
+        if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(
+                aliases) == 1 and (not context or not {actor.country, *actor.theatre} - {None}):
+            # a capitalised acronym ("IS") with one reading, unless the document is about
+            # other countries than its actor's ("SARS" in a report from China)
+            return True
         if supported(kb, actor.id, context, co_mentioned):
             return True
     return False
