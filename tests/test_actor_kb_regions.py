@@ -103,3 +103,35 @@ def test_regional_state_forces_are_typed_and_placed() -> None:
     for mission in ("amisom", "samim", "monusco", "minusma"):
         actor = kb.get(mission)
         assert actor is not None and actor.country is None and actor.theatre, mission
+
+
+def test_a_province_named_is_context_for_a_shared_acronym(pipeline: Any) -> None:
+    # No country named: "Cabo Delgado" and "Rakhine State" say which ASWJ and which AA.
+    src, _ = roles(run(pipeline, "On 27 January, ASWJ attacked the village of Chitunda "
+                                 "(Muidumbe, Cabo Delgado). Houses were burnt."), "ASSAULT")
+    assert [a.id for a in src] == ["aswj-mozambique"]
+    src, _ = roles(run(pipeline, "On 31 May, in Sar Pyin village (Toungup Township, Rakhine "
+                                 "State), AA members abducted a villager."), "ASSAULT")
+    assert [a.id for a in src] == ["arakan-army"]
+
+
+def test_a_name_in_capitals_is_the_name(pipeline: Any) -> None:
+    src, _ = roles(run(pipeline, "RENAMO gunmen attacked a convoy on the road near Vanduzi, "
+                                 "leading to an exchange with police."), "ASSAULT")
+    assert [a.id for a in src] == ["renamo"]
+
+
+def test_a_one_reading_acronym_of_another_country_needs_support(pipeline: Any) -> None:
+    ex = run(pipeline, "Chinese health officials said SARS killed hundreds in Guangdong "
+                       "in 2003.")
+    assert "sars" not in {a.id for a in ex.actors}
+    src, _ = roles(run(pipeline, "SARS operatives arrested five youths in Lagos on "
+                                 "Monday."), "COERCE")
+    assert [a.id for a in src] == ["sars"]
+
+
+def test_party_supporters_are_civilians_not_the_party(pipeline: Any) -> None:
+    src, tgt = roles(run(pipeline, "Frelimo supporters attacked an MDM office in Beira, "
+                                   "Mozambique."), "ASSAULT")
+    assert [(a.type, a.country) for a in src] == [("civilians", "MOZ")]
+    assert "mdm-mozambique" in [a.id for a in tgt]
