@@ -62,8 +62,8 @@ def test_a_local_name_goes_to_the_local_actor_when_the_country_says_so(
         pipeline: Any) -> None:
     # "al-Shabaab" is the Somali group's own name and what Mozambicans call the Cabo
     # Delgado insurgents; "SNA" the Syrian and the Somali National Army.
-    src, _ = roles(run(pipeline, "Al-Shabaab insurgents attacked the village of Mbau in "
-                                 "Mocimboa da Praia district, Mozambique."), "ASSAULT")
+    src, _ = roles(run(pipeline, "Al-Shabaab insurgents raided a market town in northern "
+                                 "Mozambique on Friday."), "COERCE")
     assert [a.id for a in src] == ["aswj-mozambique"]
     src, _ = roles(run(pipeline, "Al-Shabaab militants attacked a police post in "
                                  "Mandera, Kenya."), "ASSAULT")
@@ -107,17 +107,17 @@ def test_regional_state_forces_are_typed_and_placed() -> None:
 
 def test_a_province_named_is_context_for_a_shared_acronym(pipeline: Any) -> None:
     # No country named: "Cabo Delgado" and "Rakhine State" say which ASWJ and which AA.
-    src, _ = roles(run(pipeline, "On 27 January, ASWJ attacked the village of Chitunda "
-                                 "(Muidumbe, Cabo Delgado). Houses were burnt."), "ASSAULT")
+    src, _ = roles(run(pipeline, "ASWJ fighters attacked a fishing camp near Pemba in Cabo "
+                                 "Delgado on Sunday."), "ASSAULT")
     assert [a.id for a in src] == ["aswj-mozambique"]
-    src, _ = roles(run(pipeline, "On 31 May, in Sar Pyin village (Toungup Township, Rakhine "
-                                 "State), AA members abducted a villager."), "ASSAULT")
+    src, _ = roles(run(pipeline, "AA members seized two fishermen near Sittwe in Rakhine "
+                                 "State on Friday, a local official said."), "ASSAULT")
     assert [a.id for a in src] == ["arakan-army"]
 
 
 def test_a_name_in_capitals_is_the_name(pipeline: Any) -> None:
-    src, _ = roles(run(pipeline, "RENAMO gunmen attacked a convoy on the road near Vanduzi, "
-                                 "leading to an exchange with police."), "ASSAULT")
+    src, _ = roles(run(pipeline, "RENAMO gunmen fired on a bus on the highway north of "
+                                 "Gorongosa on Thursday."), "ASSAULT")
     assert [a.id for a in src] == ["renamo"]
 
 

@@ -104,3 +104,38 @@ def shorter_hit(doc: Doc, kb: KnowledgeBase, m: ActorMention) -> ActorMention | 
             return ActorMention(span.start_char, span.end_char, span.start, span.end,
                                 span.text, "kb", hits)
     return None
+
+
+def _where(actor_id: str, kb: KnowledgeBase) -> str | None:
+    """An actor's country, or the one country an international actor operates in
+    (AMISOM: Somalia)."""
+    actor = kb.get(actor_id)
+    if actor is None:
+        return None
+    if actor.country is None and len(actor.theatre) == 1:
+        return actor.theatre[0]
+    return actor.country
+
+
+def one_country(m: ActorMention, kb: KnowledgeBase) -> str | None:
+    """The country a mention points at: that of its unambiguous readings when they agree
+    (one reading; or a state's force form that is also the KB name of that force, "Myanmar
+    military"; another actor's local name for it, "al-Shabaab" in Mozambique, is no
+    reading of its own here)."""
+    plain = [h for h in m.candidates if not h.ambiguous]
+    if not plain:
+        return None
+    if len({h.actor_id for h in plain if h.kind == "alias"}) > 1:
+        return None  # two KB actors share the name: it points at neither for sure
+    countries = {_where(h.actor_id, kb) for h in plain}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
+    """Countries the unambiguous mentions point at: the document's context."""
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        country = one_country(m, kb)
+        if country:
+            counts[country] += 1
+    return counts

@@ -18,8 +18,10 @@ from spacy.tokens import Doc, Span, Token
 from tocsin.actors.acronyms import acronym_mentions
 from tocsin.actors.context import (
     admin_context,
+    dominant_countries,
     linked,
     narrow,
+    one_country,
     place_context,
     shorter_hit,
     supported,
@@ -226,13 +228,10 @@ def _from_entities(doc: Doc, kb: KnowledgeBase, taken: list[tuple[int, int]],
             continue
         if not hits and span.end < len(doc) and doc[span.end].pos_ == "NOUN" and (
                 doc[span.end].lemma_.lower() in nouns.generic) and not any(
-                not h.ambiguous for i in range(len(span))
-                for j in range(i + 1, min(i + 4, len(span)) + 1)
-                for h in kb.lookup(span[i:j].text)):
+                kb.lookup(span[i:j].text) for i in range(len(span))
+                for j in range(i + 1, min(i + 4, len(span)) + 1)):
             # "Fulani militia", "Pokot raiders": the group noun's name (generic.py); not
-            # "Suspected al-Shabaab militants", a known group's men (context_roles.py).
-            # A shared acronym the document does not resolve ("FDS soldiers" with no
-            # country named) names no known group either.
+            # "Suspected al-Shabaab militants", a known group's men (context_roles.py)
             continue
         m = ActorMention(span.start_char, span.end_char, span.start, span.end, span.text,
                          "ner", hits, score=score or 0.6)
@@ -387,12 +386,11 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
     context = dominant_countries(mentions, kb) + place_context(rejected) + admin_context(doc)
-    co_mentioned = {h.actor_id for m in mentions if _one_country(m, kb) is not None
+    co_mentioned = {h.actor_id for m in mentions if one_country(m, kb) is not None
                     for h in m.candidates if not h.ambiguous}
     plausible = []
     for m in mentions:
-        # A name is no support for one of its own readings ("al-Shabaab" for Somalia).
-        own = _one_country(m, kb)
+        own = one_country(m, kb)  # a name is no support for its own reading
         narrow(m, kb, context - Counter([own]) if own else context, co_mentioned)
         if _plausible(m, doc, kb, nouns, context, co_mentioned):
             plausible.append(m)
@@ -416,8 +414,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     gen = absorb_into_orgs(doc, generic_mentions(doc, nouns, taken, demonyms, spans),
                            mentions, lambda m: _org_type(m, kb))
     mentions += gen
-    # the generic's words and those of names grown over a group noun ("UN peacekeepers")
-    taken += [(m.tok_start, m.tok_end) for m in mentions]
+    taken += [(m.tok_start, m.tok_end) for m in mentions]  # names grown over their nouns
     mentions += _anaphors(doc, nouns, taken)
     return acronym_mentions(doc, kb, mentions, nouns)
 
@@ -458,41 +455,6 @@ def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
                 out[t] = m.candidates[0].actor_id.upper()
                 spans[t] = (m.tok_start, m.tok_end)
     return out, spans
-
-
-def _where(actor_id: str, kb: KnowledgeBase) -> str | None:
-    """An actor's country, or the one country an international actor operates in
-    (AMISOM: Somalia)."""
-    actor = kb.get(actor_id)
-    if actor is None:
-        return None
-    if actor.country is None and len(actor.theatre) == 1:
-        return actor.theatre[0]
-    return actor.country
-
-
-def _one_country(m: ActorMention, kb: KnowledgeBase) -> str | None:
-    """The country a mention points at: that of its unambiguous readings when they agree
-    (one reading; or a state's force form that is also the KB name of that force, "Myanmar
-    military"; another actor's local name for it, "al-Shabaab" in Mozambique, is no
-    reading of its own here)."""
-    plain = [h for h in m.candidates if not h.ambiguous]
-    if not plain:
-        return None
-    if len({h.actor_id for h in plain if h.kind == "alias"}) > 1:
-        return None  # two KB actors share the name: it points at neither for sure
-    countries = {_where(h.actor_id, kb) for h in plain}
-    return countries.pop() if len(countries) == 1 else None
-
-
-def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
-    """Countries the unambiguous mentions point at: the document's context."""
-    counts: Counter[str] = Counter()
-    for m in mentions:
-        country = _one_country(m, kb)
-        if country:
-            counts[country] += 1
-    return counts
 
 
 def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:
