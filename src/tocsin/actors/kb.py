@@ -133,6 +133,11 @@ class KnowledgeBase:
             # written beats another's transliteration variant.
             exact = [h for h in hits if ascii_fold(h.alias) == ascii_fold(text)]
             return exact if exact and len(exact) < len(hits) else hits
+        word = text.strip()
+        if 4 <= len(word) <= 6 and word.isalpha() and word.isupper():
+            # "RENAMO", "SAMIM": a name written in capitals (keyed as an acronym) is the
+            # name, when no acronym is spelled so.
+            return self.lookup(word.title())
         key = name_key(text)
         if len(key.replace(" ", "")) < 7:
             return []

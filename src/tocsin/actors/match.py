@@ -16,7 +16,16 @@ from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors.acronyms import acronym_mentions
-from tocsin.actors.context import linked, narrow, place_context, shorter_hit, supported
+from tocsin.actors.context import (
+    admin_context,
+    dominant_countries,
+    linked,
+    narrow,
+    one_country,
+    place_context,
+    shorter_hit,
+    supported,
+)
 from tocsin.actors.generic import absorb_into_orgs, generic_mentions
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.naming import class_nouns, class_pairs
@@ -69,6 +78,9 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
         tok = doc[i]
         key = name_key(tok.text)
         word = key.split()[0] if key else ""
+        if word not in kb.first_words and 4 <= len(tok.text) <= 6 and tok.text.isalpha() \
+                and tok.text.isupper():
+            word = name_key(tok.text.title())  # "RENAMO" (see KnowledgeBase.lookup)
         contested = word in _contested_keys()
         article = tok.lower_ in {"al", "el"}
         if not (word in kb.first_words or contested or article) or tok.is_punct:
@@ -290,8 +302,9 @@ def _name_word(tok: Token, nouns: ActorNouns) -> bool:
             nouns.honorifics and tok.lower_.rstrip(".") not in nouns.honorifics)
 
 
-def _embedded(span: Span, nouns: ActorNouns) -> bool:
-    """A known name that is only the tail or head of a longer proper name."""
+def _embedded(span: Span, nouns: ActorNouns, kb: KnowledgeBase | None = None) -> bool:
+    """A known name that is only the tail or head of a longer proper name (not one
+    followed by a country's name: "AMISOM Burundi forces" are AMISOM's)."""
     doc = span.doc
     i = span.start - 1
     while i >= 0 and doc[i].text in {"-", "al", "el"}:
@@ -301,7 +314,9 @@ def _embedded(span: Span, nouns: ActorNouns) -> bool:
         return True
     j = span.end
     return j < len(doc) and j < span.sent.end and _name_word(doc[j], nouns) and (
-        doc[j].lemma_.lower() not in nouns.place_nouns) and doc[j].ent_iob_ == "I"
+        doc[j].lemma_.lower() not in nouns.place_nouns) and doc[j].ent_iob_ == "I" and not (
+        kb is not None and any(h.kind in {"name", "demonym"}
+                               for h in kb.by_key.get(name_key(doc[j].text), [])))
 
 
 class _NoActor:
@@ -334,7 +349,7 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         return False  # "Tahrir Square", "Abha airport"
     people = {h.kind for h in m.candidates} == {"demonym"} and span.root.tag_ in {
         "NNS", "NNPS"} and (span.start == 0 or doc[span.start - 1].ent_type_ == "")
-    if _embedded(span, nouns) and not people:  # "Young Algerians" are still Algerians
+    if _embedded(span, nouns, kb) and not people:  # "Young Algerians" are still Algerians
         # "al-Muhandis" inside "Saraya Thar al-Muhandis", "Abbas" inside "Abbas Mousavi":
         # part of another, longer name.
         return False
@@ -352,8 +367,11 @@ def _plausible(m: ActorMention, doc: Doc, kb: KnowledgeBase, nouns: ActorNouns,
         actor = kb.get(h.actor_id)
         if actor is None:
             continue
-        if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(aliases) == 1:
-            return True  # a capitalised acronym ("IS") with one reading
+        if len(span) == 1 and span.text.isupper() and len(span.text) >= 2 and len(
+                aliases) == 1 and (not context or not {actor.country, *actor.theatre} - {None}):
+            # a capitalised acronym ("IS") with one reading, unless the document is about
+            # other countries than its actor's ("SARS" in a report from China)
+            return True
         if supported(kb, actor.id, context, co_mentioned):
             return True
     return False
@@ -367,12 +385,13 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     scanned, rejected = _scan_kb(doc, kb, nouns)
     mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
-    context = dominant_countries(mentions, kb) + place_context(rejected)
-    co_mentioned = {m.candidates[0].actor_id for m in mentions
-                    if len(m.candidates) == 1 and not m.candidates[0].ambiguous}
+    context = dominant_countries(mentions, kb) + place_context(rejected) + admin_context(doc)
+    co_mentioned = {h.actor_id for m in mentions if one_country(m, kb) is not None
+                    for h in m.candidates if not h.ambiguous}
     plausible = []
     for m in mentions:
-        narrow(m, kb, context, co_mentioned)
+        own = one_country(m, kb)  # a name is no support for its own reading
+        narrow(m, kb, context - Counter([own]) if own else context, co_mentioned)
         if _plausible(m, doc, kb, nouns, context, co_mentioned):
             plausible.append(m)
         elif (short := shorter_hit(doc, kb, m)) is not None:
@@ -395,17 +414,21 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     gen = absorb_into_orgs(doc, generic_mentions(doc, nouns, taken, demonyms, spans),
                            mentions, lambda m: _org_type(m, kb))
     mentions += gen
-    taken += [(m.tok_start, m.tok_end) for m in gen]
+    taken += [(m.tok_start, m.tok_end) for m in mentions]  # names grown over their nouns
     mentions += _anaphors(doc, nouns, taken)
     return acronym_mentions(doc, kb, mentions, nouns)
 
 
 def _org_type(m: ActorMention, kb: KnowledgeBase) -> str | None:
-    """The type of the one KB actor a mention names, if it is unambiguous."""
-    if m.kind != "kb" or len({h.actor_id for h in m.candidates}) != 1:
+    """The type of the KB actor a mention names, if it names one: all its readings agree
+    on the type ("al-Shabaab": a rebel group, whether the Somali one or the Mozambican
+    insurgents it also names)."""
+    if m.kind != "kb" or not m.candidates:
         return None
-    actor = kb.get(m.candidates[0].actor_id)
-    return actor.type if actor else None
+    # KB names over the country forms they share ("KDF": Kenya, and its Defence Forces)
+    names = [h for h in m.candidates if h.kind == "alias"] or m.candidates
+    types = {(a.type if (a := kb.get(h.actor_id)) else None) for h in names}
+    return types.pop() if len(types) == 1 else None
 
 
 def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
@@ -432,17 +455,6 @@ def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
                 out[t] = m.candidates[0].actor_id.upper()
                 spans[t] = (m.tok_start, m.tok_end)
     return out, spans
-
-
-def dominant_countries(mentions: list[ActorMention], kb: KnowledgeBase) -> Counter[str]:
-    """Countries the unambiguous mentions point at: the document's context."""
-    counts: Counter[str] = Counter()
-    for m in mentions:
-        if len(m.candidates) == 1 and not m.candidates[0].ambiguous:
-            actor = kb.get(m.candidates[0].actor_id)
-            if actor and actor.country:
-                counts[actor.country] += 1
-    return counts
 
 
 def resolve(mentions: list[ActorMention], kb: KnowledgeBase) -> None:

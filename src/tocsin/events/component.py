@@ -300,12 +300,20 @@ class EventsComponent(Component):
                 if m.actor_id:
                     kinds[t] = (m.actor_id, m.kind)
         types_by_id = {a.id: a.type for a in state.actors.values()}
-        actor_types = {t: types_by_id.get(a, "unknown") for t, (a, _) in kinds.items()}
+        # A KB name of a state's force that is also the state's own force form ("Myanmar
+        # army": the Tatmadaw, and Myanmar) is the state to the event model, as it was
+        # when the model learned from such phrases.
+        forms = {m.actor_id for m in state.actor_mentions
+                 if m.actor_id and any(h.kind == "force" for h in m.candidates)}
+        feature_types = {a: ("state" if a in forms else t) for a, t in types_by_id.items()}
+        actor_types = {t: feature_types.get(a, "unknown") for t, (a, _) in kinds.items()}
         links = self._links(state)  # once per document: every act chooses among them
         index = ActorIndex(kinds, _place_index(state, links),
                            frozenset(a.id for a in state.actors.values() if a.country),
-                           frozenset(a.id for a in state.actors.values()
-                                     if a.type == "civilians"))
+                           people=frozenset(a.id for a in state.actors.values()
+                                            if a.type == "civilians" and not a.in_kb),
+                           parties=frozenset(a.id for a in state.actors.values()
+                                             if a.type == "party"))
         last: TimeValue | None = None
         headline: list[int] = []  # header events with no time of their own
         first = True
@@ -318,7 +326,7 @@ class EventsComponent(Component):
         self.coder.begin(sents)
         for si, sent in enumerate(sents):
             decisions, best = self._decisions(state, sent, si, index, actor_types,
-                                              types_by_id, first, pooled, cues)
+                                              feature_types, first, pooled, cues)
             if best is not None and (runner_up is None
                                      or best.p_event * best.p_main > runner_up[0]):
                 runner_up = (best.p_event * best.p_main, best, sent)

@@ -40,7 +40,10 @@ class ActorIndex:
     by_token: dict[int, tuple[str, str]]
     places: dict[int, str] = field(default_factory=dict)
     national: frozenset[str] = frozenset()  # actors with a country of their own
-    people: frozenset[str] = frozenset()  # civilians ("residents", "traders")
+    people: frozenset[str] = frozenset()  # civilians ("residents", "traders"), not KB ones
+    # parties that may modify a civilian group noun: "Frelimo supporters" are supporters
+    # of Frelimo, not the party acting
+    parties: frozenset[str] = frozenset()
     _kinds: dict[str, str] = field(default_factory=dict)  # actor id -> kind, built once
 
     def generic(self, actor_id: str) -> bool:
@@ -96,6 +99,10 @@ class ActorIndex:
                 stack.append(ch)
         found.sort()
         best_rank = found[0][0] if found else 9
+        own = self.by_token.get(tok.i, ("", ""))[0]
+        if group and own in self.people and all(
+                a in self.parties for rank, _, a in found if rank < 4):
+            return [own]  # "Frelimo supporters", "APC youths": the party's people
         out: list[str] = []
         for rank, _, actor in found:
             # Generic nouns only count when nothing better names the phrase's actor.

@@ -36,7 +36,7 @@ depends only on the order of ingestion.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -78,7 +78,9 @@ class EventView:
 
     @property
     def named_actors(self) -> set[str]:
-        return {a for a in self.sources | self.targets if not a.startswith("generic:")}
+        """Named actors, and the states whose forces the KB names among them."""
+        return _with_states({a for a in self.sources | self.targets
+                             if not a.startswith("generic:")})
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +224,22 @@ def _named(actors: set[str]) -> set[str]:
     return {a for a in actors if not a.startswith("generic:")}
 
 
+def _with_states(actors: set[str]) -> set[str]:
+    """Actors plus the state whose forces a KB actor is ("mmr-air-force": Myanmar): one
+    report's "Myanmar air force jets" and another's "the Myanmar military" share a state,
+    as "Myanmar" and "Myanmar" did before either was a KB name."""
+    from tocsin.actors.kb import get_kb
+
+    kb = get_kb()
+    out = set(actors)
+    for a in actors:
+        actor = kb.get(a)
+        if actor is not None and actor.origin != "countries" and actor.country and (
+                actor.type in {"military", "police", "government"}):
+            out.add(actor.country.lower())
+    return out
+
+
 def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, list[str]]:
     """(doubt, or None for two acts; why; shared named actors). A contradiction (the
     source of one is only the target of the other) or two disjoint sets of named actors
@@ -230,6 +248,8 @@ def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, lis
     of one, neither a whole one; each side (sources, targets) both reports fill with
     different named actors is one more (the air force of a country named as the country,
     an unknown name for a known one: a doubt, not two acts)."""
+    new = replace(new, sources=_with_states(new.sources), targets=_with_states(new.targets))
+    old = replace(old, sources=_with_states(old.sources), targets=_with_states(old.targets))
     for a, b in ((new, old), (old, new)):
         both = sorted((a.sources & b.targets) - b.sources)
         if both:
