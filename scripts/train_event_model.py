@@ -29,8 +29,10 @@ from tocsin.learn.train import sha256_files, train
 
 # Chosen on the ACLED dev split (evaluate/acled.py --split dev, 300 notes per country,
 # stratified by event type, seed 0): of the settings tried (fallback 1.0 or 0.05; quiet
-# 0.35 or 0.15), the highest mean type accuracy (0.84, against 0.79-0.82).
-DEV_TUNED = {"fallback": 0.05, "quiet": 0.15}
+# 0.35 or 0.15), the highest mean type accuracy (0.84, against 0.79-0.82). With the 500
+# texts of sense-01..04/vio-08 the report head is stricter: quiet 0.15 dropped PETRARCH
+# and PLOVER news the gate scores, so the shipped model uses 0.05 (its card says so).
+DEV_TUNED = {"fallback": 0.05, "quiet": 0.05}
 
 
 def main() -> int:
