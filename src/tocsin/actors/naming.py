@@ -88,6 +88,7 @@ def context_lexicon() -> ContextLexicon:
                           _words(data.get("mob_acts")))
 
 
+@lru_cache(maxsize=1)  # (read for every act's target: built once from the cached lexicon)
 def class_nouns() -> frozenset[str]:
     """Every head noun of the context classes ("rioter", "bandit", "army")."""
     return frozenset(n for c in context_lexicon().classes for n in c.nouns)
