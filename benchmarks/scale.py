@@ -3,6 +3,7 @@
     TOCSIN_CACHE=~/.cache/tocsin-test /work/venv/bin/python benchmarks/scale.py \
         [--csv ../shared/eval/news/Guardian_SDF_sample.csv] [--limit N] [--skip-e2e]
         [--store-apply-only] [--notes-csv ../shared/eval/acled/acled_nigeria.csv]
+        [--ingest-ratios [--rounds N] [--notes N] [--ingest-configs extract,serial,...]]
 
 The CSV becomes a JSON Lines corpus, cut into partitions. For each configuration the
 workers are started and their pipelines loaded first; then the clock runs from the first
@@ -13,6 +14,13 @@ into DuckDB (single writer) is timed on its own, and one end-to-end `run_dask` w
 workers includes cluster start-up, model loading and the in-order merge. A control (the
 same pure-Python work in 1 and then 2 processes) shows how much parallelism the machine
 offers at that moment, since on a shared machine other work takes its share.
+
+Ingest ratios (issue 23, `--ingest-ratios`): on short notes and on long articles
+separately, whole commands as a user runs them (start-up and model load included), in
+the same run and taking turns: `tocsin extract` alone, `tocsin ingest` serial, with
+`--engine local` and `--engine dask` with 1 and 2 workers; each one's time as a ratio of
+extract's, 2 workers against 1, and the alert refresh each ingest ends with; then store
+apply. `--limit` (articles) and `--notes` keep a quick run quick.
 
 Store apply (issue 23): the extractions of short reports (ACLED notes, ~31 words) and of
 the long articles are made once, then applied to fresh stores one document per
@@ -227,6 +235,78 @@ def store_apply(docs: list[Any], notes_csv: Path, n_notes: int, tmp: Path
     return results
 
 
+INGEST_CONFIGS = ("extract", "serial", "local1", "local2", "dask1", "dask2")
+
+
+def _tocsin(args: list[str]) -> tuple[float, dict[str, Any]]:
+    """One `tocsin` command as a user runs it (a new process: start-up and model load
+    included); its wall time and the summary line it prints (ingest)."""
+    import subprocess
+    import sys
+
+    import tocsin
+
+    src = str(Path(tocsin.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (src, os.environ.get("PYTHONPATH")) if p))
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "tocsin", *args], env=env, check=True,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    last = done.stdout.strip().splitlines()[-1:] if args[0] == "ingest" else []
+    return wall, json.loads(last[0]) if last else {}
+
+
+def ingest_ratios(label: str, docs: list[Any], tmp: Path, rounds: int = 1,
+                  configs: tuple[str, ...] = INGEST_CONFIGS) -> dict[str, Any]:
+    """`tocsin extract` alone, then `tocsin ingest` serial, --engine local and dask with 1
+    and 2 workers, each into a fresh store, on the same corpus; the configurations take
+    turns in each round (so that a change in the machine's load hits them alike), and
+    each one's median is compared with extract's."""
+    import statistics
+
+    corpus = tmp / f"{label.replace(' ', '-')}.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps({"id": d.id, "text": d.text, "title": d.title,
+                                "published": d.published.isoformat() if d.published
+                                else None, "source": d.source, "url": d.url}) + "\n")
+    # Enough partitions for two workers to share evenly.
+    size = str(max(8, min(200, -(-len(docs) // 12))))
+    walls: dict[str, list[float]] = {c: [] for c in configs}
+    summaries: dict[str, dict[str, Any]] = {}
+    loads = [round(os.getloadavg()[0], 2)]
+    for r in range(rounds):
+        for cfg in configs:
+            db = tmp / f"{cfg}-{r}.duckdb"
+            if cfg == "extract":
+                args = ["extract", str(corpus), "--format", "jsonl"]
+            else:
+                args = ["ingest", str(corpus), "--db", str(db), "--no-progress"]
+                if cfg != "serial":
+                    args += ["--engine", cfg[:-1], "--workers", cfg[-1],
+                             "--partition-size", size, "--work-dir", str(tmp / f"w-{cfg}-{r}")]
+            wall, summaries[cfg] = _tocsin(args)
+            walls[cfg].append(wall)
+        loads.append(round(os.getloadavg()[0], 2))
+    med = {c: statistics.median(w) for c, w in walls.items()}
+    out: dict[str, Any] = {
+        "config": f"ingest vs extract, {label}", "documents": len(docs),
+        "mean_chars": round(sum(len(d.text) for d in docs) / len(docs)), "rounds": rounds,
+        "partition_size": int(size),
+        "seconds": {c: round(v, 1) for c, v in med.items()},
+        "docs_per_s": {c: round(len(docs) / v, 1) for c, v in med.items()},
+        "time_vs_extract": {c: round(v / med["extract"], 2) for c, v in med.items()}
+        if "extract" in med else {},
+        "alert_refresh_s": {c: (s.get("alerts") or {}).get("seconds")
+                            for c, s in summaries.items() if c != "extract"},
+        "load_avg_1min": loads}
+    for engine in ("local", "dask"):
+        if f"{engine}1" in med and f"{engine}2" in med:
+            out[f"{engine}_2_vs_1_workers"] = round(med[f"{engine}1"] / med[f"{engine}2"], 2)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", default=str(DEFAULT_CSV))
@@ -237,6 +317,11 @@ def main() -> None:
     ap.add_argument("--notes-csv", default=str(NOTES_CSV))
     ap.add_argument("--notes", type=int, default=1200, help="short notes for store apply")
     ap.add_argument("--store-apply-only", action="store_true")
+    ap.add_argument("--ingest-ratios", action="store_true",
+                    help="only the whole-command ratios (extract, ingest serial, local and "
+                    "dask with 1 and 2 workers) and store apply, short notes and articles")
+    ap.add_argument("--ingest-configs", default=",".join(INGEST_CONFIGS))
+    ap.add_argument("--rounds", type=int, default=1)
     args = ap.parse_args()
 
     from tocsin.ingest import read_path
@@ -248,6 +333,21 @@ def main() -> None:
 
     docs = [d for d in read_path(args.csv) if isinstance(d, Document)][: args.limit]
     results: list[dict[str, Any]] = []
+    if args.ingest_ratios:
+        configs = tuple(args.ingest_configs.split(","))
+        with tempfile.TemporaryDirectory() as tmp:
+            summary = {"control": control(), "ingest_ratios": []}
+            print(json.dumps(summary["control"]), flush=True)
+            for label, items in (("short notes", short_notes(Path(args.notes_csv),
+                                                            args.notes)),
+                                 ("long articles", docs)):
+                summary["ingest_ratios"].append(ingest_ratios(label, items, Path(tmp),
+                                                              args.rounds, configs))
+                print(json.dumps(summary["ingest_ratios"][-1]), flush=True)
+            summary["store_apply"] = store_apply(docs, Path(args.notes_csv), args.notes,
+                                                 Path(tmp))
+        print(json.dumps(summary, indent=2))
+        return
     if args.store_apply_only:
         with tempfile.TemporaryDirectory() as tmp:
             summary = {"store_apply": store_apply(docs, Path(args.notes_csv), args.notes,

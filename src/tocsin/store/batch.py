@@ -232,7 +232,7 @@ class BatchWriter:
                 item.ext = replace(ext, doc=replace(ext.doc, id=doc_id))
             item.conflict = conflict
             doc = item.ext.doc
-            sig = dedup.signature(doc.text)
+            sig = store.signature(doc.text, digest)
             dup = None
             if store.near_duplicates:
                 same = [(i, first) for i, first in by_hash[digest] if i != doc.id]

@@ -1,10 +1,13 @@
 """The ingest loop: read inputs, skip what is stored, extract the rest, store them.
 
-A document is skipped before extraction when its id is stored (resume, re-run) or when it
-repeats a stored document (exact or near-duplicate: stored as a link, not re-extracted).
-Extractions are stored in batches of STORE_BATCH, in the order they come (`add_many`: the
-same outcome as one by one, at a fraction of the cost on short reports). Errors are
-collected per document and never stop the batch.
+Documents go in chunks of STORE_BATCH. A chunk is looked up in the store with one query
+(`Store.screen`): a document whose id is stored (resume, re-run) is skipped, one that
+repeats a stored document (exact or near-duplicate) is stored as a link without being
+extracted, one that repeats an earlier document of its chunk is not extracted either (it
+exists, or is a link, once that one is stored), the rest are extracted. The chunk is then
+stored in one batch, in input order (`add_many`: the same outcome as one by one, at a
+fraction of the cost on short reports). Errors are collected per document and never stop
+the batch.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ class IngestReport:
     added_ids: list[str] = field(default_factory=list)  # what the alert refresh reads
 
     def store(self, store: Store, exts: list[Extraction], origins: list[str | None],
-              out: _Reporter, reprocess: bool = False, say: bool = True) -> None:
+              out: _Reporter, reprocess: bool = False, say: bool = True) -> list[bool]:
         """Apply a batch of extractions and report each one's outcome or error (`say`:
-        a line per document to the log)."""
-        for ext, origin, res in zip(exts, origins, store.add_many(exts, origins, reprocess),
-                                    strict=True):
+        a line per document to the log); whether each was stored."""
+        results = store.add_many(exts, origins, reprocess)
+        for ext, origin, res in zip(exts, origins, results, strict=True):
             if isinstance(res, Exception):  # a storage error loses this document only
                 d = ext.doc
                 out.error(self, InputError(f"{origin or d.origin}: store failed: "
@@ -55,6 +58,7 @@ class IngestReport:
                 out.conflict(self, res, origin or ext.doc.origin)
             if say:
                 out.say(f"{res.status} {res.doc_id}")
+        return [not isinstance(res, Exception) for res in results]
 
     def tally(self, res: AddResult) -> None:
         """Count one stored document by what the store did with it."""
@@ -144,9 +148,11 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
         rep.existing += 1
         return True
 
-    def fresh() -> Iterator[Document | InputError]:
+    def chunks() -> Iterator[list[Document]]:
+        # Input errors are reported as read; documents go on in chunks of a store batch.
         from tocsin.ingest import read_path
 
+        chunk: list[Document] = []
         for path in files:
             for item in read_path(path, published, opts=opts, skip=already):
                 if isinstance(item, InputError):
@@ -154,42 +160,65 @@ def ingest(store: Store, paths: Iterable[str], published: date | None = None,
                     bar.count(errors=1)
                     continue
                 item.origin = item.origin or path
-                _, stored, _ = store.resolve(item)
-                if stored is not None and (not reprocess or stored == pipe.version):
-                    rep.existing += 1
-                    bar.count(docs=1)
-                    continue
-                if store.find_duplicate(item) is not None:
-                    # Stored as a link to what it repeats; no need to extract it.
-                    _store(Extraction(doc=item, pipeline=pipe.version))
-                    continue
-                yield item
+                chunk.append(item)
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
             bar.advance()
+        if chunk:
+            yield chunk
 
-    pending: list[Extraction] = []
-    batch = store_batch()
+    def run(docs: list[Document]) -> list[Document]:
+        """Look a chunk up in the store (one query), extract what must be, store it in
+        one batch; returns the documents left for the next chunk (see below)."""
+        todo: list[int] = []
+        slots: list[Extraction | None] = [None] * len(docs)
+        verdicts = store.screen(docs, pipe.version, reprocess)
+        for k, (verdict, _) in enumerate(verdicts):
+            if verdict == "exists":
+                rep.existing += 1
+                bar.count(docs=1)
+            elif verdict == "duplicate":  # stored as a link to what it repeats
+                slots[k] = Extraction(doc=docs[k], pipeline=pipe.version)
+            elif verdict == "extract":
+                todo.append(k)
+        results = pipe.pipe([docs[k] for k in todo], timeout=doc_timeout)
+        for k, result in zip(todo, results, strict=True):
+            if isinstance(result, InputError):
+                out.error(rep, result, result.origin)
+                bar.count(errors=1)
+            else:
+                slots[k] = result
+        kept = [(k, e) for k, e in enumerate(slots) if e is not None]  # in input order
+        bar.count(docs=len(kept))
+        stored = dict(zip([k for k, _ in kept], rep.store(
+            store, [e for _, e in kept], [None] * len(kept), out, reprocess), strict=True))
+        # Repeats within the chunk, once what they repeat is stored: the same document
+        # exists; the same text under another id is a link to it, stored after it. When
+        # that one failed, a repeat is decided again with the next chunk (rare: errors).
+        copies: list[Extraction] = []
+        later: list[Document] = []
+        for k, (verdict, first) in enumerate(verdicts):
+            if verdict in ("same", "copy") and not stored.get(first):
+                later.append(docs[k])
+            elif verdict == "same":
+                rep.existing += 1
+                bar.count(docs=1)
+            elif verdict == "copy":
+                copies.append(Extraction(doc=docs[k], pipeline=pipe.version))
+        if copies:
+            bar.count(docs=len(copies))
+            rep.store(store, copies, [None] * len(copies), out, reprocess)
+        return later
 
-    def _store(ext: Extraction) -> None:
-        bar.count(docs=1)
-        pending.append(ext)
-        if len(pending) >= batch:
-            flush()
-
-    def flush() -> None:
-        # A document read as a duplicate before extraction is checked against the store
-        # only: one repeating a pending document is extracted, then stored as a link.
-        rep.store(store, pending, [None] * len(pending), out, reprocess)
-        pending.clear()
-
+    size = store_batch()
     try:
         with store.one_thread():  # its look-ups before extraction are small statements
-            for result in pipe.pipe(fresh(), timeout=doc_timeout):
-                if isinstance(result, InputError):
-                    out.error(rep, result, result.origin)
-                    bar.count(errors=1)
-                else:
-                    _store(result)
-            flush()
+            later: list[Document] = []
+            for chunk in chunks():
+                later = run(later + chunk)
+            while later:  # the first of a chunk is never a repeat: this ends
+                later = run(later)
     finally:
         bar.close()
         out.close()

@@ -80,6 +80,9 @@ class Store(queries.QueryMixin):
         self.rules = rules or MergeRules()
         self.near_duplicates = near_duplicates
         self._dedup: dedup.DedupIndex | None = None
+        # Signatures `screen` made, by content hash, for the batch that stores those
+        # documents next (a MinHash costs about as much as the rest of the look-up).
+        self._sigs: dict[str, MinHash | None] = {}
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_DB, **kwargs: Any) -> Store:
@@ -122,6 +125,60 @@ class Store(queries.QueryMixin):
         sig = sig or dedup.signature(doc.text)
         return None if sig is None else self._index().match(sig, doc.text, exclude=doc.id,
                                                             source=doc.source)
+
+    def screen(self, docs: Sequence[Document], version: str, reprocess: bool = False
+               ) -> list[tuple[str, int]]:
+        """What the ingest does with each of `docs` before extracting it, as `resolve`
+        and `find_duplicate` one by one would say if each earlier document were stored;
+        one query for all of them. Per document (a verdict, the index of the document it
+        repeats or -1): "exists" (skip it), "duplicate" (store it as a link to a stored
+        document, unextracted), "extract"; or, when it repeats an earlier one of `docs`
+        that is extracted or linked, "same" (that one's id and text: it exists once that
+        one is stored) or "copy" (its text under another id: a link to that one).
+        """
+        digests = [content_hash(d.text) for d in docs]
+        self._sigs = {}
+        ids = {d.id for d in docs} | {f"{d.id}~{h[:12]}" for d, h in zip(docs, digests,
+                                                                          strict=True)}
+        hashes = sorted(set(digests)) if self.near_duplicates else []
+        by_id: dict[str, tuple[str, str]] = {}
+        by_hash: dict[str, set[str]] = {}
+        for doc_id, digest, pipeline in self.con.execute(
+                "SELECT id, content_hash, coalesce(pipeline, '') FROM documents WHERE id IN "
+                "(SELECT unnest($1::VARCHAR[])) OR content_hash IN (SELECT "
+                "unnest($2::VARCHAR[]))", [sorted(ids), hashes]).fetchall():
+            by_id[doc_id] = (digest, pipeline)
+            by_hash.setdefault(digest, set()).add(doc_id)
+        # The documents of `docs` to be stored, by (id, text) and by text: the first one.
+        first_id: dict[tuple[str, str], int] = {}
+        first_text: dict[str, int] = {}
+        out: list[tuple[str, int]] = []
+        for k, (doc, digest) in enumerate(zip(docs, digests, strict=True)):
+            row = by_id.get(doc.id)  # as `resolve`
+            doc_id = doc.id if row is None or row[0] == digest else f"{doc.id}~{digest[:12]}"
+            stored = by_id[doc_id][1] if doc_id in by_id else None
+            if stored is not None and (not reprocess or stored == version):
+                out.append(("exists", -1))
+            elif (doc_id, digest) in first_id:
+                out.append(("same", first_id[doc_id, digest]))
+            elif self.near_duplicates and digest in first_text:
+                out.append(("copy", first_text[digest]))
+            else:
+                first_id[doc_id, digest] = k
+                first_text.setdefault(digest, k)
+                dup = self.near_duplicates and bool(by_hash.get(digest, set()) - {doc.id}
+                                                    or self._near(doc, digest))
+                out.append(("duplicate" if dup else "extract", -1))
+        return out
+
+    def _near(self, doc: Document, digest: str) -> bool:
+        sig = self._sigs[digest] = dedup.signature(doc.text)
+        return sig is not None and self._index().match(sig, doc.text, exclude=doc.id,
+                                                       source=doc.source) is not None
+
+    def signature(self, text: str, digest: str) -> MinHash | None:
+        """The text's MinHash (`digest`: its content hash), made once per ingest chunk."""
+        return self._sigs[digest] if digest in self._sigs else dedup.signature(text)
 
     # --- writes -----------------------------------------------------------------------
     def resolve(self, doc: Document) -> tuple[str, str | None, str | None]:
