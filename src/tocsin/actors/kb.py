@@ -91,6 +91,9 @@ class KnowledgeBase:
     # first word of a key -> the most words a key starting with it has
     first_words: dict[str, int] = field(default_factory=dict)
     max_words: int = 1
+    # text -> hits: the scan asks for the same spans in every document ("The United
+    # States", "al-"), and the key and skeleton cost more than the answer
+    _memo: dict[str, list[AliasHit]] = field(default_factory=dict, repr=False)
 
     def add(self, actor: KBActor, index: bool = True) -> None:
         if actor.id in self.actors:
@@ -109,6 +112,7 @@ class KnowledgeBase:
                 hit.kind == "alias" and not hit.ambiguous and is_common_word(alias)
                 and not alias.strip().isupper()):
             return  # "It", "people": common words are names only as acronyms ("WHO")
+        self._memo.clear()  # (an index changed: answers given before may be stale)
         hits = self.by_key.setdefault(key, [])
         if all(h.actor_id != hit.actor_id for h in hits):
             hits.append(hit)
@@ -123,6 +127,14 @@ class KnowledgeBase:
                 sk.append(hit)
 
     def lookup(self, text: str) -> list[AliasHit]:
+        known = self._memo.get(text)
+        if known is None:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            known = self._memo[text] = self._lookup(text)
+        return list(known)
+
+    def _lookup(self, text: str) -> list[AliasHit]:
         hits = self.by_key.get(name_key(text))
         if hits and text.strip().casefold() in common_words():
             # Case-bound: "WHO" and "US" name actors, "who" and "us" do not. Ambiguous
@@ -137,7 +149,7 @@ class KnowledgeBase:
         if 4 <= len(word) <= 6 and word.isalpha() and word.isupper():
             # "RENAMO", "SAMIM": a name written in capitals (keyed as an acronym) is the
             # name, when no acronym is spelled so.
-            return self.lookup(word.title())
+            return self._lookup(word.title())
         key = name_key(text)
         if len(key.replace(" ", "")) < 7:
             return []
