@@ -107,3 +107,13 @@ def test_the_sides_of_a_reciprocal_act_are_source_and_target(pipeline: Any) -> N
     ev, actors = first(ex, "ASSAULT")
     assert [actors[i].country for i in ev.source] == ["NGA"]
     assert "boko-haram" in ev.target
+
+
+def test_a_bulletin_label_takes_the_doers_of_the_act_it_labels(pipeline: Any) -> None:
+    ex = run(pipeline, "Looting: On 2 June 2021, gunmen raided shops in Mandera town and "
+                       "carried off food and phones.")
+    main = max(ex.events, key=lambda e: e.salience or 0.0)
+    raid = next(e for e in ex.events if e.trigger and e.trigger.text == "raided")
+    assert main.type == "COERCE" and main.source and main.source == raid.source
+    if main is not raid:  # the label is the main act: its roles come from the raid
+        assert main.why is not None and "rules: header label" in main.why["decided_by"]

@@ -18,7 +18,7 @@ from tocsin.events.decision.candidates import sentence_candidates
 from tocsin.events.decision.coders import EventCoder, default_coder
 from tocsin.events.decision.features import candidate_features, mode_cues, sentence_context
 from tocsin.events.decision.model import EventModel, get_model
-from tocsin.events.decision.report_rules import force_against_protesters
+from tocsin.events.decision.report_rules import force_against_protesters, header_label_roles
 from tocsin.events.decision.stage import Decision, Scored
 from tocsin.events.roles import ActorIndex, subject_of
 from tocsin.geo.place_choice import choose_event_place
@@ -367,6 +367,7 @@ class EventsComponent(Component):
         if self.coder.model is not None:  # the rules' own events keep the rules' order
             force_against_protesters(state.events[before:], types_by_id,
                                      any("PROTEST:riot" in c for c in cues))
+            header_label_roles(state.events[before:], state.document.text)
         if p_report is not None:
             for e in state.events[before:]:
                 if e.why is not None:

@@ -69,3 +69,29 @@ def force_against_protesters(events: Sequence[Event], actor_types: Mapping[str, 
         _promote(force, events, "force that killed, wounded or fired on a peaceful crowd")
     else:
         _promote(protest, events, "a peaceful protest the forces dispersed")
+
+
+HEADER_RULE = "rules: header label"
+
+
+def header_label_roles(events: Sequence[Event], text: str) -> None:
+    """A bulletin's label ("Looting: militants raided stores ...", "Arrests: police
+    detained ...") names the act the note then tells: when the label is the main event and
+    names no one, it takes the told act's doers, targets and place."""
+    main = _main(events) if events else None
+    if main is None or main.trigger is None or main.source or main.target:
+        return
+    end = main.trigger.end
+    if end > 40 or text[end:end + 1] != ":":
+        return
+    told = [e for e in events if e is not main and (e.source or e.target)]
+    if not told:
+        return
+    act = _main(told)
+    main.source, main.target = list(act.source), list(act.target)
+    if main.place is None:
+        main.place = act.place
+    if main.why is not None:
+        main.why["decided_by"] = f"{main.why.get('decided_by', 'model')}, then {HEADER_RULE}"
+        told_by = act.trigger.text if act.trigger else ""
+        main.why["report_rule"] = f"the label's act is told by '{told_by}'"
