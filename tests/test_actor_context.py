@@ -6,37 +6,14 @@ tests, run through the real pipeline."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from tests.actor_probe import roles, run, sources, targets
 from tocsin.actors.naming import acled_family, acled_name, actor_family
 from tocsin.evaluate import acled as acled_eval
-from tocsin.model import Actor, Document, Event, Extraction
-
-PUBLISHED = date(2021, 3, 4)
-
-
-def run(pipeline: Any, text: str) -> Extraction:
-    return pipeline.process(Document(text=text, published=PUBLISHED))
-
-
-def roles(ex: Extraction, etype: str | None = None) -> tuple[Event, dict[str, Actor]]:
-    """The first event (of a type) and the actors by id."""
-    ev = next(e for e in ex.events if etype is None or e.type == etype)
-    return ev, {a.id: a for a in ex.actors}
-
-
-def sources(ex: Extraction, etype: str | None = None) -> list[Actor]:
-    ev, actors = roles(ex, etype)
-    return [actors[i] for i in ev.source]
-
-
-def targets(ex: Extraction, etype: str | None = None) -> list[Actor]:
-    ev, actors = roles(ex, etype)
-    return [actors[i] for i in ev.target]
-
+from tocsin.model import Actor
 
 # --- class 1: state forces named generically ---------------------------------------
 

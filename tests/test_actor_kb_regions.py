@@ -6,26 +6,13 @@ to the one the document's country supports. Texts written for these tests."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from tests.actor_probe import run, sides
 from tocsin.actors.kb import load_kb
 from tocsin.actors.naming import acled_name
-from tocsin.model import Actor, Document, Extraction
-
-PUBLISHED = date(2021, 3, 4)
-
-
-def run(pipeline: Any, text: str) -> Extraction:
-    return pipeline.process(Document(text=text, published=PUBLISHED))
-
-
-def roles(ex: Extraction, etype: str) -> tuple[list[Actor], list[Actor]]:
-    ev = next(e for e in ex.events if e.type == etype)
-    actors = {a.id: a for a in ex.actors}
-    return [actors[i] for i in ev.source], [actors[i] for i in ev.target]
 
 
 @pytest.mark.parametrize(("text", "group", "country"), [
@@ -38,7 +25,7 @@ def roles(ex: Extraction, etype: str) -> tuple[list[Actor], list[Actor]]:
 ])
 def test_a_regional_group_named_as_a_modifier_is_the_group(
         pipeline: Any, text: str, group: str, country: str) -> None:
-    src, _ = roles(run(pipeline, text), "ASSAULT")
+    src, _ = sides(run(pipeline, text), "ASSAULT")
     assert [(a.id, a.country) for a in src] == [(group, country)]
 
 
@@ -52,7 +39,7 @@ def test_a_regional_group_named_as_a_modifier_is_the_group(
 ])
 def test_a_state_branch_is_the_state_s_forces(pipeline: Any, text: str, force: str,
                                               acled: str) -> None:
-    src, _ = roles(run(pipeline, text), "ASSAULT")
+    src, _ = sides(run(pipeline, text), "ASSAULT")
     assert [a.id for a in src] == [force]
     a = src[0]
     assert acled_name(a.id, a.name, a.type, a.country, a.in_kb, "ASSAULT") == acled
@@ -62,17 +49,17 @@ def test_a_local_name_goes_to_the_local_actor_when_the_country_says_so(
         pipeline: Any) -> None:
     # "al-Shabaab" is the Somali group's own name and what Mozambicans call the Cabo
     # Delgado insurgents; "SNA" the Syrian and the Somali National Army.
-    src, _ = roles(run(pipeline, "Al-Shabaab insurgents raided a market town in northern "
+    src, _ = sides(run(pipeline, "Al-Shabaab insurgents raided a market town in northern "
                                  "Mozambique on Friday."), "COERCE")
     assert [a.id for a in src] == ["aswj-mozambique"]
-    src, _ = roles(run(pipeline, "Al-Shabaab militants attacked a police post in "
+    src, _ = sides(run(pipeline, "Al-Shabaab militants attacked a police post in "
                                  "Mandera, Kenya."), "ASSAULT")
     assert [a.id for a in src] == ["al-shabaab"]
-    src, tgt = roles(run(pipeline, "SNA forces and AMISOM troops recaptured the town of "
+    src, tgt = sides(run(pipeline, "SNA forces and AMISOM troops recaptured the town of "
                                    "Bariire from al-Shabaab."), "ASSAULT")
     assert [a.id for a in src] == ["som-sna", "amisom"]
     assert [a.id for a in tgt] == ["al-shabaab"]
-    src, _ = roles(run(pipeline, "The Syrian National Army shelled Kurdish positions near "
+    src, _ = sides(run(pipeline, "The Syrian National Army shelled Kurdish positions near "
                                  "Manbij; SNA factions also clashed with the SDF."), "ASSAULT")
     assert [a.id for a in src] == ["sna"]
 
@@ -81,7 +68,7 @@ def test_a_shared_acronym_takes_the_country_of_a_force_named_with_it(
         pipeline: Any) -> None:
     # "Myanmar military" is both a state's force form and the Tatmadaw's KB name: it
     # still tells the document is about Myanmar, so "AA" is the Arakan Army.
-    src, tgt = roles(run(pipeline, "The AA attacked a Myanmar military convoy in Rakhine "
+    src, tgt = sides(run(pipeline, "The AA attacked a Myanmar military convoy in Rakhine "
                                    "State."), "ASSAULT")
     assert [a.id for a in src] == ["arakan-army"]
     assert [a.id for a in tgt] == ["tatmadaw"]
@@ -107,16 +94,16 @@ def test_regional_state_forces_are_typed_and_placed() -> None:
 
 def test_a_province_named_is_context_for_a_shared_acronym(pipeline: Any) -> None:
     # No country named: "Cabo Delgado" and "Rakhine State" say which ASWJ and which AA.
-    src, _ = roles(run(pipeline, "ASWJ fighters attacked a fishing camp near Pemba in Cabo "
+    src, _ = sides(run(pipeline, "ASWJ fighters attacked a fishing camp near Pemba in Cabo "
                                  "Delgado on Sunday."), "ASSAULT")
     assert [a.id for a in src] == ["aswj-mozambique"]
-    src, _ = roles(run(pipeline, "AA members abducted two fishermen near Sittwe in Rakhine "
+    src, _ = sides(run(pipeline, "AA members abducted two fishermen near Sittwe in Rakhine "
                                  "State on Friday, a local official said."), "ASSAULT")
     assert [a.id for a in src] == ["arakan-army"]
 
 
 def test_a_name_in_capitals_is_the_name(pipeline: Any) -> None:
-    src, _ = roles(run(pipeline, "RENAMO gunmen fired on a bus on the highway north of "
+    src, _ = sides(run(pipeline, "RENAMO gunmen fired on a bus on the highway north of "
                                  "Gorongosa on Thursday."), "ASSAULT")
     assert [a.id for a in src] == ["renamo"]
 
@@ -125,13 +112,13 @@ def test_a_one_reading_acronym_of_another_country_needs_support(pipeline: Any) -
     ex = run(pipeline, "Chinese health officials said SARS killed hundreds in Guangdong "
                        "in 2003.")
     assert "sars" not in {a.id for a in ex.actors}
-    src, _ = roles(run(pipeline, "SARS operatives arrested five youths in Lagos on "
+    src, _ = sides(run(pipeline, "SARS operatives arrested five youths in Lagos on "
                                  "Monday."), "COERCE")
     assert [a.id for a in src] == ["sars"]
 
 
 def test_party_supporters_are_civilians_not_the_party(pipeline: Any) -> None:
-    src, tgt = roles(run(pipeline, "Frelimo supporters attacked an MDM office in Beira, "
+    src, tgt = sides(run(pipeline, "Frelimo supporters attacked an MDM office in Beira, "
                                    "Mozambique."), "ASSAULT")
     assert [(a.type, a.country) for a in src] == [("civilians", "MOZ")]
     assert "mdm-mozambique" in [a.id for a in tgt]

@@ -7,29 +7,18 @@ through the real pipeline."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from tests.actor_probe import roles, run
 from tocsin.actors.naming import acled_name
-from tocsin.model import Actor, Document, Event, Extraction
-
-PUBLISHED = date(2022, 6, 9)
-
-
-def run(pipeline: Any, text: str) -> Extraction:
-    return pipeline.process(Document(text=text, published=PUBLISHED))
-
-
-def first(ex: Extraction, etype: str) -> tuple[Event, dict[str, Actor]]:
-    ev = next(e for e in ex.events if e.type == etype)
-    return ev, {a.id: a for a in ex.actors}
+from tocsin.model import Actor
 
 
 def test_a_group_noun_is_the_actor_not_the_demonym_before_it(pipeline: Any) -> None:
     ex = run(pipeline, "Kenyan police officers arrested two men in Garissa on Sunday.")
-    ev, actors = first(ex, "COERCE")
+    ev, actors = roles(ex, "COERCE")
     assert [(actors[i].type, actors[i].country) for i in ev.source] == [("police", "KEN")]
     # the men are the ones arrested; the town they were in does not make Kenya the target
     assert [(actors[i].type, actors[i].country) for i in ev.target] == [("civilians", "KEN")]
@@ -38,7 +27,7 @@ def test_a_group_noun_is_the_actor_not_the_demonym_before_it(pipeline: Any) -> N
 def test_residents_of_a_town_are_the_protesters_not_its_state(pipeline: Any) -> None:
     ex = run(pipeline, "Residents of the Munhava neighbourhood of Beira staged a protest on "
                        "Tuesday to demand clean water.")
-    ev, actors = first(ex, "PROTEST")
+    ev, actors = roles(ex, "PROTEST")
     assert [(actors[i].type, actors[i].country) for i in ev.source] == [("civilians", "MOZ")]
 
 
@@ -80,7 +69,7 @@ def test_victims_of_mob_justice_are_civilians() -> None:
 
 def test_a_lynching_told_without_its_doer_is_a_mobs(pipeline: Any) -> None:
     ex = run(pipeline, "A man accused of stealing a goat was lynched in Kisumu on Monday.")
-    ev, actors = first(ex, "ASSAULT")
+    ev, actors = roles(ex, "ASSAULT")
     doers = [actors[i] for i in ev.source]
     assert [(a.type, a.country) for a in doers] == [("civilians", "KEN")]
     assert acled_name(doers[0].id, doers[0].name, doers[0].type, doers[0].country, False,
@@ -89,14 +78,14 @@ def test_a_lynching_told_without_its_doer_is_a_mobs(pipeline: Any) -> None:
 
 def test_a_shooting_told_without_its_doer_stays_unidentified(pipeline: Any) -> None:
     ex = run(pipeline, "A trader was shot dead in Kisumu on Monday night.")
-    ev, actors = first(ex, "ASSAULT")
+    ev, actors = roles(ex, "ASSAULT")
     assert [actors[i].type for i in ev.source] == ["unknown"]
 
 
 def test_a_subject_hung_on_a_fronted_place_is_the_subject(pipeline: Any) -> None:
     ex = run(pipeline, "In Dhobley, Somali soldiers and AMISOM detained twelve men on "
                        "Thursday.")
-    ev, actors = first(ex, "COERCE")
+    ev, actors = roles(ex, "COERCE")
     assert "amisom" in ev.source
     assert not set(ev.source) & set(ev.target)
 
@@ -104,7 +93,7 @@ def test_a_subject_hung_on_a_fronted_place_is_the_subject(pipeline: Any) -> None
 def test_the_sides_of_a_reciprocal_act_are_source_and_target(pipeline: Any) -> None:
     ex = run(pipeline, "Nigerian troops and Boko Haram fighters clashed near Damboa on "
                        "Wednesday.")
-    ev, actors = first(ex, "ASSAULT")
+    ev, actors = roles(ex, "ASSAULT")
     assert [actors[i].country for i in ev.source] == ["NGA"]
     assert "boko-haram" in ev.target
 

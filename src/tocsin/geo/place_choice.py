@@ -11,7 +11,7 @@ the document's country and the named containers having chosen each reading alrea
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,14 +58,19 @@ def _document_place(links: Links, trigger: Token, anywhere: bool = False) -> Pla
     "attacked X") outside the act's sentence (whose places were weighed already) and
     outside actors' names, the first-named of equals; ``anywhere``: any mention (the
     dateline's)."""
-    best: tuple[int, int, Place] | None = None
     doc, sent = trigger.doc, trigger.sent
-    for m, p in links:
-        if p is None or m.from_actor or p.lat is None or p.feature in ("country", "region"):
-            continue
-        if not anywhere and (sent.start <= m.tok_start < sent.end
-                             or not in_locative(doc, m.tok_start, m.tok_end)):
-            continue
+    return _most_specific(
+        (m, p) for m, p in links
+        if p is not None and not m.from_actor and p.lat is not None
+        and p.feature not in ("country", "region")
+        and (anywhere or not (sent.start <= m.tok_start < sent.end
+                              or not in_locative(doc, m.tok_start, m.tok_end))))
+
+
+def _most_specific(candidates: Iterable[tuple[PlaceMention, Place]]) -> Place | None:
+    """The most specific of the places, the first-named of equals."""
+    best: tuple[int, int, Place] | None = None
+    for m, p in candidates:
         key = (SPECIFICITY.get(p.feature, 0), -m.start)
         if best is None or key > best[:2]:
             best = (*key, p)
@@ -135,16 +140,11 @@ def _sentence_place(links: Links, trigger: Token, whole: bool = False) -> Place 
     the first-named of equals: a report that names a place only in a body's name or as
     an actor still tells where its act was (ACLED notes name one place, the event's).
     ``whole``: anywhere in the report."""
-    best: tuple[int, int, Place] | None = None
-    sent = trigger.sent
-    for m, p in links:
-        if p is None or p.lat is None or p.feature not in _BELOW_COUNTRY or not (
-                whole or sent.start <= m.tok_start < sent.end):
-            continue
-        if attributed_or_origin(trigger.doc[m.tok_end - 1], trigger) or (
-                m.from_actor and not _located(trigger.doc, m)):
-            continue  # (a capital that acts, "prompted Paris to raise", is no location)
-        key = (SPECIFICITY.get(p.feature, 0), -m.start)
-        if best is None or key > best[:2]:
-            best = (*key, p)
-    return best[2] if best else None
+    sent, doc = trigger.sent, trigger.doc
+    # (a capital that acts, "prompted Paris to raise", is no location)
+    return _most_specific(
+        (m, p) for m, p in links
+        if p is not None and p.lat is not None and p.feature in _BELOW_COUNTRY
+        and (whole or sent.start <= m.tok_start < sent.end)
+        and not attributed_or_origin(doc[m.tok_end - 1], trigger)
+        and not (m.from_actor and not _located(doc, m)))
