@@ -114,3 +114,17 @@ def test_headline_keeps_its_place_and_follow_up_acts_inherit_it() -> None:
     assert headline.place is not None  # the headline's "in Kandahar" is not the dateline
     assert places[headline.place].admin1 == "Kandahar"
     assert follow.place is not None and places[follow.place].admin1 == "Kandahar"
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # a town named right after a place inside it is the container, not the act's place,
+    # even when the town is the nearer word to the act
+    ("Officers broke up a sit-in by traders angry about new levies in Mushin, Lagos, on "
+     "Monday, firing tear gas.", "firing", "Mushin"),
+    ("Residents protesting about water cuts in Kondele, Kisumu, on Friday were dispersed, "
+     "police firing tear gas.", "firing", "Kondele"),
+])
+def test_the_place_inside_a_named_town_wins_over_the_town(pipeline: Any, text: str,
+                                                          trigger: str, expected: str
+                                                          ) -> None:
+    assert _place_of(pipeline, text, trigger) == expected

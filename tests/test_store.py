@@ -247,9 +247,30 @@ def test_merge_rules_one_by_one() -> None:
                            targets={"pmu"}), old, rules)["ok"]  # doubt: one shared actor
     assert not check(unknown, old, rules)["ok"]  # shares one actor besides a country
     assert check(unknown, _view(id="o3", sources={"us-air-force"}), rules)["ok"]
+    # Two settlements a few km apart are one place only when one is the town the other
+    # lies in (the gazetteer's populations): Mushin in Lagos, not Mushin and Shomolu.
+    lagos, mushin, shomolu = (dict(place_id=f"geonames:{n}", lat=lat, lon=lon, feature="city",
+                                   country="NGA", sources={"nga-police"}, targets=set(),
+                                   mode="crowd-control")
+                              for n, lat, lon in ((2332459, 6.454, 3.395),
+                                                  (2329660, 6.528, 3.354),
+                                                  (2323090, 6.539, 3.374)))
+    assert check(_view(**mushin), _view(id="o5", **lagos), rules)["ok"]
+    assert not check(_view(**mushin), _view(id="o6", **shomolu), rules)["ok"]
+    # With a place unknown, two parties named together ("PDP and APC supporters
+    # clashed") are not enough: only a shared source and a shared target are.
+    parties = dict(sources={"pdp", "apc"}, targets=set(), mode="firearms")
+    assert not check(_view(place_id=None, lat=None, lon=None, feature=None, **parties),
+                     _view(id="o7", **parties), rules)["ok"]
     # Two villages without coordinates of their own (anchored on one point) are two places.
     assert not check(_view(place_id="local:a", feature="village"),
                      _view(id="o2", place_id="local:b", feature="village"), rules)["ok"]
+    # Also when both texts name the district they lie in ("in Wadajir"), and the
+    # villages, placed at their province, carry the province's feature.
+    assert not check(_view(place_id="local:adm1:SO-BN:macalin nur village",
+                           feature="admin1", spots={"wadajir"}),
+                     _view(id="o8", place_id="local:adm1:SO-BN:cinema", feature="admin1",
+                           spots={"wadajir"}), rules)["ok"]
     # One document: the same act told twice, never two acts of the same day.
     told = _view(id="t", doc=None, docs={"d1"})
     assert check(_view(doc="d1", place_id=None, lat=None, lon=None), told, rules)["ok"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from tocsin.geo.finder import LOCATIVE, TAKES_PLACE, PlaceMention
+from tocsin.geo.gazetteer import get_gazetteer
 from tocsin.geo.resolve import SPECIFICITY
 from tocsin.lexicon_data import words
 from tocsin.model import Place
@@ -253,7 +254,7 @@ def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | N
     when used locatively)."""
     sent = trigger.sent
     places = _place_tokens(resolved)
-    same: list[tuple[int, float, int, Place]] = []
+    same: list[tuple[int, float, bool, int, Place]] = []
     for m, p in resolved:
         if p is None or not sent.start <= m.tok_start < sent.end:
             continue
@@ -265,10 +266,27 @@ def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | N
             continue
         if _describes_person(root) or _foreign_path(root, trigger, places):
             continue  # "A Tampa woman", "said in Abu Dhabi": not where the event happened
-        same.append((-ref, _rank(p), -abs(m.tok_start - trigger.i), p))
+        inner = not _apposed_container(m, p, resolved, trigger.doc.text)
+        same.append((-ref, _rank(p), inner, -abs(m.tok_start - trigger.i), p))
     if same:
-        return max(same, key=lambda x: (x[0], x[1], x[2]))[3]
+        return max(same, key=lambda x: (x[0], x[1], x[2], x[3]))[4]
     return None
+
+
+def _apposed_container(m: PlaceMention, p: Place,
+                       resolved: list[tuple[PlaceMention, Place | None]], text: str) -> bool:
+    """Whether the mention names the town right after a place inside it ("in Shomolu,
+    Lagos", "Kenyenya (Kisii)"): the place named first is where the act was."""
+    for m0, p0 in resolved:
+        if (p0 is None or p0.id == p.id or p0.country != p.country
+                or text[m0.end:m.start] not in (", ", " (", ",")):
+            continue
+        gaz = get_gazetteer()
+        pop = getattr(gaz.get(p.id), "population", None) or 0
+        pop0 = getattr(gaz.get(p0.id), "population", None) or 0
+        if pop > pop0:
+            return True
+    return False
 
 
 def _previous_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | None]]

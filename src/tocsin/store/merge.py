@@ -10,9 +10,11 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
 3. date: overlapping once each is widened to its precision (a month-precision report
    covers every day of that month), with ``day_slack`` days (none by default: the same
    town's report of the next day is another event);
-4. place: the same place, or two named places a few km apart (a city's district named as
-   the city), or a region containing the other report's place; two differently named
-   local places (villages without coordinates of their own) are two places. The place as
+4. place: the same place, or a town and a place a few km away that lies in it (a city's
+   district named as the city: the town is ``contains_ratio`` times as populous; two
+   neighbourhoods of one city are two places), or a region containing the other
+   report's place (a doubt); two differently named local places (villages without
+   coordinates of their own) are two places, also when both texts name their district. The place as
    the text names it (store/spots.py: "Litamanda (Macomia, Cabo Delgado)") decides over
    the point it falls back to: two different names are two places, a name in one report
    under the other's bare container a doubt;
@@ -21,9 +23,10 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
 6. toll: two death tolls that contradict ("two killed", "five killed") are a doubt.
 
 Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
-only a region (which also needs a shared source and target or two shared named actors,
-none a country), no shared actor but a country or one report naming none, each side
-(sources, targets) filled with other named actors, tolls that contradict; half a doubt:
+only a region (which also needs a shared source and target, neither a country, or, for
+a region, two shared named actors that are not countries: a conflict's main dyad is
+party to most of its events), no shared actor but a country or one report naming none,
+each side (sources, targets) filled with other named actors, tolls that contradict; half a doubt:
 a mode one report leaves out, only a generic actor shared.
 One doubt is allowed when everything else is strong; more is not (when in doubt, do not
 merge).
@@ -42,6 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 COARSE_FEATURES = frozenset({"country", "admin1", "admin2", "region"})
+SETTLEMENTS = frozenset({"city", "village"})
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 REGION_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4}  # the larger contains
 
@@ -148,6 +152,15 @@ def _spot(v: EventView) -> tuple[str, set[str]] | None:
     return v.place_id, set(v.spots)
 
 
+def _local_key(v: EventView) -> str | None:
+    """The name of a place the gazetteer lacks (a local place), unless it names an area."""
+    if v.place_id is None or not v.place_id.startswith("local:"):
+        return None
+    key = v.place_id.rpartition(":")[2]
+    # (its feature is its anchor's: a village placed at its province is no province)
+    return key if key and key.split()[-1] not in _data()["area"] else None
+
+
 def alike(a: set[str], b: set[str]) -> bool:
     """Whether two sets of place names share one, up to a spelling variant ("Changa",
     "Chianga"; merge.yaml ``spelling``)."""
@@ -167,6 +180,11 @@ def _place_check(new: EventView, old: EventView, rules: MergeRules
     spot in one report only (the other names only its container) is a doubt, unless both
     are one document."""
     a, b = _spot(new), _spot(old)
+    keys = [_local_key(v) for v in (new, old)]
+    if keys[0] and keys[1] and not alike({keys[0]}, {keys[1]}):
+        # Two unlisted places named apart ("Macalin Nur village", "the cinema") in one
+        # district the texts both name: the district's name does not make them one.
+        return "no", f"different places named in the texts ({keys[0]} / {keys[1]})", None
     if a and b and a[1] and b[1] and not any(_coarse(v) and not v.spots for v in (new, old)):
         # Two places named finer than any point of theirs: the names decide.
         if not alike(a[1], b[1]):
@@ -215,9 +233,26 @@ def _point_check(new: EventView, old: EventView, rules: MergeRules
         # A local place's coordinates are its anchor's: the distance says nothing.
         return "no", f"different named places ({new.place_id}, {old.place_id})", km
     limit = _near_km(new, old, rules)
+    if km <= limit and not _one_in_other(new, old):
+        # Two neighbourhoods of one city (Shomolu, Mushin) are two places; only the city
+        # itself may name where a district of it is.
+        return "weak", f"places {km:.1f} km apart, neither the town the other is in", km
     if km <= limit:
         return "strong", f"places {km:.1f} km apart (limit {limit:g} km)", km
     return "no", f"places {km:.1f} km apart (over {limit:g} km)", km
+
+
+def _one_in_other(a: EventView, b: EventView) -> bool:
+    """Whether one of two nearby places lies in the other: a site (an airport, a base) in
+    the town beside it, or a settlement in a town ``contains_ratio`` times as populous
+    (Mushin in Lagos; not Mushin and Shomolu, two districts of Lagos)."""
+    from tocsin.geo.gazetteer import get_gazetteer
+
+    if not {a.feature, b.feature} <= SETTLEMENTS:
+        return True
+    gaz = get_gazetteer()
+    pops = [getattr(gaz.get(v.place_id or ""), "population", None) or 0 for v in (a, b)]
+    return min(pops) > 0 and max(pops) >= float(_data()["contains_ratio"]) * min(pops)
 
 
 def _named(actors: set[str]) -> set[str]:
@@ -352,18 +387,19 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
     elif place != "strong":
         doubt["place"] = 1.0
         # No place to compare: only both sides named alike tell the act apart: two
-        # shared named actors, not countries, or a shared source and a shared target
-        # (one may be a country when a region holds both places; with a place unknown,
-        # neither: a conflict's main dyad, "Al-Shabaab against Somalia", is party to
-        # most of its events on any day, anywhere).
+        # shared named actors, not countries, or a shared source and a shared target,
+        # neither a country: a conflict's main dyad, "Al-Shabaab against Somalia", is
+        # party to most of its events on any day in any region (ACLED streams: Banaadir).
         countries = _country_ids()
-        unknown = new.place_id is None or old.place_id is None
         specific = [a for a in shared if a not in countries]
-        roles = all((_named(x) & _named(y)) - (countries if unknown else frozenset())
+        roles = all((_named(x) & _named(y)) - countries
                     for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
-        if not specific or (len(specific) < 2 and not roles):
-            return no(f"{place_why}: needs both sides shared, or two shared named actors "
-                      "(not countries)")
+        # With a place unknown, only the sides tell: two parties named together ("PDP
+        # and APC supporters clashed") meet on many fronts on one day.
+        unknown = new.place_id is None or old.place_id is None
+        if not specific or (not roles and (unknown or len(specific) < 2)):
+            return no(f"{place_why}: needs both sides shared" + (
+                "" if unknown else ", or two shared named actors") + " (not countries)")
     if sum(doubt.values()) > 1.0:
         # Doubt on more than one count: when in doubt, do not merge.
         return no(f"doubtful {', '.join(doubt)}: " + "; ".join(
