@@ -14,9 +14,10 @@ Closed sets reuse the model's ``Literal`` types (event, actor and place types, d
 precision). A value the database holds outside such a set would be a bug of the writer;
 the test catches it. Payloads that are JSON by nature (a report's merge reason and
 decision trace, an alert's stored explanation) stay ``dict[str, Any]``.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Python 3.11 reads ``NotRequired`` from
+evaluated annotations only (``__optional_keys__``, which the rows test relies on).
+"""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 Row = TypeVar("Row")
 
 
-def fetch(cur: duckdb.DuckDBPyConnection, shape: type[Row]) -> list[Row]:
+def fetch(cur: "duckdb.DuckDBPyConnection", shape: type[Row]) -> list[Row]:
     """The cursor's rows as dicts keyed by column name, declared to be ``shape`` (the
     query's select list is what makes them so; the rows test checks it)."""
     cols = [d[0] for d in cur.description or []]
