@@ -173,7 +173,7 @@ def test_api_reads(api: tuple[Any, Any], store: Any) -> None:
     actors = routes.actors(request, None, None, None, limit=1000, generic=None)["items"]
     check(actors, R.ActorRow, "api actors")
     check([routes.actor(request, a["id"], max_events=50) for a in actors[:12]],
-          R.ActorProfile, "api profile")
+          R.ApiActorProfile, "api profile")
     hits = [h for q in ("police", "Hezbollah", "protesters")
             for h in routes.search(request, q)["actors"]]
     check(hits, R.ActorHit, "api search")

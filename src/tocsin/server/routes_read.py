@@ -14,7 +14,7 @@ from tocsin.server.auth import require_read
 from tocsin.server.common import bad_query, ok, reader
 from tocsin.store.names import event_actor_ids, name_events, name_relations
 from tocsin.store.queries import QueryError
-from tocsin.store.rows import AlertRef, DocumentHit, DocumentPageRow, fetch
+from tocsin.store.rows import AlertRef, ApiActorProfile, DocumentHit, DocumentPageRow, fetch
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 
@@ -166,9 +166,9 @@ def actor(request: Request, actor: str,
     prof = r.actor(actor, max_events=max_events)
     if prof is None:
         raise HTTPException(404, "no actor matches")
-    prof["events"] = list(reversed(prof["events"]))  # newest first
-    prof["timeline"] = q.timeline(r, prof["id"])
-    return ok(prof)
+    out: ApiActorProfile = {**prof, "events": list(reversed(prof["events"])),  # newest first
+                            "timeline": q.timeline(r, prof["id"])}
+    return ok(out)
 
 
 @router.get("/actors/{actor}/network", summary="Network around an actor on a date")

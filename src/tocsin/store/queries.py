@@ -202,9 +202,10 @@ class QueryMixin:
         """One event with every report of it and why each was merged (or founded it)."""
         found = fetch(self.con.execute(
             f"SELECT {EVENT_COLS} FROM events e LEFT JOIN places p ON p.id = e.place_id "
-            "WHERE e.id = ?", [event_id]), EventListRow)
+            "WHERE e.id = ?", [event_id]), EventDetail)  # its reports are added below
         if not found:
             return None
+        ev = found[0]
         # merge_reason and why are stored as JSON text and returned decoded.
         mentions = fetch(self.con.execute(
             """SELECT em.id, em.doc_id, d.title, d.source, d.url, d.published, em.type,
@@ -220,11 +221,12 @@ class QueryMixin:
             why: Any = m["why"]
             m["merge_reason"] = json.loads(reason or "{}")
             m["why"] = json.loads(why) if why else None
-        republished = [str(r[0]) for r in self.con.execute(
+        ev["mentions"] = mentions
+        ev["republished_in"] = [r[0] for r in self.con.execute(
             """SELECT DISTINCT d.id FROM documents d JOIN event_mentions em
                ON d.duplicate_of = em.doc_id WHERE em.event_id = ? ORDER BY 1""",
             [event_id]).fetchall()]
-        return EventDetail(**found[0], mentions=mentions, republished_in=republished)
+        return ev
 
     def documents(self, source: str | None = None, duplicates: bool | None = None,
                   limit: int | None = None) -> list[DocumentRow]:

@@ -272,7 +272,11 @@ class ActorProfile(ActorHead, ActorKbFacts):
     relations: list[RelationRow]
     actor_names: dict[str, str]
     documents: list[ActorOutlet]
-    timeline: NotRequired[list[TimelineRow]]  # added by the API
+
+
+class ApiActorProfile(ActorProfile):
+    """The profile as the API gives it: events newest first, and a timeline."""
+    timeline: list[TimelineRow]
 
 
 class ActorHit(TypedDict):
