@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from tocsin.actors.kb import KBActor, KnowledgeBase
 from tocsin.actors.normalize import ascii_fold, name_key, skeleton
+from tocsin.model import ActorType
 
 # Words that carry little identity: they still align, but weigh less.
 _GENERIC = frozenset({
@@ -44,7 +45,7 @@ _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 class Candidate:
     actor_id: str
     name: str
-    type: str
+    type: ActorType
     country: str | None
     score: float
     matched: str  # the alias that scored best

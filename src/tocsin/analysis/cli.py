@@ -75,7 +75,8 @@ def emit_new_alerts(db: str, alerts_to: str | None, webhook: str | None,
     with _open(db, read_only=new is not None) as store:
         if new is None:
             new = refresh_alerts(store).new
-        latest = store.con.execute("SELECT max(published) FROM documents").fetchone()[0]
+        latest = (store.con.execute("SELECT max(published) FROM documents").fetchone()
+                  or (None,))[0]
     cutoff = (latest or date.today()) - timedelta(days=RECENT_DAYS)
     fresh = sorted((a for a in new if a.raised >= cutoff), key=lambda a: (a.raised, a.id))
     for a in fresh:
@@ -226,8 +227,8 @@ def register(app: typer.Typer) -> None:
         from tocsin.analysis import network as net
 
         with _open(db, read_only=True) as store:
-            day = _date(at) or store.con.execute(
-                "SELECT max(date_start) FROM events").fetchone()[0] or date.today()
+            day = _date(at) or (store.con.execute(
+                "SELECT max(date_start) FROM events").fetchone() or (None,))[0] or date.today()
             g = net.actor_network(store, day, days, _types(type))
             centre = None
             if around:

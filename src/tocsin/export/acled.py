@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tocsin.store import Store
+    from tocsin.store.rows import EventListRow
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type",
            "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country",
@@ -41,7 +42,7 @@ OTHER_TYPES = {
 PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 
 
-def classify(ev: dict[str, Any], target_types: set[str]) -> tuple[str, str] | None:
+def classify(ev: EventListRow, target_types: set[str]) -> tuple[str, str] | None:
     """(event_type, sub_event_type) for one event, or None when ACLED has no such type."""
     etype, mode = ev["type"], ev.get("mode")
     if etype == "ASSAULT":
@@ -68,7 +69,7 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
 
     actors = {a["id"]: a for a in store.actors()}
 
-    def name(aid: str, ev: dict[str, Any], role: str) -> str:
+    def name(aid: str, ev: EventListRow, role: str) -> str:
         """ACLED's form ("Police Forces of Kenya", "Protesters (Kenya)", "Unidentified
         Armed Group (Kenya)") or the group's own name."""
         a = actors.get(aid)
@@ -88,7 +89,8 @@ def acled_rows(store: Store, **filters: Any) -> list[dict[str, Any]]:
             continue
         rows.append({
             "event_id_cnty": ev["id"], "event_date": ev["date_start"].isoformat(),
-            "year": ev["date_start"].year, "time_precision": PRECISION.get(ev["precision"], 3),
+            "year": ev["date_start"].year,
+            "time_precision": PRECISION.get(ev["precision"] or "", 3),
             "event_type": kind[0], "sub_event_type": kind[1],
             "actor1": name(sources[0], ev, "source") if sources else "",
             "assoc_actor_1": "; ".join(name(a, ev, "source") for a in sources[1:]),

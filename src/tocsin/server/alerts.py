@@ -12,9 +12,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tocsin.server import extras
+from tocsin.store.rows import AlertRow
 
 if TYPE_CHECKING:
     from tocsin.server.state import Reader
@@ -39,6 +40,8 @@ class AlertFilter:
     open_only: bool = False  # episodes not closed
 
 
+# The events of an alert's detail: JSON analysis/alerts.py wrote (Alert.to_json), read as
+# it is.
 def regions(kind: str, key: str, events: list[dict[str, Any]]) -> set[str]:
     out: set[str] = set()
     if kind in ("country", "admin1"):
@@ -56,7 +59,7 @@ def types(kind: str, key: str, events: list[dict[str, Any]]) -> set[str]:
     return out | {e["type"] for e in events if e.get("type")}
 
 
-def _rows(reader: Reader, f: AlertFilter) -> list[dict[str, Any]]:
+def _rows(reader: Reader, f: AlertFilter) -> list[AlertRow]:
     where: list[str] = ["bin = 'week'"]
     args: list[Any] = []
     if f.levels:
@@ -77,9 +80,9 @@ def _rows(reader: Reader, f: AlertFilter) -> list[dict[str, Any]]:
     return [_item(r) for r in cur.fetchall()]
 
 
-def _item(row: tuple[Any, ...]) -> dict[str, Any]:
+def _item(row: tuple[Any, ...]) -> AlertRow:
     """A stored alert row with its detail decoded and its regions and types read."""
-    item = dict(zip(COLUMNS, row, strict=True))
+    item: dict[str, Any] = dict(zip(COLUMNS, row, strict=True))
     try:
         item["detail"] = json.loads(item["detail"] or "{}")
     except ValueError:
@@ -87,7 +90,7 @@ def _item(row: tuple[Any, ...]) -> dict[str, Any]:
     events = item["detail"].get("events") or []
     item["regions"] = sorted(regions(item["kind"], item["series"], events))
     item["types"] = sorted(types(item["kind"], item["series"], events))
-    return item
+    return cast("AlertRow", item)  # COLUMNS and the keys above: the rows test checks it
 
 
 def _sort_key(sort: str) -> Any:
@@ -127,7 +130,7 @@ def list_alerts(reader: Reader, f: AlertFilter, limit: int, offset: int,
             "items": page, "actor_names": names, "facets": facets(rows, names)}
 
 
-def name_alert(a: dict[str, Any], names: dict[str, str]) -> None:
+def name_alert(a: AlertRow, names: dict[str, str]) -> None:
     """Names beside ids (in place): the alert's actors and its events' participants."""
     d = a["detail"]
     a["actor_names"] = [names.get(x, x) for x in a["actor_ids"] or []]
@@ -148,7 +151,7 @@ def name_alert(a: dict[str, Any], names: dict[str, str]) -> None:
         a["label"] = f"{names.get(src, src)} → {names.get(tgt, tgt)}"
 
 
-def facets(rows: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
+def facets(rows: list[AlertRow], names: dict[str, str]) -> dict[str, Any]:
     """What the filters can choose from, with how many alerts each keeps."""
     levels = Counter(a["level"] for a in rows)
     regs = Counter(r for a in rows for r in a["regions"])
@@ -160,7 +163,7 @@ def facets(rows: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
                       for x, n in sorted(acts.items(), key=lambda kv: (-kv[1], kv[0]))[:50]]}
 
 
-def one_alert(reader: Reader, alert_id: str) -> dict[str, Any] | None:
+def one_alert(reader: Reader, alert_id: str) -> AlertRow | None:
     cols = extras._columns(reader, "alerts")
     if not set(COLUMNS) <= set(cols):
         return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from tocsin.store.rows import DocumentDetail, DocumentHit, EventListRow, SnippetPart, fetch
+
 if TYPE_CHECKING:
     from tocsin.server.state import Reader
 
@@ -27,7 +29,7 @@ def _like(word: str) -> str:
 
 
 def search(reader: Reader, q: str, source: str | None, limit: int, offset: int
-           ) -> tuple[int, list[dict[str, Any]]]:
+           ) -> tuple[int, list[DocumentHit]]:
     """Documents with every word of ``q`` in their title or text, newest first, each with
     a snippet around its first match."""
     ws = words(q)
@@ -45,7 +47,7 @@ def search(reader: Reader, q: str, source: str | None, limit: int, offset: int
         f"(SELECT count(DISTINCT event_id) FROM event_mentions em WHERE em.doc_id = d.id) "
         f"FROM documents d WHERE {cond} ORDER BY published DESC NULLS LAST, id "
         "LIMIT ? OFFSET ?", [*args, limit, offset])
-    items = []
+    items: list[DocumentHit] = []
     for id_, title, pub, src, url, n, dup, text, n_events in cur.fetchall():
         items.append({"id": id_, "title": title, "published": pub, "source": src,
                       "url": url, "n_chars": n, "duplicate_of": dup, "n_events": n_events,
@@ -53,7 +55,7 @@ def search(reader: Reader, q: str, source: str | None, limit: int, offset: int
     return int(row[0]) if row else 0, items
 
 
-def snippet(text: str, ws: list[str]) -> list[dict[str, Any]]:
+def snippet(text: str, ws: list[str]) -> list[SnippetPart]:
     """The text around the first match, as parts (``match`` marks the words)."""
     low = text.lower()
     hits = [i for i in (low.find(w) for w in ws) if i >= 0]
@@ -64,7 +66,8 @@ def snippet(text: str, ws: list[str]) -> list[dict[str, Any]]:
         return [{"text": piece, "match": False}]
     pattern = re.compile("|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True)),
                          re.IGNORECASE)
-    return _split(piece, pattern, "match")
+    parts: list[Any] = _split(piece, pattern, "match")  # {"text", "match"} each
+    return parts
 
 
 def _spans(reader: Reader, doc_id: str, n: int) -> list[dict[str, Any]]:
@@ -90,10 +93,10 @@ def _spans(reader: Reader, doc_id: str, n: int) -> list[dict[str, Any]]:
     return spans
 
 
-def view(reader: Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def view(reader: Reader, doc: DocumentDetail) -> list[dict[str, Any]]:
     """The text as segments: plain text, and evidence sentences (their trigger words as
     parts marked ``trigger``) with the events they report."""
-    text = str(doc.get("text") or "")
+    text = doc["text"] or ""
     out: list[dict[str, Any]] = []
     pos = 0
     for span in _spans(reader, str(doc["id"]), len(text)):
@@ -131,16 +134,16 @@ def _split(text: str, pattern: re.Pattern[str], flag: str) -> list[dict[str, Any
     return parts
 
 
-def events_by_id(reader: Reader, ids: list[str]) -> list[dict[str, Any]]:
+def events_by_id(reader: Reader, ids: list[str]) -> list[EventListRow]:
     """The events as the events list shows them (participants, first evidence), by date."""
-    from tocsin.server.queries import BASE_COLS, SUMMARY_COLS, _rows, attach_details
+    from tocsin.server.queries import BASE_COLS, SUMMARY_COLS, SummarisedRow, with_details
 
     if not ids:
         return []
-    rows = _rows(reader.con.execute(
+    rows = fetch(reader.con.execute(
         f"SELECT {BASE_COLS}, {SUMMARY_COLS} FROM events e "
         "LEFT JOIN places p ON p.id = e.place_id "
         "LEFT JOIN event_summary s ON s.event_id = e.id "
-        "WHERE e.id IN (SELECT unnest(?::VARCHAR[])) ORDER BY e.date_start, e.id", [ids]))
-    attach_details(reader, [r for r in rows if not r.pop("_summary")])
-    return rows
+        "WHERE e.id IN (SELECT unnest(?::VARCHAR[])) ORDER BY e.date_start, e.id", [ids]),
+        SummarisedRow)
+    return with_details(reader, rows)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tocsin.server.state import Reader
+    from tocsin.store.rows import ActorHit
 
 ALERT_ORDER = ("raised", "first_seen", "created_at", "triggered_at", "detected_at", "ts",
                "date", "day", "id")
@@ -26,7 +27,8 @@ def _quote(name: str) -> str:
 
 def list_alerts(reader: Reader, limit: int, offset: int,
                 unacknowledged: bool = False) -> dict[str, Any]:
-    """Rows of the `alerts` table, newest first; `available` is false without one."""
+    """Rows of the `alerts` table, newest first; `available` is false without one. The
+    table may be another tool's: its rows are listed as they are (free-form dicts)."""
     cols = _columns(reader, "alerts")
     if not cols:
         return {"available": False, "total": 0, "items": []}
@@ -76,14 +78,14 @@ def acknowledge_alert(reader: Reader, alert_id: str, who: str | None) -> bool | 
     return bool(row)
 
 
-def search_actors(reader: Reader, q: str, limit: int = 10) -> list[dict[str, Any]]:
+def search_actors(reader: Reader, q: str, limit: int = 10) -> list[ActorHit]:
     """Actors for a name or alias: exact aliases first, then fuzzy KB matches, then names
     seen in the store."""
     from tocsin.actors.kb import get_kb
     from tocsin.actors.search import match_name
 
     kb = get_kb()
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, ActorHit] = {}
     names = {r[0]: r[1:] for r in reader.con.execute(
         "SELECT id, name, type, country FROM actors WHERE id IN "
         "(SELECT unnest(?::VARCHAR[]))", [reader.resolve_actor(q)]).fetchall()}

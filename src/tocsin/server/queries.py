@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired
 
 from tocsin.store.queries import HAVERSINE, QueryError, event_details, parse_near
+from tocsin.store.rows import (
+    DocumentDetail,
+    DocumentPageRow,
+    EventListRow,
+    PlaceRow,
+    RelationRow,
+    TimelineRow,
+    fetch,
+)
 
 if TYPE_CHECKING:
     from tocsin.server.state import Reader
@@ -31,6 +40,12 @@ BASE_COLS = """e.id, e.type, e.mode, e.cameo_root, e.date_start, e.date_end, e.p
   e.negated, e.future, e.n_mentions, e.n_documents, e.confidence"""
 SUMMARY_COLS = """s.event_id IS NOT NULL AS _summary, s.sources, s.targets, s.doc_sources,
   s.evidence"""
+
+
+class SummarisedRow(EventListRow):
+    """A row of BASE_COLS and SUMMARY_COLS: `_summary` says whether the event had a
+    summary row, and is taken out before the row leaves (see `with_details`)."""
+    _summary: NotRequired[bool]
 
 
 @dataclass(slots=True)
@@ -124,13 +139,8 @@ def event_where(reader: Reader, f: EventFilter) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
-def _rows(cur: Any) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def list_events(reader: Reader, f: EventFilter, sort: str = "date", limit: int = 50,
-                offset: int = 0, count: bool = True) -> tuple[int | None, list[dict[str, Any]]]:
+                offset: int = 0, count: bool = True) -> tuple[int | None, list[EventListRow]]:
     """(total matching, one page of events with participants and first evidence)."""
     key, desc = sort.lstrip("-"), sort.startswith("-")
     if key not in SORTS:
@@ -144,15 +154,19 @@ def list_events(reader: Reader, f: EventFilter, sort: str = "date", limit: int =
     total, ids = _page_ids(con, frm, args, key, desc, limit, offset, count, costly)
     if not ids:
         return total, []
-    found = {r["id"]: r for r in _rows(con.execute(
+    found = {r["id"]: r for r in fetch(con.execute(
         f"SELECT {BASE_COLS}, {SUMMARY_COLS} FROM events e "
         "LEFT JOIN places p ON p.id = e.place_id "
         "LEFT JOIN event_summary s ON s.event_id = e.id "
-        "WHERE e.id IN (SELECT unnest(?::VARCHAR[]))", [ids]))}
-    rows = [found[i] for i in ids if i in found]
-    # A summary is written with every event; computing it here is only a safety net.
-    attach_details(reader, [r for r in rows if not r.pop("_summary")])
-    return total, rows
+        "WHERE e.id IN (SELECT unnest(?::VARCHAR[]))", [ids]), SummarisedRow)}
+    return total, with_details(reader, [found[i] for i in ids if i in found])
+
+
+def with_details(reader: Reader, rows: list[SummarisedRow]) -> list[EventListRow]:
+    """The rows without their `_summary` flag, details computed for those without a
+    summary (one is written with every event: this is only a safety net)."""
+    attach_details(reader, [r for r in rows if not r.pop("_summary", True)])
+    return list[EventListRow](rows)
 
 
 def _page_ids(con: Any, frm: str, args: list[Any], key: str, desc: bool, limit: int,
@@ -204,13 +218,12 @@ def _page_ids(con: Any, frm: str, args: list[Any], key: str, desc: bool, limit: 
     return int(con.execute(f"SELECT count(*) {frm}", args).fetchone()[0]), ids
 
 
-def attach_details(reader: Reader, rows: list[dict[str, Any]]) -> None:
+def attach_details(reader: Reader, rows: list[SummarisedRow]) -> None:
     """Sources, targets, outlets and first evidence sentence for a page of events,
     computed from the tables (what event_summary holds)."""
     details = event_details(reader.con, [r["id"] for r in rows])
     for r in rows:
-        r.update(zip(("sources", "targets", "doc_sources", "evidence"), details[r["id"]],
-                     strict=True))
+        r["sources"], r["targets"], r["doc_sources"], r["evidence"] = details[r["id"]]
 
 
 def map_points(reader: Reader, f: EventFilter, limit: int) -> list[list[Any]]:
@@ -227,7 +240,7 @@ def map_points(reader: Reader, f: EventFilter, limit: int) -> list[list[Any]]:
 
 
 def places(reader: Reader, q: str | None, country: str | None, limit: int,
-           offset: int) -> list[dict[str, Any]]:
+           offset: int) -> list[PlaceRow]:
     where, args = ["TRUE"], []
     if q:
         where.append("p.name ILIKE ?")
@@ -235,26 +248,27 @@ def places(reader: Reader, q: str | None, country: str | None, limit: int,
     if country:
         where.append("p.country = ?")
         args.append(country.upper())
-    return _rows(reader.con.execute(
+    return fetch(reader.con.execute(
         f"""SELECT p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature,
               (SELECT count(*) FROM events e WHERE e.place_id = p.id) AS n_events
             FROM places p WHERE {' AND '.join(where)}
-            ORDER BY n_events DESC, p.name, p.id LIMIT ? OFFSET ?""", [*args, limit, offset]))
+            ORDER BY n_events DESC, p.name, p.id LIMIT ? OFFSET ?""", [*args, limit, offset]),
+        PlaceRow)
 
 
-def timeline(reader: Reader, actor_id: str) -> list[dict[str, Any]]:
+def timeline(reader: Reader, actor_id: str) -> list[TimelineRow]:
     """Events of an actor per month and type."""
-    return _rows(reader.con.execute(
+    return fetch(reader.con.execute(
         """SELECT strftime(date_trunc('month', e.date_start), '%Y-%m') AS month, e.type,
                   count(DISTINCT e.id) AS n
            FROM events e JOIN event_participants ep ON ep.event_id = e.id
            WHERE ep.actor_id = ? AND e.date_start IS NOT NULL
              AND NOT coalesce(e.negated, FALSE)
-           GROUP BY ALL ORDER BY month, e.type""", [actor_id]))
+           GROUP BY ALL ORDER BY month, e.type""", [actor_id]), TimelineRow)
 
 
 def documents(reader: Reader, q: str | None, source: str | None, limit: int,
-              offset: int) -> tuple[int, list[dict[str, Any]]]:
+              offset: int) -> tuple[int, list[DocumentPageRow]]:
     where, args = ["TRUE"], []
     if q:
         where.append("(title ILIKE ? OR text ILIKE ?)")
@@ -265,17 +279,18 @@ def documents(reader: Reader, q: str | None, source: str | None, limit: int,
     w = " AND ".join(where)
     total = int(reader.con.execute(f"SELECT count(*) FROM documents WHERE {w}",
                                    args).fetchone()[0])  # type: ignore[index]
-    return total, _rows(reader.con.execute(
+    return total, fetch(reader.con.execute(
         "SELECT id, title, published, source, url, author, language, n_chars, duplicate_of, "
         f"similarity, pipeline, ingested_at FROM documents WHERE {w} "
-        "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?", [*args, limit, offset]))
+        "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?", [*args, limit, offset]),
+        DocumentPageRow)
 
 
-def document(reader: Reader, doc_id: str) -> dict[str, Any] | None:
-    found = _rows(reader.con.execute(
+def document(reader: Reader, doc_id: str) -> DocumentDetail | None:
+    found = fetch(reader.con.execute(
         "SELECT id, title, published, source, url, author, language, origin, text, n_chars, "
         "duplicate_of, similarity, pipeline, extracted_at, ingested_at FROM documents "
-        "WHERE id = ?", [doc_id]))
+        "WHERE id = ?", [doc_id]), DocumentDetail)  # `events` is added here
     if not found:
         return None
     doc = found[0]
@@ -286,7 +301,7 @@ def document(reader: Reader, doc_id: str) -> dict[str, Any] | None:
 
 
 def relations(reader: Reader, actor: str | None, rtype: str | None, limit: int,
-              offset: int) -> list[dict[str, Any]]:
+              offset: int) -> list[RelationRow]:
     where, args = ["TRUE"], []
     if actor:
         ids = reader.resolve_actor(actor) or [actor]
@@ -295,10 +310,10 @@ def relations(reader: Reader, actor: str | None, rtype: str | None, limit: int,
     if rtype:
         where.append("r.type = ?")
         args.append(rtype)
-    return _rows(reader.con.execute(
+    return fetch(reader.con.execute(
         f"""SELECT r.type, r.subject, r.object, count(*) AS n_reports,
                list(DISTINCT r.doc_id ORDER BY r.doc_id) AS documents,
                first(r.sentence ORDER BY r.doc_id, r.start) AS evidence
             FROM relations r WHERE {' AND '.join(where)} GROUP BY ALL
             ORDER BY n_reports DESC, r.type, r.subject, r.object LIMIT ? OFFSET ?""",
-        [*args, limit, offset]))
+        [*args, limit, offset]), RelationRow)

@@ -17,6 +17,7 @@ from tocsin.server.common import dumps, reader
 from tocsin.server.routes_read import Filter
 from tocsin.store.names import event_actor_ids, name_events
 from tocsin.store.queries import QueryError
+from tocsin.store.rows import EventListRow
 
 router = APIRouter(prefix="/api/export", dependencies=[Depends(require_read)])
 PAGE = 1000
@@ -25,7 +26,7 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
          "geojson": "application/geo+json"}
 
 
-def _pages(request: Request, f: q.EventFilter) -> Iterator[list[dict[str, Any]]]:
+def _pages(request: Request, f: q.EventFilter) -> Iterator[list[EventListRow]]:
     offset = 0
     while True:
         # The reader is looked up per page: a streamed body may be produced on several
@@ -45,7 +46,7 @@ def _cell(v: Any) -> Any:
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
-def _csv(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
+def _csv(pages: Iterator[list[EventListRow]]) -> Iterator[str]:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(NAMED)
@@ -58,24 +59,25 @@ def _csv(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
     yield buf.getvalue()
 
 
-def _jsonl(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
+def _jsonl(pages: Iterator[list[EventListRow]]) -> Iterator[str]:
     for rows in pages:
         yield "".join(dumps({c: r.get(c) for c in NAMED}) + "\n" for r in rows)
 
 
-def _geojson(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
+def _geojson(pages: Iterator[list[EventListRow]]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
     for rows in pages:
         parts = []
         for r in rows:
-            if r.get("lat") is None or r.get("lon") is None:
+            lat, lon = r["lat"], r["lon"]
+            if lat is None or lon is None:
                 continue
             props = {c: r.get(c) for c in COLUMNS if c not in ("lat", "lon")}
             # RFC 7946: [longitude, latitude].
             feat = {"type": "Feature", "id": r["id"], "properties": props,
                     "geometry": {"type": "Point", "coordinates":
-                                 [round(float(r["lon"]), 6), round(float(r["lat"]), 6)]}}
+                                 [round(float(lon), 6), round(float(lat), 6)]}}
             parts.append(("" if first else ",") + dumps(feat))
             first = False
         yield "".join(parts)

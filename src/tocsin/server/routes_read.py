@@ -14,6 +14,7 @@ from tocsin.server.auth import require_read
 from tocsin.server.common import bad_query, ok, reader
 from tocsin.store.names import event_actor_ids, name_events, name_relations
 from tocsin.store.queries import QueryError
+from tocsin.store.rows import AlertRef, ApiActorProfile, DocumentHit, DocumentPageRow, fetch
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 
@@ -96,11 +97,10 @@ def event(request: Request, event_id: str) -> Response:
         + [a for m in ev["mentions"] for a in (m.get("source_ids") or [])
            + (m.get("target_ids") or [])])
     name_events([ev], ev["actor_names"])
-    ev["alerts"] = [dict(zip(("id", "kind", "label", "level", "raised"), x, strict=True))
-                    for x in r.con.execute(  # the alerts this event is evidence for
-                        "SELECT id, kind, label, level, raised FROM alerts WHERE "
-                        "list_contains(event_ids, ?) ORDER BY raised DESC, severity DESC",
-                        [event_id]).fetchall()]
+    ev["alerts"] = fetch(r.con.execute(  # the alerts this event is evidence for
+        "SELECT id, kind, label, level, raised FROM alerts WHERE "
+        "list_contains(event_ids, ?) ORDER BY raised DESC, severity DESC", [event_id]),
+        AlertRef)
     return ok(ev)
 
 
@@ -119,6 +119,7 @@ def map_events(request: Request, f: Filter,
 def documents(request: Request, q_: Annotated[str | None, Query(
         alias="q", max_length=200, description="every word in the title or text")] = None,
               source: Text = None, limit: Limit = 50, offset: Offset = 0) -> Response:
+    rows: list[DocumentHit] | list[DocumentPageRow]
     if q_ and q_.strip():
         from tocsin.server.documents import search
 
@@ -165,9 +166,9 @@ def actor(request: Request, actor: str,
     prof = r.actor(actor, max_events=max_events)
     if prof is None:
         raise HTTPException(404, "no actor matches")
-    prof["events"] = list(reversed(prof["events"]))  # newest first
-    prof["timeline"] = q.timeline(r, prof["id"])
-    return ok(prof)
+    out: ApiActorProfile = {**prof, "events": list(reversed(prof["events"])),  # newest first
+                            "timeline": q.timeline(r, prof["id"])}
+    return ok(out)
 
 
 @router.get("/actors/{actor}/network", summary="Network around an actor on a date")

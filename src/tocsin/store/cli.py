@@ -6,12 +6,16 @@ import json
 import re
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tocsin.cliutil import parse_day as _date
+
+if TYPE_CHECKING:
+    from tocsin.store import Store
 
 DB = Annotated[str, typer.Option("--db", help="DuckDB file")]
 DEFAULT_DB = "tocsin.duckdb"
@@ -31,7 +35,7 @@ def _print(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
-def _open(db: str, read_only: bool = False) -> Any:
+def _open(db: str, read_only: bool = False) -> Store:
     from pathlib import Path
 
     import duckdb
@@ -50,7 +54,7 @@ def _open(db: str, read_only: bool = False) -> Any:
         raise typer.BadParameter(f"cannot open {db}: {exc}") from None
 
 
-def _show(rows: list[dict[str, Any]], as_json: bool, cols: list[str], what: str) -> None:
+def _show(rows: Sequence[Mapping[str, Any]], as_json: bool, cols: list[str], what: str) -> None:
     """Rows as JSON Lines, or as a table titled with their count."""
     if as_json:
         for r in rows:
@@ -59,7 +63,7 @@ def _show(rows: list[dict[str, Any]], as_json: bool, cols: list[str], what: str)
         _table(rows, cols, f"{len(rows)} {what}")
 
 
-def _table(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
+def _table(rows: Sequence[Mapping[str, Any]], cols: list[str], title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 

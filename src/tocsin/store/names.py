@@ -8,11 +8,14 @@ top-actor lists keep such actors apart from named ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb
+
+    from tocsin.store.rows import EventListRow, RelationRow
 
 GENERIC_PREFIX = "generic:"
 
@@ -64,18 +67,18 @@ def names_for(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
     return out
 
 
-def name_events(items: list[dict[str, Any]], names: dict[str, str]) -> None:
+def name_events(items: Iterable[EventListRow], names: dict[str, str]) -> None:
     """Adds source_names/target_names beside the id lists (in place)."""
     for ev in items:
         ev["source_names"] = [names.get(a, a) for a in ev.get("sources") or []]
         ev["target_names"] = [names.get(a, a) for a in ev.get("targets") or []]
 
 
-def event_actor_ids(items: list[dict[str, Any]]) -> list[str]:
+def event_actor_ids(items: Sequence[EventListRow]) -> list[str]:
     return [a for e in items for a in (e.get("sources") or []) + (e.get("targets") or [])]
 
 
-def name_relations(items: list[dict[str, Any]], names: dict[str, str]) -> None:
+def name_relations(items: Iterable[RelationRow], names: dict[str, str]) -> None:
     for r in items:
         r["subject_name"] = names.get(r["subject"], r["subject"])
         r["object_name"] = names.get(r["object"], r["object"])

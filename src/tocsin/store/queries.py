@@ -7,6 +7,21 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from tocsin.store.rows import (
+    ActorHead,
+    ActorKbFacts,
+    ActorOutlet,
+    ActorProfile,
+    ActorRow,
+    DocumentRow,
+    EventDetail,
+    EventListRow,
+    RelationRow,
+    ReportRow,
+    StoreStats,
+    fetch,
+)
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -37,11 +52,6 @@ def parse_near(spec: str) -> tuple[float, float, float]:
         raise QueryError(f"unknown place {where!r}")
     best = max(entries, key=lambda e: (e.feature != "country", e.population, e.id))
     return best.lat, best.lon, km
-
-
-def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 Details = tuple[list[str], list[str], list[str], str | None]
@@ -113,7 +123,7 @@ class QueryMixin:
                country: str | None = None, role: str | None = None,
                min_documents: int | None = None, include_negated: bool = False,
                limit: int | None = None, designated_by: str | None = None
-               ) -> list[dict[str, Any]]:
+               ) -> list[EventListRow]:
         """Merged events matching every filter given, oldest first. `designated_by` keeps
         events whose source is designated or sanctioned by that authority ("US", "UN",
         "OFAC"), per the knowledge base and the store's designated_by/sanctioned_by
@@ -162,7 +172,7 @@ class QueryMixin:
                f"WHERE {' AND '.join(where)} ORDER BY e.date_start NULLS LAST, e.id")
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return _rows(self.con.execute(sql, args))
+        return fetch(self.con.execute(sql, args), EventListRow)
 
     def designated_actors(self, authority: str) -> list[str]:
         """Actors designated or sanctioned by an authority: knowledge-base designations whose
@@ -188,25 +198,29 @@ class QueryMixin:
             found.update(r[0] for r in rows)
         return sorted(found)
 
-    def event(self, event_id: str) -> dict[str, Any] | None:
+    def event(self, event_id: str) -> EventDetail | None:
         """One event with every report of it and why each was merged (or founded it)."""
-        found = _rows(self.con.execute(
+        found = fetch(self.con.execute(
             f"SELECT {EVENT_COLS} FROM events e LEFT JOIN places p ON p.id = e.place_id "
-            "WHERE e.id = ?", [event_id]))
+            "WHERE e.id = ?", [event_id]), EventDetail)  # its reports are added below
         if not found:
             return None
         ev = found[0]
-        mentions = _rows(self.con.execute(
+        # merge_reason and why are stored as JSON text and returned decoded.
+        mentions = fetch(self.con.execute(
             """SELECT em.id, em.doc_id, d.title, d.source, d.url, d.published, em.type,
                       em.mode, em.source_ids, em.target_ids, em.date_start, em.date_end,
                       em.precision, em.date_text, em.place_id, em.fatalities, em.sentence,
                       em.start, em."end", em.confidence, em.merge_reason, em.pipeline,
                       em.extracted_at, em.trigger, em.salience, em.why
                FROM event_mentions em JOIN documents d ON d.id = em.doc_id
-               WHERE em.event_id = ? ORDER BY em.extracted_at, em.id""", [event_id]))
+               WHERE em.event_id = ? ORDER BY em.extracted_at, em.id""", [event_id]),
+            ReportRow)
         for m in mentions:
-            m["merge_reason"] = json.loads(m["merge_reason"] or "{}")
-            m["why"] = json.loads(m["why"]) if m["why"] else None
+            reason: Any = m["merge_reason"]
+            why: Any = m["why"]
+            m["merge_reason"] = json.loads(reason or "{}")
+            m["why"] = json.loads(why) if why else None
         ev["mentions"] = mentions
         ev["republished_in"] = [r[0] for r in self.con.execute(
             """SELECT DISTINCT d.id FROM documents d JOIN event_mentions em
@@ -215,7 +229,7 @@ class QueryMixin:
         return ev
 
     def documents(self, source: str | None = None, duplicates: bool | None = None,
-                  limit: int | None = None) -> list[dict[str, Any]]:
+                  limit: int | None = None) -> list[DocumentRow]:
         where, args = ["TRUE"], []
         if source:
             where.append("source = ?")
@@ -227,10 +241,10 @@ class QueryMixin:
                f"WHERE {' AND '.join(where)} ORDER BY published NULLS LAST, id")
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return _rows(self.con.execute(sql, args))
+        return fetch(self.con.execute(sql, args), DocumentRow)
 
     def actors(self, type: str | None = None, country: str | None = None,
-               limit: int | None = None, generic: bool | None = None) -> list[dict[str, Any]]:
+               limit: int | None = None, generic: bool | None = None) -> list[ActorRow]:
         """Actors seen in the store, most reported first; `generic` True/False keeps only
         generic ("Iraqi protesters") or only named actors. `name` is the display name."""
         from tocsin.store.names import GENERIC_PREFIX, display_name
@@ -256,22 +270,23 @@ class QueryMixin:
             ORDER BY n_documents DESC, n_mentions DESC, a.id"""
         if limit:
             sql += f" LIMIT {int(limit)}"
-        rows = _rows(self.con.execute(sql, args))
+        rows = fetch(self.con.execute(sql, args), ActorRow)  # `generic` is set here
         for r in rows:
             r["generic"] = r["id"].startswith(GENERIC_PREFIX)
             r["name"] = display_name(r["id"], r["name"], r["country"])
         return rows
 
-    def relations(self, actor_id: str | None = None) -> list[dict[str, Any]]:
+    def relations(self, actor_id: str | None = None) -> list[RelationRow]:
         where, args = "TRUE", []
         if actor_id:
             where, args = "r.subject = ? OR r.object = ?", [actor_id, actor_id]
-        return _rows(self.con.execute(
+        return fetch(self.con.execute(
             f"""SELECT r.type, r.subject, r.object, count(*) AS n_reports,
                    list(DISTINCT r.doc_id ORDER BY r.doc_id) AS documents,
                    first(r.sentence ORDER BY r.doc_id, r.start) AS evidence
                 FROM relations r WHERE {where} GROUP BY ALL
-                ORDER BY n_reports DESC, r.type, r.subject, r.object""", args))
+                ORDER BY n_reports DESC, r.type, r.subject, r.object""", args),
+            RelationRow)
 
     def actor_names(self, ids: list[str]) -> dict[str, str]:
         """Display names of actors by id ("generic:ken-police" -> "Kenyan police",
@@ -281,7 +296,7 @@ class QueryMixin:
 
         return names_for(self.con, ids)
 
-    def actor(self, query: str, max_events: int = 20) -> dict[str, Any] | None:
+    def actor(self, query: str, max_events: int = 20) -> ActorProfile | None:
         """A profile: KB facts, aliases seen, affiliations, events, relations, sources."""
         ids = self.resolve_actor(query)
         if not ids:
@@ -290,54 +305,60 @@ class QueryMixin:
 
         actor_id = ids[0]
         kb_actor = get_kb().get(actor_id)
-        row = _rows(self.con.execute("SELECT * FROM actors WHERE id = ?", [actor_id]))
+        row = fetch(self.con.execute("SELECT * FROM actors WHERE id = ?", [actor_id]),
+                    ActorHead)
         if not row and kb_actor is None:
             return None
-        base = row[0] if row else {"id": actor_id, "name": kb_actor.name if kb_actor else "",
-                                   "type": kb_actor.type if kb_actor else None,
-                                   "country": kb_actor.country if kb_actor else None,
-                                   "in_kb": True}
-        from tocsin.store.names import display_name, is_generic, name_relations
+        head: ActorHead = row[0] if row else {
+            "id": actor_id, "name": kb_actor.name if kb_actor else "",
+            "type": kb_actor.type if kb_actor else None,
+            "country": kb_actor.country if kb_actor else None, "in_kb": True}
+        from tocsin.store.names import (
+            display_name,
+            event_actor_ids,
+            is_generic,
+            name_events,
+            name_relations,
+        )
 
-        profile: dict[str, Any] = {**base, "other_matches": ids[1:],
-                                   "generic": is_generic(actor_id)}
-        profile["name"] = display_name(actor_id, str(base["name"] or ""),
-                                       str(base.get("country") or "") or None)
+        stored_name = head["name"]
+        head["name"] = display_name(actor_id, str(stored_name or ""),
+                                    str(head.get("country") or "") or None)
         seen = self.con.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? "
                                 "ORDER BY alias", [actor_id]).fetchall()
         aliases = set(kb_actor.aliases) if kb_actor else set()
-        profile["aliases"] = sorted(aliases | {r[0] for r in seen} - {base["name"]})
-        if kb_actor is not None:
-            profile.update(
-                description=kb_actor.description, parents=list(kb_actor.parents),
-                allies=list(kb_actor.allies),
-                roles=[{"type": r.type, "object": r.object, "start": r.start, "end": r.end}
-                       for r in kb_actor.roles],
-                designations=[{"authority": d.authority, "programme": d.programme,
-                               "date": d.date} for d in kb_actor.designations],
-                kb_sources=list(kb_actor.sources))
-        profile["events"] = self.events(actor=actor_id, limit=None)[-max_events:]
-        profile["n_events"] = self.con.execute(
+        kb: ActorKbFacts = {} if kb_actor is None else {
+            "description": kb_actor.description, "parents": list(kb_actor.parents),
+            "allies": list(kb_actor.allies),
+            "roles": [{"type": r.type, "object": r.object, "start": r.start, "end": r.end}
+                      for r in kb_actor.roles],
+            "designations": [{"authority": d.authority, "programme": d.programme,
+                              "date": d.date} for d in kb_actor.designations],
+            "kb_sources": list(kb_actor.sources)}
+        events = self.events(actor=actor_id, limit=None)[-max_events:]
+        n_events = self.con.execute(
             "SELECT count(DISTINCT event_id) FROM event_participants WHERE actor_id = ?",
             [actor_id]).fetchone()[0]  # type: ignore[index]
-        profile["relations"] = self.relations(actor_id)
+        relations = self.relations(actor_id)
         # Every id the profile holds, named: event actors, KB links, relations.
-        from tocsin.store.names import event_actor_ids, name_events
-
         names = self.actor_names(
-            event_actor_ids(profile["events"]) + profile.get("parents", [])
-            + profile.get("allies", []) + [r["object"] for r in profile.get("roles", [])]
-            + [x for r in profile["relations"] for x in (r["subject"], r["object"])])
-        name_events(profile["events"], names)
-        name_relations(profile["relations"], names)
-        profile["actor_names"] = names
-        profile["documents"] = _rows(self.con.execute(
+            event_actor_ids(events) + kb.get("parents", []) + kb.get("allies", [])
+            + [r["object"] for r in kb.get("roles", [])]
+            + [x for r in relations for x in (r["subject"], r["object"])])
+        name_events(events, names)
+        name_relations(relations, names)
+        documents = fetch(self.con.execute(
             """SELECT d.source, count(DISTINCT d.id) AS n_documents,
                       min(d.published) AS first, max(d.published) AS last
                FROM mentions m JOIN documents d ON d.id = m.doc_id
                WHERE m.entity_id = ? AND m.kind = 'actor'
-               GROUP BY d.source ORDER BY n_documents DESC, d.source""", [actor_id]))
-        return profile
+               GROUP BY d.source ORDER BY n_documents DESC, d.source""", [actor_id]),
+            ActorOutlet)
+        # The keys in the order the profile has always had (the JSON's order).
+        return {**head, "other_matches": ids[1:], "generic": is_generic(actor_id),
+                "aliases": sorted(aliases | {r[0] for r in seen} - {stored_name}), **kb,
+                "events": events, "n_events": n_events, "relations": relations,
+                "actor_names": names, "documents": documents}
 
     def date_checks(self) -> dict[str, int]:
         """The date invariant (store/dates.py): reports whose extracted date was clamped
@@ -355,7 +376,7 @@ class QueryMixin:
                 "date_ranges_trimmed_at_publication": int(trimmed or 0),
                 "dates_after_publication": int(after or 0)}
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> StoreStats:
         one = self.con.execute
         counts = {t: one(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
                   for t in ("documents", "actors", "actor_aliases", "places", "mentions",
