@@ -94,3 +94,15 @@ def test_a_list_of_provinces_is_no_chain_of_containers(pipeline: Any) -> None:
              "Oslo, Oppland and Vestfold."))
     oslo = next(p for p in out.places if any(m.text == "Oslo" for m in p.mentions))
     assert oslo.country == "NOR" and oslo.feature == "city"
+
+
+def test_town_after_a_place_names_its_country(pipeline: Any) -> None:
+    # GeoNames' "Eastleigh" is a town in England; Nairobi, written right after it (also a
+    # name the actor tagger reads as Kenya's government), makes it a Nairobi suburb
+    _, p = _placed(pipeline, "Officers detained dozens of traders in Eastleigh, Nairobi, "
+                   "on Thursday during a search for unlicensed goods.", "detained")
+    assert p is not None and p.country == "KEN" and p.lat is not None
+    # a list of two large cities is no containment
+    _, q = _placed(pipeline, "Thousands of people marched in Madrid, London on Saturday "
+                   "against the war.", "marched")
+    assert q is not None and q.name == "Madrid" and q.country == "ESP"

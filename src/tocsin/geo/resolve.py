@@ -10,6 +10,13 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc
 
 from tocsin.geo import precision
+from tocsin.geo.containers import (
+    FOREIGN_TOWN_MAX,
+    abroad_of_its_town,
+    container_chain,
+    containers,
+    inside,
+)
 from tocsin.geo.countries import (
     contested_reading,
     country_surface_forms,
@@ -117,7 +124,7 @@ def _score(c: _Cand, m: PlaceMention, key: str, share: dict[str, float],
     if (e.feature, e.country) in ctx.peer_kinds:
         s += 1.5  # a list of peers is of one kind: "Alaska, Alabama, Georgia" are states
     if e.feature in ("country", "admin1", "admin2") and any(
-            _inside(x, e) for x in ctx.contained if x.id != e.id):
+            inside(x, e) for x in ctx.contained if x.id != e.id):
         s += 2.5  # the container of a place named before it: "Atlanta, Georgia"
     elif e.feature == "country" and ctx.contained:
         s -= 2.0  # "Erena (Shiroro district, Niger)": the state, as no place named lies in
@@ -130,33 +137,6 @@ class _Context:
     """What the neighbouring mentions say about one name."""
     peer_kinds: frozenset[tuple[str, str | None]] = frozenset()
     contained: tuple[GazEntry, ...] = ()  # readings of "X" in "X, <this>"
-
-
-def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
-    """mention index -> index of its container: the mention right after ", " ("in Tripoli,
-    Lebanon"), or the possessive right before it ("Yemen's al-Jawf province")."""
-    out: dict[int, int] = {}
-    text = doc.text  # built from the tokens on every access: read it once
-    for i in range(len(mentions) - 1):
-        gap = text[mentions[i].end:mentions[i + 1].start]
-        words = gap.split()
-        if words and words[0] in ("'s", "\u2019s") and len(words) <= 3 and all(
-                w.islower() for w in words[1:]) and gap[:1] in ("'", "\u2019"):
-            # "Yemen's northern al-Jawf province", "Iraq's Anbar": the owner contains it
-            out.setdefault(i + 1, i)
-            continue
-        # "in Deir ez-Zor, US forces said": an actor is no container; "Bomadi (Bomadi
-        # district, Delta)": a parenthesis holds the containers, innermost first; "Khana
-        # district of Rivers State": a district's "of" names its province
-        if mentions[i + 1].from_actor or gap.strip() not in (",", "(") and not (
-                gap.strip() == "of" and mentions[i].hint == "district"):
-            continue
-        if mentions[i].hint is None and i + 2 < len(mentions) and " ".join(
-                text[mentions[i + 1].end:mentions[i + 2].start].split()) in (
-                "and", ", and", "or", ", or"):
-            continue  # "stops in Washington, New York and Boston": a list
-        out[i] = i + 1
-    return out
 
 
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&", "/"})
@@ -223,7 +203,7 @@ def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | N
         return None, 0.0
     near = [e for e in get_gazetteer().fuzzy(m.name or m.text)
             if e.feature not in ("country", "region")
-            and (_inside(e, cont) if cont is not None else e.country == top)]
+            and (inside(e, cont) if cont is not None else e.country == top)]
     if not near:
         return None, 0.0
     admin = m.hint in _ADMIN_HINTS  # "Ghanzi province" is the province, not its town
@@ -231,45 +211,12 @@ def _close_spelling(m: PlaceMention, share: dict[str, float], cont: GazEntry | N
                                     e.population)), 0.4
 
 
-def _container_chain(i: int, conts: dict[int, int], keys: list[str],
-                     chosen: dict[str, tuple[GazEntry | None, float]],
-                     first: list[GazEntry | None]
-                     ) -> tuple[GazEntry | None, GazEntry | None]:
-    """The province or country that contains mention ``i``, following "X, Y district, Z
-    province" and "X (Y district, Z)" outwards; and the innermost placed container inside
-    it below province level (a district or a town: the better point for X), if any."""
-    inner: GazEntry | None = None
-    j, steps = conts.get(i), 0
-    while j is not None and steps < 4:
-        c = chosen[keys[j]][0] if keys[j] in chosen else first[j]
-        if c is not None and c.feature in ("country", "admin1"):
-            if inner is not None and not _inside(inner, c):
-                inner = None  # a homonym of the district elsewhere
-            return c, inner
-        if c is not None and inner is None and c.feature in ("admin2", "city", "village"):
-            inner = c
-        j, steps = conts.get(j), steps + 1
-    return None, None
-
-
-def _inside(e: GazEntry, cont: GazEntry) -> bool:
-    if e.id == cont.id:
-        return True
-    if cont.feature == "country":
-        return e.country == cont.country
-    return (e.country == cont.country and e.admin1 is not None
-            and normalize_place(e.admin1) == normalize_place(cont.name))
-
-
-# A town this small, in a country the document is otherwise not about, is more likely a
-# homonym than the place meant ("Mizan" in Zabul is not Mizan Teferi in Ethiopia).
-_FOREIGN_TOWN_MAX = 500_000
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
 
 def _implausible(e: GazEntry, share: dict[str, float], names: int = 0) -> bool:
     """``names``: how many other names place the document in its dominant country."""
-    small = (e.feature in ("city", "village") and e.population < _FOREIGN_TOWN_MAX
+    small = (e.feature in ("city", "village") and e.population < FOREIGN_TOWN_MAX
              # a small foreign province against a well-attested country: "Ghanzi
              # province" in a story from Kabul about Afghanistan is a typo of Ghazni
              or e.feature == "admin1" and e.population < 100_000 and names >= 2)
@@ -313,9 +260,9 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
                             m.name or m.text) for m in mentions]
     text = doc.text
     cands = [_candidates(m, text) for m in mentions]
-    conts = _containers(mentions, doc)
+    conts = containers(mentions, doc)
     for i, j in list(conts.items()):
-        if j < i and not any(_inside(c.entry, d.entry) for c in cands[i] for d in cands[j]):
+        if j < i and not any(inside(c.entry, d.entry) for c in cands[i] for d in cands[j]):
             del conts[i]  # "the USA's West Coast" (a horse): an owner that holds no reading
     # Pass 1: no context, to learn the document's dominant countries.
     votes: dict[str, float] = defaultdict(float)
@@ -362,11 +309,11 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         i0 = next((i for i in idxs if i in conts), idxs[0])
         # prefer the mention with the most context (a cue word or a container)
         i0 = next((i for i in idxs if mentions[i].hint), i0)
-        cont, inner_cont = _container_chain(i0, conts, keys, chosen, first)
+        cont, inner_cont = container_chain(i0, conts, keys, chosen, first)
         f0 = first[i0]
         if cont is not None and (cont.feature not in ("country", "admin1") or (
                 f0 is not None and f0.feature == cont.feature
-                and not any(_inside(c.entry, cont) for c in cands[i0]
+                and not any(inside(c.entry, cont) for c in cands[i0]
                             if c.entry.id != cont.id))):
             cont = None  # "France, Brazil" and "Ohio, Indiana" are lists, not containment
         # a name does not vote for its own reading ("Paris" is no evidence for France)
@@ -387,7 +334,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         total = sum(rest.values()) or 1.0
         a1 = {a: v / total for a, v in rest.items() if v > 0}
         if cont is not None and mentions[i0].country is not None and not any(
-                _inside(c.entry, cont) for c in cands[i0]):
+                inside(c.entry, cont) for c in cands[i0]):
             # a capital's name with a container that is not its country ("San Jose,
             # California"): the container decides among all the places of that name
             cands[i0] = _candidates(replace(mentions[i0], country=None), text)
@@ -402,7 +349,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
         weak = (entry is None or mentions[i0].hint in ("district", "village")
                 # (not in a list of three or more: "Akershus, Oslo, Hedmark, Oppland")
                 or cont is not None and cont.feature == "admin1" and len(listed.get(i0, ())) < 2)
-        if cont is not None and weak and (entry is None or not _inside(entry, cont)):
+        if cont is not None and weak and (entry is None or not inside(entry, cont)):
             # "in Zharay district, Kandahar province": a district the gazetteer lacks (or
             # only knows elsewhere) is still known to lie in its stated container. A
             # village or an unmarked name stays unresolved: `local_places` keeps its name
@@ -411,6 +358,11 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
                 entry, conf = inner_cont or cont, 0.3
             else:
                 entry, conf = None, 0.0
+        elif entry is not None and cont is None and abroad_of_its_town(
+                entry, i0, conts, keys, chosen, first, share, listed):
+            # "Eastleigh, Nairobi": a suburb the gazetteer lacks, not the English town;
+            # `local_places` gives it the town's point
+            entry, conf = None, 0.0
         elif entry is not None and cont is None and _implausible(
                 entry, others := _others(where, k), _support(where, k, others)):
             entry, conf = None, 0.0
@@ -427,7 +379,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
                 i, mentions, keys, text):
             # "Kisumu (Kisumu Central, Kisumu)": a name before its namesake county is its town
             entry = max((c.entry for c in cands[i] if c.entry.feature in ("city", "village")
-                         and _inside(c.entry, entry)), key=lambda e: e.population,
+                         and inside(c.entry, entry)), key=lambda e: e.population,
                         default=entry)
         if entry is None:
             out.append((m, None))
