@@ -262,6 +262,15 @@ def test_merge_rules_one_by_one() -> None:
     parties = dict(sources={"pdp", "apc"}, targets=set(), mode="firearms")
     assert not check(_view(place_id=None, lat=None, lon=None, feature=None, **parties),
                      _view(id="o7", **parties), rules)["ok"]
+    # Two outlets naming different parties on one side at one place and day: two acts.
+    assert not check(_view(targets={"pmu"}), old, rules)["ok"]
+    # A village the gazetteer lacks, placed at its district's point, is no district that
+    # contains another report's village.
+    dyad = dict(sources={"al-shabaab"}, targets={"sna"}, mode="firearms")
+    assert not check(_view(place_id="local:adm2:d:mashalaay", feature="admin2", lat=1.9,
+                           lon=44.9, spots=set(), **dyad),
+                     _view(id="o9", place_id="geonames:1", feature="city", lat=1.95,
+                           lon=44.95, spots={"awdheegle"}, **dyad), rules)["ok"]
     # Two villages without coordinates of their own (anchored on one point) are two places.
     assert not check(_view(place_id="local:a", feature="village"),
                      _view(id="o2", place_id="local:b", feature="village"), rules)["ok"]

@@ -133,12 +133,13 @@ def _near_km(a: EventView, b: EventView, rules: MergeRules) -> float:
 
 
 def _coarse(v: EventView) -> bool:
-    """A region, not a spot: a gazetteer region, or a local place named as an area."""
-    if v.feature in COARSE_FEATURES:
-        return True
+    """A region, not a spot: a gazetteer region, or a local place named as an area (a
+    local place's feature is its anchor's: "Mashalaay", placed at its district, is a
+    village, not the district)."""
     words = (v.place_id or "").rsplit(":", 1)[-1].split()
-    return bool(v.place_id and v.place_id.startswith("local:") and words
-                and words[-1] in _data()["area"])
+    if v.place_id is not None and v.place_id.startswith("local:"):
+        return bool(words) and words[-1] in _data()["area"]
+    return v.feature in COARSE_FEATURES
 
 
 def _spot(v: EventView) -> tuple[str, set[str]] | None:
@@ -275,24 +276,27 @@ def _with_states(actors: set[str]) -> set[str]:
     return out
 
 
-def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, list[str]]:
-    """(doubt, or None for two acts; why; shared named actors). A contradiction (the
+def _actor_check(new: EventView, old: EventView
+                 ) -> tuple[float | None, str, list[str], list[str]]:
+    """(doubt, or None for two acts; why; shared named actors; the roles both fill with
+    different named actors). A contradiction (the
     source of one is only the target of the other) or two disjoint sets of named actors
     are two acts. A shared named actor that is not only a country (a country is party to
     most of its conflict's events) is no doubt, a shared generic actor ("herders") half
     of one, neither a whole one; each side (sources, targets) both reports fill with
     different named actors is one more (the air force of a country named as the country,
-    an unknown name for a known one: a doubt, not two acts)."""
+    an unknown name for a known one: in one document a doubt; across documents, two
+    acts, see `check`)."""
     new = replace(new, sources=_with_states(new.sources), targets=_with_states(new.targets))
     old = replace(old, sources=_with_states(old.sources), targets=_with_states(old.targets))
     for a, b in ((new, old), (old, new)):
         both = sorted((a.sources & b.targets) - b.sources)
         if both:
             return None, f"{both[0]} is a source of one report and only a target of the " \
-                         "other", []
+                         "other", [], []
     shared = sorted(new.named_actors & old.named_actors)
     if not shared and new.named_actors and old.named_actors:
-        return None, "no shared actor", []
+        return None, "no shared actor", [], []
     # A generic actor ("gunmen", "protesters") is vaguer than a name: it agrees with any
     # actor; only two different sets of named actors in one role disagree.
     disagree = [role for role, x, y in (("sources", new.sources, old.sources),
@@ -309,7 +313,7 @@ def _actor_check(new: EventView, old: EventView) -> tuple[float | None, str, lis
         why = (f"shared only a country {', '.join(shared)}" if shared
                else "one report names no actor")
     why += f", but {' and '.join(disagree)} differ" if disagree else ", no contradiction"
-    return doubt + len(disagree), why, shared
+    return doubt + len(disagree), why, shared, disagree
 
 
 def tolls_contradict(a: int | None, b: int | None) -> bool:
@@ -365,9 +369,14 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
     if place == "no":
         return no(place_why)
     checks["place"] = ("" if place == "strong" else "weak: ") + place_why
-    actors, actors_why, shared = _actor_check(new, old)
+    actors, actors_why, shared, disagree = _actor_check(new, old)
     out["shared_actors"] = shared
     if actors is None:
+        return no(actors_why)
+    if disagree and (new.doc is None or new.doc not in old.docs):
+        # Two outlets naming different parties on one side ("attacked Somali forces",
+        # "attacked an AMISOM base") at one place and day: two attacks, more often than
+        # one attack named two ways.
         return no(actors_why)
     checks["actors"] = ("" if actors == 0 else "weak: ") + actors_why
     if actors:
