@@ -45,6 +45,9 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="reuse (or write) the collected candidates")
     ap.add_argument("--fallback", type=float, default=DEV_TUNED["fallback"])
     ap.add_argument("--quiet", type=float, default=DEV_TUNED["quiet"])
+    ap.add_argument("--c", type=float, nargs="+", default=None,
+                    help="regularisation values cross-validation chooses among (default: "
+                         "the learner's grid)")
     args = ap.parse_args()
 
     files = sorted(args.data.glob("*.jsonl"))
@@ -65,7 +68,8 @@ def main() -> int:
     print(f"{len(col.rows)} candidates; {col.missed} of {col.acts} gold acts had none",
           file=sys.stderr)
     model = train(examples, col, words, args.folds, args.seed, sources,
-                  log=lambda s: print(s, file=sys.stderr))
+                  log=lambda s: print(s, file=sys.stderr),
+                  **({"c_grid": tuple(args.c)} if args.c else {}))
     # Two document-level settings are set on the ACLED dev split, not by cross-validation
     # on the training texts (whose share of quiet news is not the genre's): the card keeps
     # both choices. The ACLED test split, which nothing here sees, is what gets reported.

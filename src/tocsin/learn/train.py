@@ -251,7 +251,8 @@ class Choice:
 
 
 def cross_validate(examples: Sequence[Example], col: Collected, folds: int, seed: int,
-                   log: Any = print) -> tuple[Choice, dict[str, Any]]:
+                   log: Any = print, c_grid: Sequence[float] = C_GRID
+                   ) -> tuple[Choice, dict[str, Any]]:
     """Choose C, the rules' prior, the threshold and the fallback by grouped k-fold over
     the texts (a text's candidates stay in one fold)."""
     rng = np.random.default_rng(seed)
@@ -259,7 +260,7 @@ def cross_validate(examples: Sequence[Example], col: Collected, folds: int, seed
     fold_of = {d: int(f) for d, f in zip(ids, rng.permutation(len(ids)) % folds, strict=True)}
     best: Choice | None = None
     grid: dict[str, Any] = {}
-    for c in C_GRID:
+    for c in c_grid:
         parts: list[Logits] = []
         for k in range(folds):
             train = [r for r in col.rows if fold_of[r.doc] != k]
@@ -293,11 +294,12 @@ def sha256_files(paths: Sequence[Path]) -> dict[str, str]:
 
 
 def train(examples: Sequence[Example], col: Collected, words: frozenset[str], folds: int,
-          seed: int, sources: dict[str, Any], log: Any = print) -> EventModel:
+          seed: int, sources: dict[str, Any], log: Any = print,
+          c_grid: Sequence[float] = C_GRID) -> EventModel:
     import sklearn
 
     t0 = time.time()
-    choice, cv = cross_validate(examples, col, folds, seed, log)
+    choice, cv = cross_validate(examples, col, folds, seed, log, c_grid)
     m = build_vocab(col.rows)
     label, main, report = fit_heads(col.rows, m, choice.c, seed)
     per_source = Counter(ex.source.split("-")[0] for ex in examples)
