@@ -338,6 +338,12 @@ def test_the_sides_of_a_clash_between_are_its_roles(pipeline: Any) -> None:
     assert [actors[i].type for i in ev.source] == ["military"]
     assert [actors[i].name for i in ev.target] == ["Arakan Army"]  # a KB actor (myanmar.yaml)
     assert ev.why is not None and any(e["rule"] == "between" for e in ev.why["actors"])
+    # the parties hung on a noun of the participle that reports the clashes
+    ex = run(pipeline, "Around 2 June, clashes reported by local radio stations between "
+                       "RENAMO gunmen and police near Gorongosa left two dead.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert [actors[i].type for i in ev.source] == ["police"]
+    assert "renamo" in ev.target
 
 
 def test_an_attack_on_a_town_harms_its_civilians_not_the_state(pipeline: Any) -> None:

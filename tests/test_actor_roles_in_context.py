@@ -106,3 +106,23 @@ def test_a_bulletin_label_takes_the_doers_of_the_act_it_labels(pipeline: Any) ->
     assert main.type == "COERCE" and main.source and main.source == raid.source
     if main is not raid:  # the label is the main act: its roles come from the raid
         assert main.why is not None and "rules: header label" in main.why["decided_by"]
+
+
+def test_a_claim_of_responsibility_names_the_perpetrator(pipeline: Any) -> None:
+    # the claimant of the next sentence is the bombing's source
+    ex = run(pipeline, "A roadside bomb tore through a minibus carrying traders near "
+                       "Afgooye on Saturday. Al-Shabaab claimed responsibility for the "
+                       "blast in a statement.")
+    ev, _ = roles(ex, "ASSAULT")
+    assert ev.source == ["al-shabaab"]
+    assert ev.why is not None
+    assert any(e["rule"] == "claimed responsibility" for e in ev.why["actors"])
+    # a named claimant replaces "gunmen"; nobody claiming names nobody
+    ex = run(pipeline, "Gunmen shot dead a district officer outside his home in Baidoa on "
+                       "Friday. Al-Shabaab later claimed the attack.")
+    assert roles(ex, "ASSAULT")[0].source == ["al-shabaab"]
+    ex = run(pipeline, "Gunmen shot dead a district officer outside his home in Baidoa on "
+                       "Friday. No group has claimed responsibility for the attack.")
+    ev, actors = roles(ex, "ASSAULT")
+    assert "al-shabaab" not in ev.source and all(actors[i].type == "unknown"
+                                                 for i in ev.source)

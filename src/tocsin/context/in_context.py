@@ -399,6 +399,7 @@ class ActorContextComponent(Component):
     assigns = ("actors", "actor_mentions", "token_actor", "events")
 
     def __call__(self, state: State) -> None:
+        from tocsin.context.claims import claimed_sources
         from tocsin.context.roles import add_class_actors
 
         before = dict(state.token_actor)
@@ -411,6 +412,7 @@ class ActorContextComponent(Component):
             unnamed_doers(state, r)
             inhabited_targets(state, r)
             unnamed_victims(state, r)
+            claimed_sources(state)
         # A renamed actor may also be who reported an act (the modality's claimant).
         moved = {a: state.token_actor[t] for t, a in before.items()
                  if state.token_actor.get(t, a) != a}

@@ -299,6 +299,11 @@ def _between_sides(state: State, trigger: Token, mentions: list[ActorMention]
     prep = next((c for h in heads for c in h.children
                  if c.dep_ == "prep" and c.lower_ == "between"), None)
     if prep is None:
+        # "clashes reported on social media between A and B": the small parser hangs the
+        # parties on a noun of the participle that describes the clashes
+        prep = next((t for t in trigger.subtree if t.dep_ == "prep"
+                     and t.lower_ == "between" and _through_modifiers(t, trigger)), None)
+    if prep is None:
         return []
     inside = {t.i for t in prep.subtree}
     sides: list[str] = []
@@ -308,6 +313,16 @@ def _between_sides(state: State, trigger: Token, mentions: list[ActorMention]
                 and m.kind != "country":
             sides.append(aid)
     return sorted(sides, key=lambda a: state.actors[a].type not in _STATE_SIDE)
+
+
+def _through_modifiers(tok: Token, top: Token) -> bool:
+    """Whether ``tok`` hangs under ``top`` through participles and prepositional phrases
+    only, not a clause of its own ("clashes reported on media between ...")."""
+    while tok.i != top.i and tok.head.i != tok.i:
+        if tok.dep_ not in ("prep", "agent", "pobj", "acl", "nmod", "compound"):
+            return False
+        tok = tok.head
+    return tok.i == top.i
 
 
 def add_class_actors(state: State) -> set[str]:
