@@ -41,6 +41,7 @@ from tocsin.actors.nouns import (
     weapon_words,
 )
 from tocsin.actors.place_names import place_by_form, town_not_actor
+from tocsin.doc_cache import doc_text
 from tocsin.geo.countries import contested_first_words, contested_reading
 
 __all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
@@ -73,7 +74,7 @@ def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
     rejected: list[ActorMention] = []
     i = 0
     n = len(doc)
-    text = doc.text  # built on each access: once here, not per candidate span
+    text = doc_text(doc)  # (spaCy rebuilds doc.text on each access)
     while i < n:
         tok = doc[i]
         key = name_key(tok.text)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from tocsin.doc_cache import per_doc
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
 
@@ -216,9 +217,14 @@ def _site_first_words() -> frozenset[str]:
     return frozenset(k.split()[0] for k in site_keys() if k)
 
 
-def _site_token_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans whose text normalises to a curated site name or alias, longest first."""
+def _site_token_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """Token spans whose text normalises to a curated site name or alias, longest first;
+    once per document (the actors stage and the place finder both need them)."""
     sites = site_keys()
+    return per_doc(doc, ("site spans", sites), lambda: tuple(_scan_sites(doc, sites)))
+
+
+def _scan_sites(doc: Doc, sites: frozenset[str]) -> list[tuple[int, int]]:
     firsts = _site_first_words()
     out: list[tuple[int, int]] = []
     n = len(doc)

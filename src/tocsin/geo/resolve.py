@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
+from tocsin.doc_cache import doc_text
 from tocsin.geo import precision
 from tocsin.geo.countries import (
     contested_reading,
@@ -136,7 +137,7 @@ def _containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     """mention index -> index of its container: the mention right after ", " ("in Tripoli,
     Lebanon"), or the possessive right before it ("Yemen's al-Jawf province")."""
     out: dict[int, int] = {}
-    text = doc.text  # built from the tokens on every access: read it once
+    text = doc_text(doc)  # (spaCy rebuilds doc.text on each access)
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
         words = gap.split()
@@ -167,7 +168,7 @@ def _peers(mentions: list[PlaceMention], doc: Doc, actors_too: bool = False
     """mention index -> the other members of its list ("Alaska, Alabama, Georgia");
     ``actors_too``: names of actors ("Oslo" as Norway's) count as members too."""
     out: dict[int, list[int]] = {}
-    text = doc.text
+    text = doc_text(doc)
     chain: list[int] = []
     for i in range(len(mentions)):
         if chain and (actors_too or not mentions[i].from_actor
@@ -311,7 +312,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     gaz = get_gazetteer()
     keys = [normalize_place(m.text if m.name != m.text and gaz.lookup(m.text) else
                             m.name or m.text) for m in mentions]
-    text = doc.text
+    text = doc_text(doc)
     cands = [_candidates(m, text) for m in mentions]
     conts = _containers(mentions, doc)
     for i, j in list(conts.items()):
@@ -464,7 +465,7 @@ def _place_streets(mentions: list[PlaceMention], keys: list[str],
     """A street or landmark the gazetteer lacks lies in the town named right after it
     ("Knox Road in Harlem", "Hampton Avenue, St. Louis"), else in the town the document
     names most; it takes that town's point with a low confidence."""
-    text = doc.text
+    text = doc_text(doc)
     counts: dict[str, int] = defaultdict(int)
     for m, k in zip(mentions, keys, strict=True):
         e, conf = chosen[k]
