@@ -11,6 +11,7 @@ cannot change belong here (the text, lexical attributes, resource matches).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -33,3 +34,40 @@ def per_doc(doc: Doc, key: Hashable, make: Callable[[], T]) -> T:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined from the tokens once per document instead of per access."""
     return per_doc(doc, "text", lambda: doc.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Per-token values as plain lists: one pass over the tokens instead of a new `Token`
+    object (and a new `Span`) per index a scan looks at."""
+
+    text: list[str]
+    idx: list[int]  # char offset of each token
+    punct: list[bool]
+    space: list[bool]
+    sent_end: list[int]  # end (exclusive) of each token's sentence, as `Token.sent.end`
+
+    def span_text(self, doc_text: str, start: int, end: int) -> str:
+        """``doc[start:end].text``, cut from the text instead of joined from tokens."""
+        return doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+
+def columns(doc: Doc) -> Columns:
+    return per_doc(doc, "columns", lambda: _columns(doc))
+
+
+def _columns(doc: Doc) -> Columns:
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
+
+    n = len(doc)
+    rows = doc.to_array([IDX, IS_PUNCT, IS_SPACE, SENT_START]).tolist() if n else []
+    # Token.sent ends at the next token flagged as a sentence start, else at the doc's end
+    sent_end = [n] * n
+    if doc.has_annotation("SENT_START"):
+        nxt = n
+        for k in range(n - 1, -1, -1):
+            sent_end[k] = nxt
+            if rows[k][3] == 1:
+                nxt = k
+    return Columns([t.text for t in doc], [r[0] for r in rows], [bool(r[1]) for r in rows],
+                   [bool(r[2]) for r in rows], sent_end)
