@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from tocsin.doc_cache import per_doc
+from tocsin.doc_cache import columns, per_doc
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
 
@@ -379,11 +379,12 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
                                    doc[ns:ne].text))
     # One sense per discourse: a name found as a place once is a place everywhere in the
     # document, even where the tagger called it a PERSON or it follows a verb.
-    names = {tuple(t.text for t in doc[m.tok_start:m.tok_end]) for m in chosen}
+    texts = columns(doc).text  # (a Token per index looked at would cost names x tokens)
+    names = {tuple(texts[m.tok_start:m.tok_end]) for m in chosen}
     for toks in sorted(names, key=len, reverse=True):
         k = len(toks)
         for i in range(n - k + 1):
-            if doc[i].text != toks[0] or tuple(t.text for t in doc[i:i + k]) != toks:
+            if texts[i] != toks[0] or tuple(texts[i:i + k]) != toks:
                 continue
             rep = doc[i:i + k]
             chars = (rep.start_char, rep.end_char)
