@@ -18,7 +18,7 @@ _COORD = frozenset({"and", "or", ",", "&"})
 def _generic_type(tok: Token, nouns: ActorNouns) -> tuple[str, str] | None:
     """(lemma key, actor type) of a group noun; "opposition groups" by its compound."""
     lemma = tok.lemma_.lower()
-    for c in tok.children:
+    for c in tok.children if lemma in nouns.compound_heads else ():
         if c.dep_ == "compound" and c.i == tok.i - 1:
             key = f"{c.lemma_.lower()} {lemma}"
             if key in nouns.generic:

@@ -31,12 +31,15 @@ _VOWELS = re.compile(r"[aiu]")
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII with diacritics removed and ayn/hamza marks dropped."""
     text = _MARKS.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # (ASCII has nothing to decompose and no combining marks)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+_ATTACHED = re.compile(r"\b(al|el|ad|ar|as|ash|at|az|an|adh)-")
+_NON_WORD = re.compile(r"[^a-z0-9#]+")
 
 
 def tokens(text: str) -> list[str]:
@@ -48,8 +51,8 @@ def tokens(text: str) -> list[str]:
     text = _ACRONYM.sub(lambda m: f" #{m.group(0).lower()} ", text)
     folded = ascii_fold(text)
     # Split attached articles such as "al-haq", "ash-sham", "el-din" before cleaning.
-    folded = re.sub(r"\b(al|el|ad|ar|as|ash|at|az|an|adh)-", " ", folded)
-    words = re.sub(r"[^a-z0-9#]+", " ", folded).split()
+    folded = _ATTACHED.sub(" ", folded)
+    words = _NON_WORD.sub(" ", folded).split()
     return [w for w in words if w not in _ARTICLES and w not in _STOP]
 
 
