@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
 _SLOT = "tocsin.doc_cache"
@@ -34,6 +34,23 @@ def per_doc(doc: Doc, key: Hashable, make: Callable[[], T]) -> T:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined from the tokens once per document instead of per access."""
     return per_doc(doc, "text", lambda: doc.text)
+
+
+def release(doc: Doc) -> None:
+    """Drop the document's cached values (the token list refers back to the document:
+    dropping it when a run ends lets the document go without waiting for the collector)."""
+    doc.user_data.pop(_SLOT, None)
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The document's tokens, created once: spaCy makes a new `Token` on every index and
+    every iteration, and a dozen passes over each sentence pay that again and again."""
+    return per_doc(doc, "tokens", lambda: list(doc))
+
+
+def span_tokens(span: Span) -> list[Token]:
+    """``list(span)`` from the document's shared tokens."""
+    return doc_tokens(span.doc)[span.start:span.end]
 
 
 @dataclass(frozen=True, slots=True)

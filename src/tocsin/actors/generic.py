@@ -8,6 +8,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from tocsin.actors.nouns import ActorMention, ActorNouns, overlaps
+from tocsin.doc_cache import doc_tokens
 
 # Heads whose adjective reading is still a person noun in argument position ("detained a
 # US national"): the small model tags them ADJ.
@@ -42,7 +43,7 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
     A coordinated country modifier ("Sierra Leonean and Liberian refugees") gives its own
     group."""
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         found = _generic_type(tok, nouns)
         if found is None or overlaps(tok.i, tok.i + 1, taken):
             continue

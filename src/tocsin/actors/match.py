@@ -41,6 +41,7 @@ from tocsin.actors.nouns import (
 )
 from tocsin.actors.place_names import place_by_form, town_not_actor
 from tocsin.actors.scan import scan_kb
+from tocsin.doc_cache import doc_tokens
 
 __all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
            "find_mentions", "noun_forms", "resolve", "weapon_words"]
@@ -134,8 +135,9 @@ def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
     al-Tafuf"): armed groups the NER model often misses, kept as new organisations."""
     out: list[ActorMention] = []
     i, n = 0, len(doc)
+    toks = doc_tokens(doc)
     while i < n:
-        tok = doc[i]
+        tok = toks[i]
         if not (tok.text[:1].isupper() and tok.pos_ == "PROPN") or overlaps(i, i + 1, taken):
             i += 1
             continue
@@ -161,7 +163,7 @@ _RANKING = frozenset({"first", "second", "third", "last", "other", "another", "s
 def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
               ) -> list[ActorMention]:
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         lemma = tok.lemma_.lower()
         if lemma not in nouns.org_anaphors or tok.pos_ != "NOUN":
             continue
@@ -320,7 +322,7 @@ def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
     "Sierra Leonean refugees"), and the extent of each multi-word country form."""
     out = {
         t.i: h.actor_id.upper()
-        for t in doc
+        for t in doc_tokens(doc)
         for h in kb.by_key.get(name_key(t.text), [])
         if (h.kind == "demonym" and t.dep_ == "amod") or (h.kind == "name" and
                                                            t.dep_ == "compound")

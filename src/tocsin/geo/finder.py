@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from tocsin.doc_cache import columns, per_doc
+from tocsin.doc_cache import columns, doc_tokens, per_doc
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
 
@@ -226,12 +226,13 @@ def _site_token_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
 
 def _scan_sites(doc: Doc, sites: frozenset[str]) -> list[tuple[int, int]]:
     firsts = _site_first_words()
+    toks = doc_tokens(doc)
     out: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
     while i < n:
         hit = 0
-        tok = doc[i]
+        tok = toks[i]
         # only where a site name can start: its first word, or an article before it
         if not (tok.is_stop or tok.is_punct or tok.is_space) and (
                 tok.lower_ in _CONNECTORS or normalize_place(tok.text) in firsts):
@@ -265,6 +266,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
 
     # 1. curated sites: longest normalised n-gram that is a site name or alias
     cands.extend((a, b, 0) for a, b in _site_token_spans(doc))
+    tokens = doc_tokens(doc)
 
     # 2. spaCy entities
     for ent in doc.ents:
@@ -277,7 +279,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cands.append((s0, e0, 1))
 
     # 3. proper-noun runs after a locative preposition or before a cue word
-    for t in doc:
+    for t in tokens:
         starts = []
         if (t.lower_ in LOCATIVE or (t.lower_ == "of" and t.i > 0
                                      and doc[t.i - 1].lower_ in PARTS_OF)) and t.i + 1 < n:
@@ -329,7 +331,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
 
     # 4. streets and landmarks: a capitalised run ending in a street word ("Royal Street",
     # "South Lowry Avenue", "Shawnee Park"), and numbered roads ("Interstate 70", "I-75")
-    for t in doc:
+    for t in tokens:
         low = t.lower_.rstrip(".")
         if low in STREET_WORDS and t.is_title and t.i > 0:
             s = t.i
@@ -346,7 +348,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cands.append((t.i, t.i + 1, 1))
 
     # 5. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
-    for t in doc:
+    for t in tokens:
         if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws
                                           or (t.is_sent_start and len(t) > 3)):
             e = t.i
