@@ -97,10 +97,12 @@ _PATTERNS: tuple[str, ...] = (
     r"(?i:last|this|next|the\s+previous|the\s+following)\s+(?i:year)\b",
     # last March, this May
     rf"\b(?:(?i:in)\s+)?(?i:last|this|next|past)\s+{_MONTH_FULL}",
-    # in December, in mid-January, late May, since March
-    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|{_LB}){_MONTH_FULL}",
+    # in December, in mid-January, late May, since March (the lookahead spares the nine
+    # lookbehinds at every position that starts no month name)
+    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|(?={_MONTH_FULL}){_LB})"
+    rf"{_MONTH_FULL}",
     # in 2018, in mid-2018, since 2014
-    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|{_LB}){_YEAR}{_COUNT}",
+    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|(?={_YEAR}){_LB}){_YEAR}{_COUNT}",
     # between 2014 and 2017, 2014-2017
     rf"\b(?i:between|from)\s+{_YEAR}\s+(?i:and|to|until|through)\s+{_YEAR}",
     rf"\b(?:(?i:in|during|from)\s+)?{_YEAR}\s*[-–]\s*(?:{_YEAR}|\d\d\b)",
