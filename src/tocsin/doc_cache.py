@@ -33,7 +33,16 @@ def per_doc(doc: Doc, key: Hashable, make: Callable[[], T]) -> T:
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined from the tokens once per document instead of per access."""
-    return per_doc(doc, "text", lambda: doc.text)
+    return per_doc(doc, "text", lambda: "".join(t.text_with_ws for t in doc_tokens(doc)))
+
+
+def next_true(flags: list[bool]) -> list[int]:
+    """For each index, the first index at or after it whose flag is set (len: none), so
+    that "any flag in [i, j)" is one comparison."""
+    out = [len(flags)] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        out[k] = k if flags[k] else out[k + 1]
+    return out
 
 
 def release(doc: Doc) -> None:
@@ -86,5 +95,5 @@ def _columns(doc: Doc) -> Columns:
             sent_end[k] = nxt
             if rows[k][3] == 1:
                 nxt = k
-    return Columns([t.text for t in doc], [r[0] for r in rows], [bool(r[1]) for r in rows],
-                   [bool(r[2]) for r in rows], sent_end)
+    return Columns([t.text for t in doc_tokens(doc)], [r[0] for r in rows],
+                   [bool(r[1]) for r in rows], [bool(r[2]) for r in rows], sent_end)

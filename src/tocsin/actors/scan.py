@@ -22,18 +22,10 @@ from tocsin.actors.nouns import (
     event_nouns,
     noun_forms,
 )
-from tocsin.doc_cache import columns, doc_text
+from tocsin.doc_cache import columns, doc_text, next_true
 from tocsin.geo.countries import contested_first_words, contested_reading
 
 _BREAKS = frozenset({".", ";", "\u2014"})  # a name never runs across these
-
-
-def _next_true(flags: list[bool]) -> list[int]:
-    """For each index, the first index at or after it whose flag is set (len: none)."""
-    out = [len(flags)] * (len(flags) + 1)
-    for k in range(len(flags) - 1, -1, -1):
-        out[k] = k if flags[k] else out[k + 1]
-    return out
 
 
 def scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
@@ -46,9 +38,9 @@ def scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
     texts, idx, punct, space = cols.text, cols.idx, cols.punct, cols.space
     text = doc_text(doc)
     # "U.S." and "U.N." are not alphabetic tokens but are capitalised names
-    next_cap = _next_true([not p and (t[:1].isupper() or t[:1].isdigit())
+    next_cap = next_true([not p and (t[:1].isupper() or t[:1].isdigit())
                            for t, p in zip(texts, punct, strict=True)])
-    next_break = _next_true([s or t in _BREAKS for t, s in zip(texts, space, strict=True)])
+    next_break = next_true([s or t in _BREAKS for t, s in zip(texts, space, strict=True)])
     contested_keys = _contested_keys()
     i = 0
     n = len(doc)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from tocsin.doc_cache import columns, doc_tokens, per_doc
+from tocsin.doc_cache import columns, doc_text, doc_tokens, next_true, per_doc
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
 
@@ -227,6 +227,10 @@ def _site_token_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
 def _scan_sites(doc: Doc, sites: frozenset[str]) -> list[tuple[int, int]]:
     firsts = _site_first_words()
     toks = doc_tokens(doc)
+    cols = columns(doc)
+    text = doc_text(doc)
+    # (per-token columns and span texts cut from the text: no Span per candidate length)
+    next_shaped = next_true([t.is_title or t.is_upper or t.like_num for t in toks])
     out: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
@@ -237,11 +241,9 @@ def _scan_sites(doc: Doc, sites: frozenset[str]) -> list[tuple[int, int]]:
         if not (tok.is_stop or tok.is_punct or tok.is_space) and (
                 tok.lower_ in _CONNECTORS or normalize_place(tok.text) in firsts):
             for k in range(min(_MAX_SITE_TOKENS, n - i), 0, -1):
-                gram = doc[i:i + k]
-                if gram[-1].is_punct or not any(
-                        t.is_title or t.is_upper or t.like_num for t in gram):
+                if cols.punct[i + k - 1] or next_shaped[i] >= i + k:
                     continue
-                if normalize_place(gram.text) in sites:
+                if normalize_place(cols.span_text(text, i, i + k)) in sites:
                     hit = k
                     break
         if hit:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from tocsin.doc_cache import span_tokens
+from tocsin.doc_cache import doc_text, span_tokens
 from tocsin.events.decision.candidates import EventCandidate
 from tocsin.lexicon import Lexicon
 
@@ -67,7 +67,8 @@ def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
     toks = span_tokens(sent)
     kept = [t for t in toks if t.i not in background] if background else toks
     lemmas = {t.lemma_.lower() for t in kept} | {t.lower_ for t in kept}
-    text = ("".join(t.text_with_ws for t in kept) if background else sent.text).lower()
+    text = ("".join(t.text_with_ws for t in kept) if background
+            else doc_text(sent.doc)[sent.start_char:sent.end_char]).lower()
     out = []
     for typ in MODE_TYPES:
         mode = lex.mode_for(typ, lemmas, text)
