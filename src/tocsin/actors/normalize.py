@@ -25,7 +25,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("c", "k"), ("j", "j"), ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
-_VOWELS = re.compile(r"[aiu]")
+_NO_VOWELS = str.maketrans("", "", "aiu")  # (a deletion table: cheaper than a regex)
 
 
 def ascii_fold(text: str) -> str:
@@ -76,7 +76,7 @@ def name_key(text: str) -> str:
 
 def skeleton(text: str) -> str:
     """A consonant skeleton, for fuzzy candidate generation (Hezbollah ~ Hizbullah)."""
-    return " ".join(w if w.startswith("#") else (_VOWELS.sub("", w) or w)
+    return " ".join(w if w.startswith("#") else (w.translate(_NO_VOWELS) or w)
                     for w in name_key(text).split())
 
 
