@@ -56,21 +56,29 @@ def _fuzzy_kb(text: str, kb: KnowledgeBase) -> tuple[list[AliasHit], float]:
     key = name_key(text)
     if len(key) < 6:
         return [], 0.0
-    choices = _key_list(id(kb), kb)
-    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=90)
+    choices, nearest = _key_list(id(kb), kb)
+    # the same names recur in every report of a stream: one search per key and key list
+    if key not in nearest:
+        if len(nearest) > 100_000:
+            nearest.clear()
+        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=90)
+        nearest[key] = None if found is None else (found[0], found[1])
+    best = nearest[key]
     if best is None:
         return [], 0.0
     return list(kb.by_key[best[0]]), best[1] / 100.0
 
 
-_KEY_CACHE: dict[int, list[str]] = {}
+# kb id -> (its alias keys, name key -> the nearest of them and its score, if any)
+_KEY_CACHE: dict[int, tuple[list[str], dict[str, tuple[str, float] | None]]] = {}
 
 
-def _key_list(kb_id: int, kb: KnowledgeBase) -> list[str]:
+def _key_list(kb_id: int, kb: KnowledgeBase
+              ) -> tuple[list[str], dict[str, tuple[str, float] | None]]:
     if kb_id not in _KEY_CACHE:
         _KEY_CACHE.clear()
-        _KEY_CACHE[kb_id] = [k for k, hits in kb.by_key.items()
-                             if any(h.kind == "alias" for h in hits)]
+        _KEY_CACHE[kb_id] = ([k for k, hits in kb.by_key.items()
+                              if any(h.kind == "alias" for h in hits)], {})
     return _KEY_CACHE[kb_id]
 
 
