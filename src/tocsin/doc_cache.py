@@ -1,11 +1,13 @@
 """Values derived from a parsed document once and shared by the stages that read them.
 
-spaCy rebuilds `Doc.text` from the tokens on every access, and several stages scan the
-same document for the same thing (the curated site names: the actors stage blocks them,
-the place finder takes them). Such values are kept in ``doc.user_data`` under one slot,
-keyed by what they depend on besides the document (a resource object, when any), so a
-changed resource never reads a stale value. Only values that the stages' later writes
-cannot change belong here (the text, lexical attributes, resource matches).
+spaCy rebuilds `Doc.text` from the tokens on every access and makes a new `Token` object
+on every index and iteration, and several stages scan the same document for the same
+thing (the curated site names: the actors stage blocks them, the place finder takes
+them). Such values are kept in ``doc.user_data`` under one slot, keyed by what they
+depend on besides the document (a resource object, when any), so a changed resource
+never reads a stale value. Only values that the stages' later writes cannot change belong
+here (the text, the tokens, lexical attributes, resource matches). `Pipeline` drops them
+when a document's run ends (`release`).
 """
 
 from __future__ import annotations
