@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,9 @@ class Trigger:
 
 
 Cues = tuple[tuple[str, tuple[str, ...]], ...]
+# (mode, one-word cues, cue pattern, the words a match can start with, if known)
+_ModeCues = tuple[str, frozenset[str], re.Pattern[str], frozenset[str] | None]
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ class Lexicon:
     threat_verbs: frozenset[str]
     light_verbs: frozenset[str] = frozenset()
     target_light_verbs: frozenset[str] = frozenset()
-    _patterns: dict[str, tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]] = field(
+    _patterns: dict[str, tuple[_ModeCues, ...]] = field(
         default_factory=dict, repr=False, compare=False)
 
     def triggers_for(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
@@ -143,8 +146,11 @@ class Lexicon:
     def mode_for(self, type_: str, lemmas: Collection[str], text_lower: str) -> str | None:
         """The first mode of `type_` whose cues occur among the clause's lemmas or text."""
         lowered = {lemma.lower() for lemma in lemmas}
-        for mode, words, pattern in self._patterns.get(type_, ()):
-            if not lowered.isdisjoint(words) or pattern.search(text_lower):
+        present = _text_words(text_lower)
+        for mode, words, pattern, heads in self._patterns.get(type_, ()):
+            if not lowered.isdisjoint(words) or (
+                    (heads is None or not heads.isdisjoint(present))
+                    and pattern.search(text_lower)):
                 return mode
         return None
 
@@ -206,6 +212,31 @@ def _cue_alt(cue: str) -> str:
     return r"(?:\s+\S+){0,4}\s+".join(re.escape(part) for part in cue.lower().split(" ... "))
 
 
+@lru_cache(maxsize=64)
+def _text_words(text_lower: str) -> frozenset[str]:
+    """The words of a clause's text (asked for once per mode-bearing type)."""
+    return frozenset(_WORD.findall(text_lower))
+
+
+def _cue_heads(cues: Sequence[str]) -> frozenset[str] | None:
+    """The words a match of `_cue_pattern` can start with, a cheap test before the
+    search: a match starts a word, with a cue's first characters; that word ends where
+    the cue's first part has a non-word character, else at the part's end (then, for a
+    one-part cue, "s" or "es" may follow). None when some cue starts with no word
+    character (then the pattern is always searched)."""
+    heads: set[str] = set()
+    for cue in cues:
+        parts = cue.lower().split(" ... ")
+        word = _WORD.match(parts[0])
+        if word is None:
+            return None
+        head = word.group(0)
+        heads.add(head)
+        if head == parts[0] and len(parts) == 1:
+            heads |= {head + "s", head + "es"}
+    return frozenset(heads)
+
+
 def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
     alts = sorted((_cue_alt(c) for c in cues), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?:s|es)?(?!\w)")
@@ -258,7 +289,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
                 seen.add(key)
             index.setdefault(trig.words[0], []).append(trig)
     patterns = {
-        t: tuple((mode, frozenset(c for c in cues if " " not in c), _cue_pattern(cues))
+        t: tuple((mode, frozenset(c for c in cues if " " not in c), _cue_pattern(cues),
+                  _cue_heads(cues))
                  for mode, cues in entries)
         for t, entries in modes.items()
     }

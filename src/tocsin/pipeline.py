@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 # State, Component and register live below the stages; re-exported for callers.
 from tocsin.component import REGISTRY, Component, State, register
+from tocsin.doc_cache import release
 from tocsin.guard import DocumentTimeout, DocumentTooLong, check_deadline, deadline, make_doc
 from tocsin.model import Document, Extraction, InputError
 from tocsin.resources import Resources
@@ -91,11 +92,14 @@ class Pipeline:
     def _run(self, document: Document, doc: Doc, end: float = float("inf"),
              limit: float | None = None) -> Extraction:
         state = State(document=document, doc=doc, anchor=document.published)
-        with self.resources.active():
-            for comp in self.components:
-                comp(state)
-                state.done.add(comp.name)
-                check_deadline(end, limit)  # a stage that swallowed the timer's exception
+        try:
+            with self.resources.active():
+                for comp in self.components:
+                    comp(state)
+                    state.done.add(comp.name)
+                    check_deadline(end, limit)  # a stage that swallowed the timer's exception
+        finally:
+            release(doc)
         return Extraction(
             doc=document, pipeline=self.version, actors=list(state.actors.values()),
             places=list(state.places.values()), events=state.events,

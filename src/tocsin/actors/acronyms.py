@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span
 
 from tocsin.actors.kb import AliasHit, KnowledgeBase
 from tocsin.actors.nouns import ActorMention, ActorNouns
+from tocsin.doc_cache import doc_tokens
 
 # Lower-case words a long form may contain without a letter in the acronym.
 _FUNCTION = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "du", "la", "le",
@@ -62,7 +63,7 @@ def acronym_mentions(doc: Doc, kb: KnowledgeBase, mentions: list[ActorMention],
     actor: the KB's actor for either form, else one new actor named by the long form.
     Mentions overlapping either form (partial or run-together NER entities) give way."""
     out = list(mentions)
-    for tok in doc:
+    for tok in doc_tokens(doc):
         if tok.text != "(":
             continue
         acr = _acronym(doc, tok.i)
@@ -101,7 +102,7 @@ def _later_uses(doc: Doc, mentions: list[ActorMention], after: int, forms: set[s
         if m.tok_start >= after and m.text in forms and m.kind in {"kb", "ner"}:
             m.candidates, m.new_actor, m.actor_id = list(hits), new_actor, None
             m.kind = "kb"
-    for t in doc[after:]:
+    for t in doc_tokens(doc)[after:]:
         if t.text in forms and not any(a < t.i + 1 and t.i < b for a, b in spans):
             mentions.append(ActorMention(t.idx, t.idx + len(t.text), t.i, t.i + 1, t.text,
                                          "kb", list(hits), new_actor=new_actor, score=0.7))

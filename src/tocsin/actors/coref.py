@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from tocsin.actors.kb import KnowledgeBase
 from tocsin.actors.match import ActorMention, actor_nouns
 from tocsin.actors.normalize import name_key
+from tocsin.doc_cache import doc_tokens
 from tocsin.model import Actor
 
 ORG_TYPES = frozenset({"militia", "rebel", "organization", "party", "military", "police",
@@ -50,10 +51,10 @@ def pronoun_mentions(doc: Doc, mentions: list[ActorMention], actors: dict[str, A
     nouns = actor_nouns()
     out: list[ActorMention] = []
     sents = list(doc.sents)
-    sent_index = {t.i: n for n, s in enumerate(sents) for t in s}
+    sent_index = {i: n for n, s in enumerate(sents) for i in range(s.start, s.end)}
     # Resolved descriptions ("the group") count as antecedents too.
     named = [m for m in mentions if m.actor_id in actors]
-    for tok in doc:
+    for tok in doc_tokens(doc):
         low = tok.lower_
         subject = tok.dep_ in {"nsubj", "nsubjpass"} and tok.tag_ == "PRP"
         owner = tok.dep_ == "poss" and tok.tag_ == "PRP$"  # "its leader", "his forces"
@@ -125,7 +126,7 @@ def short_form_mentions(doc: Doc, mentions: list[ActorMention], kb: KnowledgeBas
         return []
     taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}  # a set: long texts
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         src = full.get(tok.text)
         if src is None or tok.pos_ != "PROPN" or tok.idx <= src.start:
             continue

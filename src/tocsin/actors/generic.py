@@ -8,6 +8,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from tocsin.actors.nouns import ActorMention, ActorNouns, overlaps
+from tocsin.doc_cache import doc_tokens
 
 # Heads whose adjective reading is still a person noun in argument position ("detained a
 # US national"): the small model tags them ADJ.
@@ -18,7 +19,7 @@ _COORD = frozenset({"and", "or", ",", "&"})
 def _generic_type(tok: Token, nouns: ActorNouns) -> tuple[str, str] | None:
     """(lemma key, actor type) of a group noun; "opposition groups" by its compound."""
     lemma = tok.lemma_.lower()
-    for c in tok.children:
+    for c in tok.children if lemma in nouns.compound_heads else ():
         if c.dep_ == "compound" and c.i == tok.i - 1:
             key = f"{c.lemma_.lower()} {lemma}"
             if key in nouns.generic:
@@ -42,7 +43,7 @@ def generic_mentions(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]],
     A coordinated country modifier ("Sierra Leonean and Liberian refugees") gives its own
     group."""
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         found = _generic_type(tok, nouns)
         if found is None or overlaps(tok.i, tok.i + 1, taken):
             continue

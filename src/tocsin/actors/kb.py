@@ -143,7 +143,8 @@ class KnowledgeBase:
         if hits:
             # The key folds vowels, so "Mali" meets "Malé": a name spelled exactly as
             # written beats another's transliteration variant.
-            exact = [h for h in hits if ascii_fold(h.alias) == ascii_fold(text)]
+            folded = ascii_fold(text)
+            exact = [h for h in hits if ascii_fold(h.alias) == folded]
             return exact if exact and len(exact) < len(hits) else hits
         word = text.strip()
         if 4 <= len(word) <= 6 and word.isalpha() and word.isupper():

@@ -10,7 +10,6 @@ Order of precedence, because the small spaCy model mislabels militia names:
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
@@ -41,7 +40,8 @@ from tocsin.actors.nouns import (
     weapon_words,
 )
 from tocsin.actors.place_names import place_by_form, town_not_actor
-from tocsin.geo.countries import contested_first_words, contested_reading
+from tocsin.actors.scan import scan_kb
+from tocsin.doc_cache import doc_tokens
 
 __all__ = ["SUBJECT_OBJECT_DEPS", "ActorMention", "ActorNouns", "actor_nouns", "event_nouns",
            "find_mentions", "noun_forms", "resolve", "weapon_words"]
@@ -52,141 +52,33 @@ def _capitalised(span: Span) -> bool:
                if not t.is_punct)
 
 
-def _locative(span: Span, nouns: ActorNouns) -> bool:
-    """A country or capital name used as a place: the object of a locative preposition."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head  # "in Iraq and Syria"
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and (
-            root.head.head.lemma_.lower() in nouns.locative_heads):
-        return True  # "north of Baghdad", "the city of Mosul"
-    return (root.dep_ == "pobj" and root.head.lower_ in nouns.locative_preps) or (
-        root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.ent_type_ == "GPE"
-    )
-
-
-def _scan_kb(doc: Doc, kb: KnowledgeBase, nouns: ActorNouns
-             ) -> tuple[list[ActorMention], list[ActorMention]]:
-    """KB and country mentions; and the country forms that name no actor here ("Iraqi
-    city", "in Iraq"), which still keep the NER model off their words."""
-    found: list[ActorMention] = []
-    rejected: list[ActorMention] = []
-    i = 0
-    n = len(doc)
-    text = doc.text  # built on each access: once here, not per candidate span
-    while i < n:
-        tok = doc[i]
-        key = name_key(tok.text)
-        word = key.split()[0] if key else ""
-        if word not in kb.first_words and 4 <= len(tok.text) <= 6 and tok.text.isalpha() \
-                and tok.text.isupper():
-            word = name_key(tok.text.title())  # "RENAMO" (see KnowledgeBase.lookup)
-        contested = word in _contested_keys()
-        article = tok.lower_ in {"al", "el"}
-        if not (word in kb.first_words or contested or article) or tok.is_punct:
-            i += 1
-            continue
-        best: ActorMention | None = None
-        sent_end = tok.sent.end if doc.has_annotation("SENT_START") else n
-        # only as long as the longest name starting with this word could run (tokens can
-        # outnumber key words: "al-", hyphens); the article drops out of keys
-        words = kb.max_words if article else max(kb.first_words.get(word, 0),
-                                                 4 if contested else 0)
-        for length in range(min(words * 2 + 1, sent_end - i), 0, -1):
-            span = doc[i : i + length]
-            if span[-1].is_punct or span[-1].is_space or not _capitalised(span):
-                continue  # ("Tehran.\n\n": the key drops the marks, the span must too)
-            if any(t.is_space or t.text in {".", ";", "—"} for t in span[:-1]) and (
-                    length > 1):
-                continue  # a name never runs across a sentence end or a line break
-            hits = kb.lookup(span.text) or (_contested_hits(span.text, text)
-                                             if contested else [])
-            if hits and length == 1 and span[0].pos_ == "NOUN" and (
-                    span[0].lemma_.lower() in class_nouns()) and not any(
-                    h.alias.lower() == span[0].lower_ for h in hits):
-                # "Rioters" opening a sentence is the group noun, not the spelling-
-                # tolerant key of "Reuters"
-                hits = []
-            if hits:
-                best = ActorMention(span.start_char, span.end_char, span.start, span.end,
-                                    span.text, "kb", list(hits))
-                break
-        if best is None:
-            i += 1
-            continue
-        if all(h.ambiguous for h in best.candidates if h.kind == "alias") and _locative(
-                doc[best.tok_start : best.tok_end], nouns):
-            i = best.tok_end  # "in Baghdad": a place, whatever else the name can stand for
-            rejected.append(best)
-            continue
-        if all(h.kind != "alias" for h in best.candidates):
-            best.kind = "country"
-            if not _country_as_actor(doc[best.tok_start : best.tok_end], best, nouns):
-                rejected.append(best)
-                i = best.tok_end
-                continue
-        found.append(best)
-        i = best.tok_end
-    return found, rejected
-
-
-@lru_cache(maxsize=1)
-def _contested_keys() -> frozenset[str]:
-    return frozenset(name_key(w) for w in contested_first_words())
-
-
-def _contested_hits(text: str, doc_text: str) -> list[AliasHit]:
-    """A form two countries share ("Congo", "Congolese") read by the document's cues."""
-    found = contested_reading(text, doc_text)
-    return [AliasHit(found[0].lower(), text, False, found[1])] if found else []
-
-
-def _country_as_actor(span: Span, m: ActorMention, nouns: ActorNouns) -> bool:
-    kinds = {h.kind for h in m.candidates}
-    if kinds & {"force"}:
-        return True
-    if _locative(span, nouns):
-        return False
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i and root.head.pos_ == "ADJ":
-        root = root.head  # "Israeli and Palestinian officials"
-    if kinds <= {"demonym"}:
-        # "Americans" acts; "American" before "troops" stands for the state; "Iraqi city"
-        # does not name an actor at all.
-        if root.tag_ in {"NNPS", "NNS"} or root.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-            return root.pos_ in {"NOUN", "PROPN"}
-        head = noun_forms(root.head)
-        return bool(head & (nouns.state_nouns | nouns.state_acts | event_nouns()))
-    if root.dep_ in {"compound", "amod", "nmod"} and (
-            root.head.lemma_.lower() in event_nouns() or any(
-                c.dep_ == "compound" and c.lemma_.lower() in event_nouns()
-                for c in root.head.children)):
-        return True  # "a US drone strike", "US sanctions"
-    if root.dep_ == "compound" and not noun_forms(root.head) & nouns.state_nouns:
-        # "US embassy" names the US; "Baghdad airport" names no actor.
-        return bool(kinds & {"name"}) and root.head.lemma_.lower() in {"embassy", "consulate"}
-    return root.dep_ in SUBJECT_OBJECT_DEPS or root.dep_ == "pobj"
-
-
 def _fuzzy_kb(text: str, kb: KnowledgeBase) -> tuple[list[AliasHit], float]:
     key = name_key(text)
     if len(key) < 6:
         return [], 0.0
-    choices = _key_list(id(kb), kb)
-    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=90)
+    choices, nearest = _key_list(id(kb), kb)
+    # the same names recur in every report of a stream: one search per key and key list
+    if key not in nearest:
+        if len(nearest) > 100_000:
+            nearest.clear()
+        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=90)
+        nearest[key] = None if found is None else (found[0], found[1])
+    best = nearest[key]
     if best is None:
         return [], 0.0
     return list(kb.by_key[best[0]]), best[1] / 100.0
 
 
-_KEY_CACHE: dict[int, list[str]] = {}
+# kb id -> (its alias keys, name key -> the nearest of them and its score, if any)
+_KEY_CACHE: dict[int, tuple[list[str], dict[str, tuple[str, float] | None]]] = {}
 
 
-def _key_list(kb_id: int, kb: KnowledgeBase) -> list[str]:
+def _key_list(kb_id: int, kb: KnowledgeBase
+              ) -> tuple[list[str], dict[str, tuple[str, float] | None]]:
     if kb_id not in _KEY_CACHE:
         _KEY_CACHE.clear()
-        _KEY_CACHE[kb_id] = [k for k, hits in kb.by_key.items()
-                             if any(h.kind == "alias" for h in hits)]
+        _KEY_CACHE[kb_id] = ([k for k, hits in kb.by_key.items()
+                              if any(h.kind == "alias" for h in hits)], {})
     return _KEY_CACHE[kb_id]
 
 
@@ -251,8 +143,9 @@ def _cue_names(doc: Doc, taken: list[tuple[int, int]], nouns: ActorNouns
     al-Tafuf"): armed groups the NER model often misses, kept as new organisations."""
     out: list[ActorMention] = []
     i, n = 0, len(doc)
+    toks = doc_tokens(doc)
     while i < n:
-        tok = doc[i]
+        tok = toks[i]
         if not (tok.text[:1].isupper() and tok.pos_ == "PROPN") or overlaps(i, i + 1, taken):
             i += 1
             continue
@@ -278,7 +171,7 @@ _RANKING = frozenset({"first", "second", "third", "last", "other", "another", "s
 def _anaphors(doc: Doc, nouns: ActorNouns, taken: list[tuple[int, int]]
               ) -> list[ActorMention]:
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         lemma = tok.lemma_.lower()
         if lemma not in nouns.org_anaphors or tok.pos_ != "NOUN":
             continue
@@ -382,7 +275,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase,
     """All actor mentions, non-overlapping, in text order (ids resolved by `resolve`).
     `blocked` char spans (curated site names) are never actors."""
     nouns = actor_nouns()
-    scanned, rejected = _scan_kb(doc, kb, nouns)
+    scanned, rejected = scan_kb(doc, kb, nouns)
     mentions = [m for m in scanned if not overlaps(m.start, m.end, blocked or [])]
     # Country forms in any role ("in southern Lebanon") tell which reading is meant.
     context = dominant_countries(mentions, kb) + place_context(rejected) + admin_context(doc)
@@ -437,7 +330,7 @@ def _modifier_countries(doc: Doc, kb: KnowledgeBase, forms: list[ActorMention]
     "Sierra Leonean refugees"), and the extent of each multi-word country form."""
     out = {
         t.i: h.actor_id.upper()
-        for t in doc
+        for t in doc_tokens(doc)
         for h in kb.by_key.get(name_key(t.text), [])
         if (h.kind == "demonym" and t.dep_ == "amod") or (h.kind == "name" and
                                                            t.dep_ == "compound")

@@ -25,18 +25,21 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("c", "k"), ("j", "j"), ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
-_VOWELS = re.compile(r"[aiu]")
+_NO_VOWELS = str.maketrans("", "", "aiu")  # (a deletion table: cheaper than a regex)
 
 
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII with diacritics removed and ayn/hamza marks dropped."""
     text = _MARKS.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # (ASCII has nothing to decompose and no combining marks)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+_ATTACHED = re.compile(r"\b(al|el|ad|ar|as|ash|at|az|an|adh)-")
+_NON_WORD = re.compile(r"[^a-z0-9#]+")
 
 
 def tokens(text: str) -> list[str]:
@@ -48,8 +51,8 @@ def tokens(text: str) -> list[str]:
     text = _ACRONYM.sub(lambda m: f" #{m.group(0).lower()} ", text)
     folded = ascii_fold(text)
     # Split attached articles such as "al-haq", "ash-sham", "el-din" before cleaning.
-    folded = re.sub(r"\b(al|el|ad|ar|as|ash|at|az|an|adh)-", " ", folded)
-    words = re.sub(r"[^a-z0-9#]+", " ", folded).split()
+    folded = _ATTACHED.sub(" ", folded)
+    words = _NON_WORD.sub(" ", folded).split()
     return [w for w in words if w not in _ARTICLES and w not in _STOP]
 
 
@@ -73,7 +76,7 @@ def name_key(text: str) -> str:
 
 def skeleton(text: str) -> str:
     """A consonant skeleton, for fuzzy candidate generation (Hezbollah ~ Hizbullah)."""
-    return " ".join(w if w.startswith("#") else (_VOWELS.sub("", w) or w)
+    return " ".join(w if w.startswith("#") else (w.translate(_NO_VOWELS) or w)
                     for w in name_key(text).split())
 
 

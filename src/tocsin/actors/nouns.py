@@ -57,6 +57,13 @@ class ActorNouns:
     org_pronouns: frozenset[str]
     # Title nouns that refer to their holder ("envoy", "emir", "minister").
     titles: frozenset[str] = frozenset()
+    # What can follow a space in a generic key ("opposition groups": "groups"): a head
+    # noun outside it has no compound reading, so its children need no look.
+    compound_heads: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compound_heads", frozenset(
+            k[p + 1:] for k in self.generic for p, ch in enumerate(k) if ch == " "))
 
 
 def overlaps(a0: int, a1: int, spans: list[tuple[int, int]]) -> bool:

@@ -18,6 +18,7 @@ from tocsin.actors.normalize import slug
 from tocsin.actors.nouns import ActorMention, actor_nouns, overlaps
 from tocsin.component import State
 from tocsin.context.in_context import mod_words, trace
+from tocsin.doc_cache import doc_tokens
 from tocsin.model import Actor, Event, Span, actor_type
 
 
@@ -28,7 +29,7 @@ def class_mentions(doc: Doc, taken: list[tuple[int, int]],
     and a person noun ("unidentified armed men", "an unidentified armed group")."""
     lex = context_lexicon()
     out: list[ActorMention] = []
-    for tok in doc:
+    for tok in doc_tokens(doc):
         if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
             continue
         lemma = tok.lemma_.lower()

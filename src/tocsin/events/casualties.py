@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from tocsin.doc_cache import span_tokens
 from tocsin.events.modality import cues
 from tocsin.lexicon_data import counts
 
@@ -50,7 +51,7 @@ def casualties(sent: Span) -> tuple[int | None, int | None]:
     c = cues()
     dead: int | None = None
     hurt: int | None = None
-    for tok in sent:
+    for tok in span_tokens(sent):
         lemma = tok.lemma_.lower()
         kind = "dead" if lemma in c.fatality_lemmas else "hurt" if lemma in c.injury_lemmas \
             else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from tocsin.actors.naming import class_nouns
+from tocsin.doc_cache import span_tokens
 from tocsin.events.modality import Frame, cues, read_modality
 from tocsin.events.recode import demand_clauses, merge_contents, recode
 from tocsin.events.roles import (
@@ -270,7 +271,7 @@ def _threat_statements(sent: Span, index: ActorIndex, acts: list[CodedAct]) -> l
     c = cues()
     out: list[CodedAct] = []
     covered = {a.token.i for a in acts} | {t.i for a in acts for t in a.attached}
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.lemma_.lower() not in c.threat_nouns or tok.i in covered:
             continue
         if tok.dep_ not in {"nsubj", "nsubjpass"}:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
 
+from tocsin.doc_cache import span_tokens
 from tocsin.events.roles import ActorIndex, Roles
 from tocsin.lexicon import Lexicon, lemma_forms
 from tocsin.lexicon_data import table
@@ -161,7 +162,7 @@ def demand_clauses(sent: Span, index: ActorIndex, acts: list[CodedAct], lex: Lex
 
     modals = cues().deontic_modals
     out = list(acts)
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.dep_ != "ccomp" or not (lemma_forms(tok.head) & lex.speech_verbs):
             continue
         if not any(c.dep_ == "aux" and c.lower_ in modals for c in tok.children) or any(

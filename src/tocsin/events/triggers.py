@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from tocsin.doc_cache import span_tokens
 from tocsin.lexicon import Lexicon, Trigger, lemma_forms
 from tocsin.lexicon_data import words
 
@@ -208,8 +209,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     light = lex.light_verbs | lex.target_light_verbs
     verbs: dict[int, Candidate] = {}
     nouns: list[Candidate] = []
-    clause = {t.lemma_.lower() for t in sent}
-    for tok in sent:
+    toks = span_tokens(sent)
+    clause = {t.lemma_.lower() for t in toks}
+    for tok in toks:
         trig = match_trigger(tok, lex, clause)
         if trig is None:
             continue

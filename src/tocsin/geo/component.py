@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tocsin.component import Component, State, register
+from tocsin.doc_cache import doc_text
 from tocsin.geo import precision
 from tocsin.geo.finder import (
     PlaceMention,
@@ -90,7 +91,7 @@ def _anchor(m: PlaceMention, links: list[tuple[PlaceMention, Place | None]], doc
         if lo > 0:
             lo = doc[lo - 1].sent.start
     best: tuple[int, int, Place] | None = None
-    text = doc.text
+    text = doc_text(doc)
     for q, pq in links:
         if pq is None or pq.feature not in _ANCHORS or pq.lat is None:
             continue

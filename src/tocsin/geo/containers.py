@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from tocsin.doc_cache import doc_text
 from tocsin.geo.finder import PlaceMention
 from tocsin.geo.gazetteer import GazEntry, normalize_place
 
@@ -18,7 +19,7 @@ def containers(mentions: list[PlaceMention], doc: Doc) -> dict[int, int]:
     """mention index -> index of its container: the mention right after ", " ("in Tripoli,
     Lebanon"), or the possessive right before it ("Yemen's al-Jawf province")."""
     out: dict[int, int] = {}
-    text = doc.text  # built from the tokens on every access: read it once
+    text = doc_text(doc)  # (spaCy rebuilds doc.text on each access)
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
         words = gap.split()

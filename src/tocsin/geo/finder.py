@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from tocsin.doc_cache import columns, doc_text, doc_tokens, next_true, per_doc
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
 
@@ -216,25 +217,33 @@ def _site_first_words() -> frozenset[str]:
     return frozenset(k.split()[0] for k in site_keys() if k)
 
 
-def _site_token_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans whose text normalises to a curated site name or alias, longest first."""
+def _site_token_spans(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """Token spans whose text normalises to a curated site name or alias, longest first;
+    once per document (the actors stage and the place finder both need them)."""
     sites = site_keys()
+    return per_doc(doc, ("site spans", sites), lambda: tuple(_scan_sites(doc, sites)))
+
+
+def _scan_sites(doc: Doc, sites: frozenset[str]) -> list[tuple[int, int]]:
     firsts = _site_first_words()
+    toks = doc_tokens(doc)
+    cols = columns(doc)
+    text = doc_text(doc)
+    # (per-token columns and span texts cut from the text: no Span per candidate length)
+    next_shaped = next_true([t.is_title or t.is_upper or t.like_num for t in toks])
     out: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
     while i < n:
         hit = 0
-        tok = doc[i]
+        tok = toks[i]
         # only where a site name can start: its first word, or an article before it
         if not (tok.is_stop or tok.is_punct or tok.is_space) and (
                 tok.lower_ in _CONNECTORS or normalize_place(tok.text) in firsts):
             for k in range(min(_MAX_SITE_TOKENS, n - i), 0, -1):
-                gram = doc[i:i + k]
-                if gram[-1].is_punct or not any(
-                        t.is_title or t.is_upper or t.like_num for t in gram):
+                if cols.punct[i + k - 1] or next_shaped[i] >= i + k:
                     continue
-                if normalize_place(gram.text) in sites:
+                if normalize_place(cols.span_text(text, i, i + k)) in sites:
                     hit = k
                     break
         if hit:
@@ -259,6 +268,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
 
     # 1. curated sites: longest normalised n-gram that is a site name or alias
     cands.extend((a, b, 0) for a, b in _site_token_spans(doc))
+    tokens = doc_tokens(doc)
 
     # 2. spaCy entities
     for ent in doc.ents:
@@ -271,7 +281,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cands.append((s0, e0, 1))
 
     # 3. proper-noun runs after a locative preposition or before a cue word
-    for t in doc:
+    for t in tokens:
         starts = []
         if (t.lower_ in LOCATIVE or (t.lower_ == "of" and t.i > 0
                                      and doc[t.i - 1].lower_ in PARTS_OF)) and t.i + 1 < n:
@@ -323,7 +333,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
 
     # 4. streets and landmarks: a capitalised run ending in a street word ("Royal Street",
     # "South Lowry Avenue", "Shawnee Park"), and numbered roads ("Interstate 70", "I-75")
-    for t in doc:
+    for t in tokens:
         low = t.lower_.rstrip(".")
         if low in STREET_WORDS and t.is_title and t.i > 0:
             s = t.i
@@ -340,7 +350,7 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cands.append((t.i, t.i + 1, 1))
 
     # 5. datelines: "BAGHDAD (Reuters) -", "GAZA CITY, Jan 5 -" at a paragraph start
-    for t in doc:
+    for t in tokens:
         if t.is_upper and t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text_with_ws
                                           or (t.is_sent_start and len(t) > 3)):
             e = t.i
@@ -373,11 +383,12 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
                                    doc[ns:ne].text))
     # One sense per discourse: a name found as a place once is a place everywhere in the
     # document, even where the tagger called it a PERSON or it follows a verb.
-    names = {tuple(t.text for t in doc[m.tok_start:m.tok_end]) for m in chosen}
+    texts = columns(doc).text  # (a Token per index looked at would cost names x tokens)
+    names = {tuple(texts[m.tok_start:m.tok_end]) for m in chosen}
     for toks in sorted(names, key=len, reverse=True):
         k = len(toks)
         for i in range(n - k + 1):
-            if doc[i].text != toks[0] or tuple(t.text for t in doc[i:i + k]) != toks:
+            if texts[i] != toks[0] or tuple(texts[i:i + k]) != toks:
                 continue
             rep = doc[i:i + k]
             chars = (rep.start_char, rep.end_char)

@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc
 from unidecode import unidecode
 
+from tocsin.doc_cache import doc_tokens
 from tocsin.geo.finder import ARTICLES, NEVER_ALONE, PlaceMention
 from tocsin.geo.gazetteer import get_gazetteer, normalize_place, site_keys
 from tocsin.lexicon_data import table, words
@@ -185,8 +186,9 @@ def demonym_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMentio
     forms = country_forms()
     out: list[PlaceMention] = []
     i, n = 0, len(doc)
+    toks = doc_tokens(doc)
     while i < n:
-        tok = doc[i]
+        tok = toks[i]
         if not tok.is_title or tok.ent_type_ in ("PERSON", "ORG", "WORK_OF_ART"):
             i += 1
             continue

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
+from tocsin.doc_cache import doc_text
 from tocsin.geo import precision
 from tocsin.geo.containers import (
     FOREIGN_TOWN_MAX,
@@ -147,7 +148,7 @@ def _peers(mentions: list[PlaceMention], doc: Doc, actors_too: bool = False
     """mention index -> the other members of its list ("Alaska, Alabama, Georgia");
     ``actors_too``: names of actors ("Oslo" as Norway's) count as members too."""
     out: dict[int, list[int]] = {}
-    text = doc.text
+    text = doc_text(doc)
     chain: list[int] = []
     for i in range(len(mentions)):
         if chain and (actors_too or not mentions[i].from_actor
@@ -258,7 +259,7 @@ def resolve_mentions(mentions: list[PlaceMention], doc: Doc,
     gaz = get_gazetteer()
     keys = [normalize_place(m.text if m.name != m.text and gaz.lookup(m.text) else
                             m.name or m.text) for m in mentions]
-    text = doc.text
+    text = doc_text(doc)
     cands = [_candidates(m, text) for m in mentions]
     conts = containers(mentions, doc)
     for i, j in list(conts.items()):
@@ -416,7 +417,7 @@ def _place_streets(mentions: list[PlaceMention], keys: list[str],
     """A street or landmark the gazetteer lacks lies in the town named right after it
     ("Knox Road in Harlem", "Hampton Avenue, St. Louis"), else in the town the document
     names most; it takes that town's point with a low confidence."""
-    text = doc.text
+    text = doc_text(doc)
     counts: dict[str, int] = defaultdict(int)
     for m, k in zip(mentions, keys, strict=True):
         e, conf = chosen[k]

@@ -97,10 +97,12 @@ _PATTERNS: tuple[str, ...] = (
     r"(?i:last|this|next|the\s+previous|the\s+following)\s+(?i:year)\b",
     # last March, this May
     rf"\b(?:(?i:in)\s+)?(?i:last|this|next|past)\s+{_MONTH_FULL}",
-    # in December, in mid-January, late May, since March
-    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|{_LB}){_MONTH_FULL}",
+    # in December, in mid-January, late May, since March (the lookahead spares the nine
+    # lookbehinds at every position that starts no month name)
+    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|(?={_MONTH_FULL}){_LB})"
+    rf"{_MONTH_FULL}",
     # in 2018, in mid-2018, since 2014
-    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|{_LB}){_YEAR}{_COUNT}",
+    rf"(?:\b(?i:in|during|throughout)\s+{_PART}?|\b{_PART}|(?={_YEAR}){_LB}){_YEAR}{_COUNT}",
     # between 2014 and 2017, 2014-2017
     rf"\b(?i:between|from)\s+{_YEAR}\s+(?i:and|to|until|through)\s+{_YEAR}",
     rf"\b(?:(?i:in|during|from)\s+)?{_YEAR}\s*[-–]\s*(?:{_YEAR}|\d\d\b)",
@@ -145,6 +147,19 @@ _PATTERNS: tuple[str, ...] = (
     rf"(?!(?i:{_EVE_STOP}))[\w'’-]+(?:\s+(?!(?i:{_EVE_STOP}))[\w'’-]+){{0,3}}",
 )
 _COMPILED: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in _PATTERNS)
+# A part that every match of a pattern holds (pattern number -> the part's source, and
+# whether it sits in a case-blind group): a text where no part matches skips the scan,
+# which tries every position. The part must be a required piece of that very pattern.
+_NEEDS: dict[int, tuple[str, bool]] = {
+    2: (_MONTH, False), 3: (_MONTH, False), 4: (_MONTH, False), 5: (_MONTH_FULL, False),
+    6: (_MONTH_FULL, False), 7: (_MONTH_FULL, False), 8: (_YEAR, False), 9: (_YEAR, False),
+    10: (_YEAR, False), 12: ("year", True), 13: (_WD, False), 15: ("weekend", True),
+    16: ("(?:week|month|year)", True), 17: (_UNIT, True), 18: ("recent", True),
+    19: ("ago", True), 21: (_YEAR, False), 22: (_SEASON, True),
+}
+assert all(part in _PATTERNS[i] for i, (part, _) in _NEEDS.items())  # (kept in step)
+_NEEDLES: dict[int, re.Pattern[str]] = {
+    i: re.compile(f"(?i:{part})" if blind else part) for i, (part, blind) in _NEEDS.items()}
 # "September 11 attacks" names an event, not a date in this text.
 _NOT_A_DATE = re.compile(
     r"^(?:(?i:on)\s+)?Sept(?:ember|\.)?\s+11(?:th)?$|^9/11$"
@@ -155,7 +170,14 @@ _NOT_A_DATE_AFTER = re.compile(r"^\s*(?:attacks?|hijackers?|commission|terror)",
 def find_time_expressions(text: str) -> list[tuple[int, int]]:
     """Character spans of temporal expressions in `text`, longest-first, no overlaps."""
     cands: list[tuple[int, int]] = []
-    for pat in _COMPILED:
+    present: dict[str, bool] = {}  # needle source -> found (patterns share needles)
+    for k, pat in enumerate(_COMPILED):
+        needle = _NEEDLES.get(k)
+        if needle is not None:
+            if needle.pattern not in present:
+                present[needle.pattern] = needle.search(text) is not None
+            if not present[needle.pattern]:
+                continue
         for m in pat.finditer(text):
             s, e = m.start(), m.end()
             while e > s and text[e - 1] in " \t'’-":

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from tocsin.doc_cache import span_tokens
 from tocsin.events.coder import CodedAct, SentenceCoding
 from tocsin.events.triggers import non_agent_doer
 from tocsin.lexicon import Lexicon, lemma_forms
@@ -73,7 +74,7 @@ def sentence_candidates(sent: Span, coding: SentenceCoding, lex: Lexicon,
     # the rules folded into another act or discarded ("... were injured after raiders
     # attacked the village" keeps "attacked" for the model to weigh).
     taken = {a.token.i for a in coding.acts} | {a.token.i for a in coding.dropped}
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.i in taken or tok.pos_ in NEVER or not tok.is_alpha or len(tok) < 3:
             continue
         if tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"}:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from tocsin.doc_cache import doc_text, span_tokens
 from tocsin.events.decision.candidates import EventCandidate
 from tocsin.lexicon import Lexicon
 
@@ -52,7 +53,7 @@ def _background(sent: Span) -> set[int]:
     """Tokens of relative clauses opened by "where" or "when": they tell the place's or the
     time's past ("in Serbia, where 24 died in riots last March"), not the act's manner."""
     out: set[int] = set()
-    for t in sent:
+    for t in span_tokens(sent):
         if t.dep_ == "relcl" and any(c.lower_ in {"where", "when"} and c.dep_ == "advmod"
                                      for c in t.children):
             out.update(x.i for x in t.subtree)
@@ -63,9 +64,11 @@ def mode_cues(sent: Span, lex: Lexicon) -> list[str]:
     """The modes the lexicon's clause cues give each mode-bearing type in a sentence
     ("burned tyres" -> PROTEST:riot), as ``TYPE:mode``."""
     background = _background(sent)
-    kept = [t for t in sent if t.i not in background] if background else list(sent)
+    toks = span_tokens(sent)
+    kept = [t for t in toks if t.i not in background] if background else toks
     lemmas = {t.lemma_.lower() for t in kept} | {t.lower_ for t in kept}
-    text = ("".join(t.text_with_ws for t in kept) if background else sent.text).lower()
+    text = ("".join(t.text_with_ws for t in kept) if background
+            else doc_text(sent.doc)[sent.start_char:sent.end_char]).lower()
     out = []
     for typ in MODE_TYPES:
         mode = lex.mode_for(typ, lemmas, text)
@@ -79,8 +82,9 @@ def sentence_context(sent: Span, cues: list[str], near: list[str],
     """``cues``: the sentence's mode cues; ``near``: those of the sentences around it (a
     note often tells the manner after the act: "Youths protested the levy. Roads were
     barricaded and a bus was burnt.")."""
-    words = [_word(t) for t in sent]
-    bag = sorted({f"s={w}" for t, w in zip(sent, words, strict=True)
+    toks = span_tokens(sent)
+    words = [_word(t) for t in toks]
+    bag = sorted({f"s={w}" for t, w in zip(toks, words, strict=True)
                   if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 1})
     kinds = sorted({f"sa={typ}" for i, typ in actor_types.items()
                     if sent.start <= i < sent.end})
