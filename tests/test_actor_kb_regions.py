@@ -122,3 +122,17 @@ def test_party_supporters_are_civilians_not_the_party(pipeline: Any) -> None:
                                    "Mozambique."), "ASSAULT")
     assert [(a.type, a.country) for a in src] == [("civilians", "MOZ")]
     assert "mdm-mozambique" in [a.id for a in tgt]
+
+
+def test_the_acled_export_writes_acled_s_name_for_a_kb_group(pipeline: Any) -> None:
+    # ACLED codes the Cabo Delgado insurgents "Islamist Militia (Mozambique)" (kb acled:)
+    from tocsin.evaluate.acled import actor_resolved
+
+    ex = run(pipeline, "ASWJ insurgents raided the village of Nanjaba in Macomia district, "
+                       "Cabo Delgado, on Friday, burning houses and a clinic.")
+    src, _ = sides(ex, next(e.type for e in ex.events))
+    assert [a.id for a in src] == ["aswj-mozambique"]
+    a = src[0]
+    assert acled_name(a.id, a.name, a.type, a.country, a.in_kb) == \
+        "Islamist Militia (Mozambique)"
+    assert actor_resolved("Islamist Militia (Mozambique)", src)

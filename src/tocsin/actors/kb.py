@@ -66,6 +66,9 @@ class KBActor:
     origin: str = "kb"
     # Where an international or transnational actor operates: context for its aliases.
     theatre: tuple[str, ...] = ()
+    # ACLED's name for the actor where it differs from ours ("Islamist Militia
+    # (Mozambique)" for the Cabo Delgado insurgents): what the ACLED export writes.
+    acled: str | None = None
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases, *self.ambiguous_aliases]
@@ -226,6 +229,7 @@ def parse_entry(entry: dict[str, Any], origin: str) -> KBActor:
         roles=roles, designations=designations, sources=_str_tuple(entry, "sources"),
         description=entry.get("description"), origin=origin,
         theatre=_str_tuple(entry, "theatre"),
+        acled=None if entry.get("acled") is None else str(entry["acled"]),
     )
 
 

@@ -157,6 +157,14 @@ def _suspect(name: str) -> bool:
     return _head(name) in lex.victim_nouns | lex.suspect_nouns
 
 
+def _kb_acled(actor_id: str) -> str | None:
+    """The name ACLED gives a KB actor, where the KB records one (``acled:``)."""
+    from tocsin.actors.kb import get_kb
+
+    actor = get_kb().get(actor_id)
+    return None if actor is None else actor.acled
+
+
 def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb: bool,
                event_type: str | None = None, mode: str | None = None, *,
                role: str | None = None, event_country: str | None = None) -> str:
@@ -184,7 +192,7 @@ def acled_name(actor_id: str, name: str, type_: str, country: str | None, in_kb:
         if cls is not None and not (generic and type_ == "civilians"):
             return cls.acled.format(country=country_name(country))
     if country is None or (in_kb and type_ not in STATE_TYPES):
-        return name
+        return _kb_acled(actor_id) or name
     place = country_name(country)
     if type_ == "military" or (type_ == "state" and event_type in _FORCE_ACTS):
         return f"Military Forces of {place}"

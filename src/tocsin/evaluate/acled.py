@@ -160,7 +160,7 @@ def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None =
     unidentified one. Other names are matched by name or mention, never by a state's."""
     from rapidfuzz import fuzz
 
-    from tocsin.actors.naming import acled_family, actor_family
+    from tocsin.actors.naming import acled_family, acled_name, actor_family
 
     fam = acled_family(acled)
     iso = _iso_of(fam[1]) if fam is not None and fam[1] else None
@@ -173,11 +173,13 @@ def actor_resolved(acled: str, actors: Sequence[Actor], event_type: str | None =
         return False  # "Civilians (International)": no one country to compare
     # A state is matched through ACLED's state forms only: its mentions are often the
     # places it was named by ("Kaduna"), which must not match "Kaduna Communal Militia".
+    # (the name the ACLED export writes for the actor counts as one of its names)
     name = _plain(re.sub(r"\(.*?\)", " ", acled))
     return bool(name) and any(
-        fuzz.token_set_ratio(name, _plain(x)) >= 90
+        fuzz.token_set_ratio(name, _plain(re.sub(r"\(.*?\)", " ", x))) >= 90
         for a in actors if a.type != "state"
-        for x in [a.name, *(s.text for s in a.mentions)])
+        for x in [a.name, *(s.text for s in a.mentions),
+                  acled_name(a.id, a.name, a.type, a.country, a.in_kb)])
 
 
 def score(golds: Sequence[Gold], outputs: Sequence[Extraction | str], path: str = ""
