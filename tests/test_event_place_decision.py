@@ -106,3 +106,13 @@ def test_town_after_a_place_names_its_country(pipeline: Any) -> None:
     _, q = _placed(pipeline, "Thousands of people marched in Madrid, London on Saturday "
                    "against the war.", "marched")
     assert q is not None and q.name == "Madrid" and q.country == "ESP"
+
+
+def test_a_people_s_village_is_no_place_name(pipeline: Any) -> None:
+    # "a Rohingya village" says who lives there; the village named is where it happened
+    _, p = _placed(pipeline, "Soldiers burned a Rohingya village near Inn Din (Maungdaw, "
+                   "Rakhine) in early September, survivors said.", "burned")
+    assert p is not None and "Rohingya" not in p.name
+    _, q = _placed(pipeline, "Herdsmen attacked a Berom village near Jos overnight, "
+                   "killing four.", "attacked")
+    assert q is not None and q.name == "Jos"

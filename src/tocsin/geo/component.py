@@ -177,6 +177,10 @@ def local_places(links: list[tuple[PlaceMention, Place | None]], doc: Doc,
             # place after "in"/"at"/"near" says that a name no gazetteer supports is a place
             out.append((m, p))
             continue
+        if m.hint in ("village", "city") and m.tok_start > 0 and doc[
+                m.tok_start - 1].lower_ in ("a", "an"):
+            out.append((m, None))  # "a Berom village": who lives there, not its name
+            continue
         name = m.name or m.text
         key = normalize_place(name)
         if not key:
