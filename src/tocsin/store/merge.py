@@ -23,11 +23,12 @@ on the event mention, so `tocsin event ID` shows why reports were or were not me
 6. toll: two death tolls that contradict ("two killed", "five killed") are a doubt.
 
 Each check is strong or weak (a doubt): a date coarser than a day, an unknown place or
-only a region (which also needs a shared source and target, neither a country, or, for
-a region, two shared named actors that are not countries: a conflict's main dyad is
-party to most of its events), no shared actor but a country or one report naming none,
-each side (sources, targets) filled with other named actors, tolls that contradict; half a doubt:
-a mode one report leaves out, only a generic actor shared.
+only a region (which also needs a shared source and target, neither the country the
+places lie in, or, for a region, two shared named actors that are not countries: a
+conflict's main dyad is party to most of its events), no shared actor but a country or
+one report naming none, each side (sources, targets) filled with other named actors,
+tolls that contradict; half a doubt: a mode one report leaves out, only a generic actor
+shared.
 One doubt is allowed when everything else is strong; more is not (when in doubt, do not
 merge).
 Two mentions of one document are one event only when they are the same act told twice:
@@ -397,15 +398,19 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
         doubt["place"] = 1.0
         # No place to compare: only both sides named alike tell the act apart: two
         # shared named actors, not countries, or a shared source and a shared target,
-        # neither a country: a conflict's main dyad, "Al-Shabaab against Somalia", is
-        # party to most of its events on any day in any region (ACLED streams: Banaadir).
+        # neither the country the places lie in: a conflict's main dyad, "Al-Shabaab
+        # against Somalia", is party to most of its events on any day in any region
+        # (ACLED streams: Banaadir); a foreign state ("Nujaba threatens the US" in Iraq)
+        # is as telling as a group. With a place unknown no country tells.
         countries = _country_ids()
+        unknown = new.place_id is None or old.place_id is None
+        home = countries if unknown else frozenset(
+            c.lower() for c in (new.country, old.country) if c)
         specific = [a for a in shared if a not in countries]
-        roles = all((_named(x) & _named(y)) - countries
+        roles = all((_named(x) & _named(y)) - home
                     for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
         # With a place unknown, only the sides tell: two parties named together ("PDP
         # and APC supporters clashed") meet on many fronts on one day.
-        unknown = new.place_id is None or old.place_id is None
         if not specific or (not roles and (unknown or len(specific) < 2)):
             return no(f"{place_why}: needs both sides shared" + (
                 "" if unknown else ", or two shared named actors") + " (not countries)")
