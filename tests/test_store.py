@@ -271,6 +271,15 @@ def test_merge_rules_one_by_one() -> None:
                            lon=44.9, spots=set(), **dyad),
                      _view(id="o9", place_id="geonames:1", feature="city", lat=1.95,
                            lon=44.95, spots={"awdheegle"}, **dyad), rules)["ok"]
+    # A group and its own state's forces, named by the KB ("Somali National Army"), are
+    # the conflict's main dyad: with a place unknown or only a region they tell nothing.
+    dyad_som = dict(sources={"al-shabaab"}, targets={"som-armed-forces"}, mode="firearms",
+                    country="SOM")
+    assert not check(_view(place_id=None, lat=None, lon=None, feature=None, **dyad_som),
+                     _view(id="o10", **dyad_som), rules)["ok"]
+    assert not check(_view(place_id="adm1:SO-BN", feature="admin1", **dyad_som),
+                     _view(id="o11", place_id="p9", feature="city", **dyad_som),
+                     rules)["ok"]
     # Two villages without coordinates of their own (anchored on one point) are two places.
     assert not check(_view(place_id="local:a", feature="village"),
                      _view(id="o2", place_id="local:b", feature="village"), rules)["ok"]

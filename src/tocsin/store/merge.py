@@ -277,6 +277,36 @@ def _with_states(actors: set[str]) -> set[str]:
     return out
 
 
+def _state_of(actor_id: str) -> str | None:
+    """The state (lowercase ISO3) whose forces or government a KB actor is, if any."""
+    from tocsin.actors.kb import get_kb
+
+    actor = get_kb().get(actor_id)
+    if actor is None or actor.origin == "countries" or not actor.country or (
+            actor.type not in {"military", "police", "government"}):
+        return None
+    return actor.country.lower()
+
+
+def _home_states(new: EventView, old: EventView, shared: list[str], unknown: bool
+                 ) -> frozenset[str]:
+    """The states a conflict is at home in: the places' countries, or with a place
+    unknown the countries of the non-state actors both reports name (al-Shabaab's
+    Somalia)."""
+    from tocsin.actors.kb import get_kb
+
+    if not unknown:
+        return frozenset(c.lower() for c in (new.country, old.country) if c)
+    kb = get_kb()
+    out = set()
+    for a in shared:
+        actor = kb.get(a)
+        if actor is not None and actor.country and _state_of(a) is None and (
+                actor.origin != "countries"):
+            out.add(actor.country.lower())
+    return frozenset(out)
+
+
 def _actor_check(new: EventView, old: EventView
                  ) -> tuple[float | None, str, list[str], list[str]]:
     """(doubt, or None for two acts; why; shared named actors; the roles both fill with
@@ -404,10 +434,15 @@ def check(new: EventView, old: EventView, rules: MergeRules) -> dict[str, Any]:
         # is as telling as a group. With a place unknown no country tells.
         countries = _country_ids()
         unknown = new.place_id is None or old.place_id is None
-        home = countries if unknown else frozenset(
-            c.lower() for c in (new.country, old.country) if c)
-        specific = [a for a in shared if a not in countries]
-        roles = all((_named(x) & _named(y)) - home
+        home = _home_states(new, old, shared, unknown)
+
+        def telling(a: str) -> bool:  # not the home state, nor its own forces
+            if a in countries:
+                return not unknown and a not in home
+            return _state_of(a) not in home
+
+        specific = [a for a in shared if a not in countries and telling(a)]
+        roles = all({a for a in _named(x) & _named(y) if telling(a)}
                     for x, y in ((new.sources, old.sources), (new.targets, old.targets)))
         # With a place unknown, only the sides tell: two parties named together ("PDP
         # and APC supporters clashed") meet on many fronts on one day.
