@@ -43,6 +43,8 @@ def _event(text: str, place: str, start: int = 0, end: int | None = None) -> Eve
     ("Gunmen attacked Bula Sheikh, Mwingi and Kitui on Monday.", "Mwingi", "town", set()),
     ("Gunmen attacked Kurya in Shinkafi on Monday.", "Shinkafi", "town", {"kurya"}),
     ("Gunmen attacked Kurya village near Shinkafi.", "Shinkafi", "town", {"kurya"}),
+    # "a Karen village" says who lives there: no village's name
+    ("Soldiers burned a Karen village near Kalay on Monday.", "Kalay", "town", set()),
     ("Attackers hit Mogadishu-Hodan on Monday.", "Mogadishu", "town", {"hodan"}),
     # Containers are walked back over to the village written in front of them.
     ("Soldiers burned Htan Pin village in Kalay Township (Kalay, Sagaing) on Monday.",

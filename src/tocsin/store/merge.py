@@ -333,7 +333,10 @@ def _actor_check(new: EventView, old: EventView
     disagree = [role for role, x, y in (("sources", new.sources, old.sources),
                                         ("targets", new.targets, old.targets))
                 if _named(x) and _named(y) and not x & y]
-    specific = [a for a in shared if a not in _country_ids()]
+    # The state of the places, and its own forces as the KB names them (the Tatmadaw in
+    # Myanmar), are party to most events there: sharing only them is sharing a country.
+    home = {c.lower() for c in (new.country, old.country) if c}
+    specific = [a for a in shared if a not in _country_ids() and _state_of(a) not in home]
     generic = sorted((new.sources | new.targets) & (old.sources | old.targets) - set(shared))
     if specific:
         doubt, why = 0.0, f"shared {', '.join(shared)}"
@@ -341,7 +344,7 @@ def _actor_check(new: EventView, old: EventView
         doubt, why = 0.5, f"shared only generic {', '.join(generic)}"
     else:
         doubt = 1.0
-        why = (f"shared only a country {', '.join(shared)}" if shared
+        why = (f"shared only a country or its forces {', '.join(shared)}" if shared
                else "one report names no actor")
     why += f", but {' and '.join(disagree)} differ" if disagree else ", no contradiction"
     return doubt + len(disagree), why, shared, disagree

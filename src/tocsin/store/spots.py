@@ -133,6 +133,8 @@ def _name_before(text: str, start: int, at: int, comma: bool) -> tuple[str, int]
     key = norm(" ".join(words))
     if not key or any(w in _not_spots() for w in key.split()):
         return None
+    if text[max(start, pos - 4):pos].lower().endswith((" a ", " an ")):
+        return None  # "attacked a Rohingya village near X": who lives there, not a name
     return key, pos
 
 
