@@ -265,16 +265,7 @@ def _with_states(actors: set[str]) -> set[str]:
     """Actors plus the state whose forces a KB actor is ("mmr-air-force": Myanmar): one
     report's "Myanmar air force jets" and another's "the Myanmar military" share a state,
     as "Myanmar" and "Myanmar" did before either was a KB name."""
-    from tocsin.actors.kb import get_kb
-
-    kb = get_kb()
-    out = set(actors)
-    for a in actors:
-        actor = kb.get(a)
-        if actor is not None and actor.origin != "countries" and actor.country and (
-                actor.type in {"military", "police", "government"}):
-            out.add(actor.country.lower())
-    return out
+    return set(actors) | {s for a in actors if (s := _state_of(a)) is not None}
 
 
 def _state_of(actor_id: str) -> str | None:
