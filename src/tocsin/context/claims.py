@@ -30,7 +30,7 @@ def claimed_sources(state: State) -> None:
         low = sent.text.lower()
         if not any(p in low for p in phrases):
             continue
-        verb = _claim_verb(sent)
+        verb = _claim_verb(sent, phrases)
         if verb is None or any(c.dep_ == "neg" or c.lower_ in negation
                                for c in verb.children):
             continue
@@ -52,9 +52,12 @@ def claimed_sources(state: State) -> None:
                            "mention": subject.text})
 
 
-def _claim_verb(sent: Span) -> Token | None:
+def _claim_verb(sent: Span, phrases: tuple[str, ...]) -> Token | None:
+    """The verb opening a claim phrase (modality.yaml ``claim_phrases``) in the sentence."""
+    firsts = {p.split()[0] for p in phrases}
     return next((t for t in sent if t.pos_ in ("VERB", "AUX")
-                 and t.lemma_.lower() in ("claim", "take", "admit")), None)
+                 and (t.lower_ in firsts or t.lemma_.lower() in firsts)),
+                None)
 
 
 def _claimant(state: State, subject: Token) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from tocsin.doc_cache import doc_text
 from tocsin.geo.finder import LOCATIVE, TAKES_PLACE, PlaceMention
 from tocsin.geo.gazetteer import get_gazetteer
 from tocsin.geo.resolve import SPECIFICITY
@@ -266,7 +267,7 @@ def _sentence_place(trigger: Token, resolved: list[tuple[PlaceMention, Place | N
             continue
         if _describes_person(root) or _foreign_path(root, trigger, places):
             continue  # "A Tampa woman", "said in Abu Dhabi": not where the event happened
-        inner = not _apposed_container(m, p, resolved, trigger.doc.text)
+        inner = not _apposed_container(m, p, resolved, doc_text(trigger.doc))
         same.append((-ref, _rank(p), inner, -abs(m.tok_start - trigger.i), p))
     if same:
         return max(same, key=lambda x: (x[0], x[1], x[2], x[3]))[4]

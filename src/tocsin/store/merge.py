@@ -156,11 +156,9 @@ def _spot(v: EventView) -> tuple[str, set[str]] | None:
 
 def _local_key(v: EventView) -> str | None:
     """The name of a place the gazetteer lacks (a local place), unless it names an area."""
-    if v.place_id is None or not v.place_id.startswith("local:"):
+    if v.place_id is None or not v.place_id.startswith("local:") or _coarse(v):
         return None
-    key = v.place_id.rpartition(":")[2]
-    # (its feature is its anchor's: a village placed at its province is no province)
-    return key if key and key.split()[-1] not in _data()["area"] else None
+    return v.place_id.rpartition(":")[2] or None
 
 
 def alike(a: set[str], b: set[str]) -> bool:
