@@ -305,6 +305,9 @@ def find_place_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[PlaceMen
             cue = after in _AFTER_CUES or after in _FACILITY_CUES
             prev = doc[s - 1].lower_ if s > 0 else ""
             before_cue = s >= 2 and prev == "of" and doc[s - 2].lower_ in _BEFORE_CUES
+            if prev in ("a", "an") and _AFTER_CUES.get(after) in ("village", "city"):
+                continue  # "attacked a Rohingya village": who lives there, not its name
+                # (other finder paths can still make such a mention: local_places drops it)
             if e == s or (s != t.i + 1 and not cue and prev not in LOCATIVE
                           and prev not in ("the", "a") and prev not in _BEARING_WORDS
                           and not before_cue and not _listed_place(doc, s, e, prev)
