@@ -6,7 +6,8 @@ same side (both sources or both targets), ``interactions`` those where one acted
 other, with the mean hostility (0..10) of those interactions. Knowledge-base ties valid on
 that date (``part_of``, ``allied_with``, leadership roles; ``graph_at``) between actors of
 the network, and of the centre actor, are added as ``kb`` edges. Generic actors
-("civilians", "gunmen") are left out.
+("civilians", "gunmen") are left out, and so are actors that are places
+(``place_actors``: a town the extractor took for an actor).
 
 Analysis: weighted degree, betweenness and eigenvector centrality, Louvain communities
 (seeded, so reproducible), and brokers: actors with high betweenness whose ties reach
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from tocsin.analysis.place_actors import place_actor_ids
 from tocsin.analysis.series import hostility
 
 if TYPE_CHECKING:
@@ -59,10 +61,16 @@ def actor_network(store: Store, at: date, days: int = 365, types: set[str] | Non
                 s["events"].append(ev["id"])
     info = {r[0]: r[1:] for r in store.con.execute(
         "SELECT id, name, type, country FROM actors").fetchall()}
+    # Towns the extractor took for actors ("Kano") are places, not nodes.
+    places = place_actor_ids(store.con, n_events)
     for a, n in n_events.items():
+        if a in places:
+            continue
         name, typ, country = info.get(a, (a, None, None))
         g.add_node(a, name=name, type=typ or "", country=country or "", events=n)
     for (a, b), s in stats.items():
+        if a in places or b in places:
+            continue
         inter = s["interactions"]
         g.add_edge(a, b, weight=s["co_acting"] + inter, co_acting=s["co_acting"],
                    interactions=inter,

@@ -124,6 +124,7 @@ def network(reader: Reader, actor_id: str, day: date | None, depth: int = 1,
     reported in the store, and the actors it most often interacts with in events."""
     from tocsin.actors.graph import graph_at, neighbourhood
     from tocsin.actors.kb import get_kb
+    from tocsin.analysis.place_actors import place_actor_ids
 
     kb = get_kb()
     nodes: dict[str, dict[str, Any]] = {}
@@ -146,23 +147,32 @@ def network(reader: Reader, actor_id: str, day: date | None, depth: int = 1,
                 edges.append({"source": u, "target": v, "type": data.get("type"),
                               "start": data.get("start"), "end": data.get("end"),
                               "origin": "kb"})
-    for typ, subj, obj, n in reader.con.execute(
-            "SELECT type, subject, object, count(*) FROM relations WHERE subject = ? OR "
-            "object = ? GROUP BY ALL ORDER BY 4 DESC LIMIT 30", [actor_id, actor_id]).fetchall():
+    rels = reader.con.execute(
+        "SELECT type, subject, object, count(*) FROM relations WHERE subject = ? OR "
+        "object = ? GROUP BY ALL ORDER BY 4 DESC LIMIT 30", [actor_id, actor_id]).fetchall()
+    day_sql, args = ("AND e.date_start <= ?", [day]) if day else ("", [])
+    partners = reader.con.execute(
+        f"""SELECT o.actor_id, a.role, count(DISTINCT e.id) AS n
+            FROM event_participants a JOIN event_participants o
+              ON o.event_id = a.event_id AND o.role <> a.role AND o.actor_id <> a.actor_id
+            JOIN events e ON e.id = a.event_id
+            WHERE a.actor_id = ? AND NOT coalesce(e.negated, FALSE) {day_sql}
+            GROUP BY ALL ORDER BY n DESC, o.actor_id LIMIT 12""",
+        [actor_id, *args]).fetchall()
+    # Towns the extractor took for actors are not partners (analysis/place_actors.py).
+    places = place_actor_ids(reader.con, [x for r in rels for x in r[1:3]]
+                             + [r[0] for r in partners]) - {actor_id}
+    for typ, subj, obj, n in rels:
+        if subj in places or obj in places:
+            continue
         node(subj)
         node(obj)
         if subj in nodes and obj in nodes:
             edges.append({"source": subj, "target": obj, "type": typ, "weight": n,
                           "origin": "reported"})
-    day_sql, args = ("AND e.date_start <= ?", [day]) if day else ("", [])
-    for other, role, n in reader.con.execute(
-            f"""SELECT o.actor_id, a.role, count(DISTINCT e.id) AS n
-                FROM event_participants a JOIN event_participants o
-                  ON o.event_id = a.event_id AND o.role <> a.role AND o.actor_id <> a.actor_id
-                JOIN events e ON e.id = a.event_id
-                WHERE a.actor_id = ? AND NOT coalesce(e.negated, FALSE) {day_sql}
-                GROUP BY ALL ORDER BY n DESC, o.actor_id LIMIT 12""",
-            [actor_id, *args]).fetchall():
+    for other, role, n in partners:
+        if other in places:
+            continue
         node(other)
         if other in nodes:
             src, tgt = (actor_id, other) if role == "source" else (other, actor_id)
