@@ -174,6 +174,9 @@ def register(app: typer.Typer) -> None:
         since: Annotated[str | None, typer.Option(help="show from YYYY-MM-DD")] = None,
         until: Annotated[str | None, typer.Option(help="data up to YYYY-MM-DD")] = None,
         png: Annotated[str | None, typer.Option(help="write a picture")] = None,
+        top: Annotated[int, typer.Option(help="actors drawn in the picture (by degree)")
+                       ] = 60,
+        labels: Annotated[int, typer.Option(help="actors labelled in the picture")] = 25,
         csv_out: Annotated[str | None, typer.Option("--csv", help="write the series")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the alerts as JSON")
                            ] = False,
@@ -220,6 +223,9 @@ def register(app: typer.Typer) -> None:
         depth: Annotated[int, typer.Option(help="hops around the centre")] = 2,
         type: TYPES = None,
         png: Annotated[str | None, typer.Option(help="write a picture")] = None,
+        top: Annotated[int, typer.Option(help="actors drawn in the picture (by degree)")
+                       ] = 60,
+        labels: Annotated[int, typer.Option(help="actors labelled in the picture")] = 25,
         graphml: Annotated[str | None, typer.Option(help="write GraphML")] = None,
         gexf: Annotated[str | None, typer.Option(help="write GEXF")] = None,
     ) -> None:
@@ -243,12 +249,14 @@ def register(app: typer.Typer) -> None:
                         f"{around!r} has no events or ties by {day}") from None
         report = {"at": day, "centre": centre, **net.analyse(g, centre)}
         if png:
-            from tocsin.analysis.plots import network_png
+            from tocsin.analysis.netplot import network_png
 
             label = g.nodes[centre]["name"] if centre else "all actors"
-            network_png(g, png, centre, f"{label}: actor network at {day} "
-                        f"(events in the previous {days} days)")
+            drawn = network_png(g, png, centre, f"{label}: actor network at {day} "
+                                f"(events in the previous {days} days)", max_nodes=top,
+                                max_labels=labels)
             report["png"] = png
+            report["drawn"] = {"actors": len(drawn["nodes"]), "labelled": len(drawn["labels"])}
         for path, fmt in ((graphml, "graphml"), (gexf, "gexf")):
             if path:
                 net.export(g, path, fmt)

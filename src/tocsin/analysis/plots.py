@@ -1,5 +1,6 @@
-"""PNG pictures (matplotlib, Agg backend): timelines with alert markers, actor networks
-and the detector's validation grid. Each function returns the data it drew."""
+"""PNG pictures (matplotlib, Agg backend): timelines with alert markers and the
+detector's validation grid (the actor network: netplot.py). Each function returns the
+data it drew."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from tocsin.analysis.alerts import Alert
     from tocsin.analysis.detect import Tests
     from tocsin.analysis.series import Series
@@ -65,60 +64,6 @@ def timeline_png(s: Series, tests: Tests, alerts: list[Alert], path: str | Path,
     plt.close(fig)
     return {"bins": s.bins, "counts": s.counts.tolist(), "p": tests.p.tolist(),
             "alerts": marks}
-
-
-def network_png(g: nx.Graph, path: str | Path, centre: str | None = None,
-                title: str | None = None, max_labels: int = 40) -> dict[str, Any]:
-    """Nodes sized by weighted degree and coloured by community; edges red when hostile,
-    grey for co-acting, dotted for knowledge-base ties."""
-    import networkx as nx
-
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(12, 9), dpi=100)
-    if g.number_of_nodes() == 0:
-        ax.text(0.5, 0.5, "no actors", ha="center")
-    pos = nx.spring_layout(g, weight="weight", seed=7, k=1.8 / max(1, len(g)) ** 0.5)
-    degree = dict(g.degree(weight="weight"))
-    cmap = plt.get_cmap("tab10")
-    for kind, style in (("kb", ":"), ("co", "-"), ("hostile", "-")):
-        edges = [(u, v) for u, v, d in g.edges(data=True)
-                 if (kind == "kb" and d.get("kb") and not d.get("co_acting")
-                     and not d.get("interactions"))
-                 or (kind == "co" and d.get("co_acting") and not d.get("interactions"))
-                 or (kind == "hostile" and d.get("interactions"))]
-        widths = [0.8 + 0.6 * min(g.edges[e]["weight"], 6) for e in edges]
-        colours = ["#7f8c8d" if kind != "hostile" else
-                   plt.get_cmap("Reds")(0.35 + 0.065 * g.edges[e].get("hostility", 0))
-                   for e in edges]
-        nx.draw_networkx_edges(g, pos, edgelist=edges, width=widths, edge_color=colours,
-                               style=style, ax=ax, alpha=0.8)
-    nodes = list(g)
-    sizes = [200 + 180 * min(degree[n], 12) for n in nodes]
-    colours = [cmap(int(g.nodes[n].get("community", 0)) % 10) for n in nodes]
-    nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=sizes, node_color=colours,
-                           edgecolors=["black" if n == centre else "white" for n in nodes],
-                           linewidths=[2.5 if n == centre else 1 for n in nodes], ax=ax)
-    ranked = sorted(nodes, key=lambda n: (n != centre, -degree[n], n))[:max_labels]
-    labels = {n: _short(str(g.nodes[n].get("name") or n)) for n in ranked}
-    for n, text in labels.items():
-        x, y = pos[n]
-        ax.text(x, y + 0.045, text, fontsize=9, ha="center", va="bottom",
-                fontweight="bold" if n == centre else "normal",
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                      "alpha": 0.8})
-    ax.set_title(title or "actor network")
-    ax.text(0.01, 0.01, "red: one acted on the other (darker = more hostile)   grey: same "
-            "side of an event   dotted: knowledge-base tie   colour: community",
-            transform=ax.transAxes, fontsize=8, color="#555555")
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return {"nodes": len(nodes), "labels": labels}
-
-
-def _short(name: str, limit: int = 28) -> str:
-    return name if len(name) <= limit else name[:limit - 1] + "…"
 
 
 def validation_png(result: dict[str, list[dict[str, Any]]], path: str | Path) -> None:

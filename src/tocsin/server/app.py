@@ -84,7 +84,7 @@ class Guard:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from tocsin.server import routes_export, routes_read, routes_write
+    from tocsin.server import routes_export, routes_network, routes_read, routes_write
     from tocsin.server.apidocs import add_docs
     from tocsin.version import __version__
 
@@ -106,6 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_write.router)
     app.include_router(routes_export.router)
+    app.include_router(routes_network.router)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -122,6 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/events", include_in_schema=False)
     @app.get("/search", include_in_schema=False)
     @app.get("/alerts", include_in_schema=False)
+    @app.get("/network", include_in_schema=False)
     @app.get("/documents", include_in_schema=False)
     @app.get("/documents/{doc_id}", include_in_schema=False)
     @app.get("/alert/{alert_id}", include_in_schema=False)
@@ -132,7 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
                             headers={"Cache-Control": "no-cache"})
 
     add_docs(app)
-    from tocsin.server.basemap import add_vendor
+    from tocsin.server.vendor import add_vendor
 
     add_vendor(app)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
