@@ -2,7 +2,7 @@
 // put in the page with textContent (never innerHTML), so article text stays inert.
 "use strict";
 
-const T = {};  // the UI namespace shared by app.js, map.js and pages.js
+const T = {};  // the UI namespace shared by app.js and the page scripts
 
 T.COLORS = { ASSAULT: "#b2182b", COERCE: "#d6604d", THREATEN: "#f4a582", PROTEST: "#e08214",
   MOBILIZE: "#8c510a", SANCTION: "#762a83", ACCUSE: "#9970ab", REJECT: "#c2a5cf",
@@ -163,6 +163,7 @@ T.route = async function () {
   for (const a of document.querySelectorAll("[data-nav]")) {
     a.classList.toggle("active", (a.dataset.nav === "map" && path === "/map") ||
       (a.dataset.nav === "events" && path === "/events") ||
+      (a.dataset.nav === "network" && path === "/network") ||
       (a.dataset.nav === "alerts" && (path === "/alerts" || path.startsWith("/alert/"))) ||
       (a.dataset.nav === "documents" && path.startsWith("/documents")) ||
       (a.dataset.nav === "dashboard" && path === "/"));
@@ -170,6 +171,7 @@ T.route = async function () {
   document.body.dataset.page = "loading";
   try {
     if (path === "/map") { document.title = "Map — tocsin"; await T.mapPage(params); }
+    else if (path === "/network") { document.title = "Network — tocsin"; await T.networkPage(params); }
     else if (path === "/events") { document.title = "Events — tocsin"; await T.eventsPage(params); }
     else if (path === "/documents") { document.title = "Documents — tocsin"; await T.documentsPage(params); }
     else if (path.startsWith("/documents/")) { await T.documentPage(decodeURIComponent(path.slice(11))); }
