@@ -165,6 +165,9 @@ def test_png_top_actors_labels_apart_no_places(con: duckdb.DuckDBPyConnection,
     assert set(drawn["labels"]) == set(drawn["boxes"])
     _no_overlap(drawn["boxes"])
     assert (tmp_path / "n.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for colours in ("type", "community"):  # nothing matches: a picture that says so
+        empty = network_png(nx.Graph(), tmp_path / "e.png", colour_by=colours)
+        assert empty["nodes"] == [] and (tmp_path / "e.png").stat().st_size > 1000
 
 
 def test_cli_network_png_has_no_places(db: Path, tmp_path: Path) -> None:
@@ -227,6 +230,8 @@ def test_api_network_png_and_vendored_library(client: httpx.Client) -> None:
     r = client.get("/api/network.png", params={"type": "ASSAULT,THREATEN,SANCTION"})
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert r.content[:8] == b"\x89PNG\r\n\x1a\n" and len(r.content) > 30_000
+    none = client.get("/api/network.png", params={"until": "2000-01-01"})
+    assert none.status_code == 200 and none.content[:4] == b"\x89PNG"
     js = client.get("/vendor/vis-network/vis-network.min.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert "vis-network" in js.text[:2000] and "9.1.2" in js.text[:2000]

@@ -114,6 +114,12 @@ def test_network_filters_by_kind_and_date(page: Any, base: str) -> None:
     assert page.locator("#net-from").input_value() == "2020-01-01"
     assert page.locator("input.net-kind[value='person']").is_checked() is False
     assert [n["id"] for n in _drawn(page)] == [n["id"] for n in api["nodes"]]
+    # Nothing matches: an empty picture that says so, not a page that waits forever.
+    page.fill("#net-from", "2030-01-01")
+    page.fill("#net-to", "2030-12-31")
+    page.wait_for_function("() => location.search.includes('until=2030-12-31')")
+    page.wait_for_function(SETTLED, timeout=30000)
+    assert _drawn(page) == [] and "No actors match" in page.locator("#net-top").inner_text()
     assert page.errors == []
 
 

@@ -165,7 +165,7 @@ def network_png(g: nx.Graph, path: str | Path | IO[bytes], centre: str | None = 
             "event   dotted: knowledge-base tie   ")
     if colour_by == "community":
         note += "colour: community"
-    else:
+    elif keep:
         kinds = sorted({str(sub.nodes[n].get("type") or "unknown") for n in keep})
         fig.legend(handles=[Line2D([], [], marker="o", ls="", color=KIND_COLOURS.get(k, "#999"),
                                    label=k) for k in kinds], loc="upper center", fontsize=8,

@@ -152,8 +152,8 @@ T.networkPage = async function (params) {
     edges.add(g.edges.map((e) => ({ id: e.source + "\u0000" + e.target, from: e.source,
       to: e.target, value: e.weight, title: T.edgeTip(e, names),
       color: { color: e.interactions ? T.hostileColor(e.hostility) : "#aab1b6", opacity: 0.8 } })));
-    network.setOptions({ physics: true });
-    network.stabilize(250);
+    if (g.nodes.length) { network.setOptions({ physics: true }); network.stabilize(250); }
+    else box.dataset.ready = "1";  // nothing to lay out: no stabilization event comes
     const t = g.totals;
     count.textContent = t.shown_actors + " actors and " + t.shown_edges + " ties shown (of " +
       t.actors + " actors and " + t.edges + " ties matching the filters)";
@@ -162,7 +162,7 @@ T.networkPage = async function (params) {
     top.replaceChildren(...g.nodes.slice(0, 15).map((n) => T.h("li", {},
       T.actorLink(n.id, names), T.h("span", { class: "muted" }, " " + n.type + ", " +
         n.partners + (n.partners === 1 ? " partner" : " partners")))));
-    if (!g.nodes.length) top.replaceChildren(T.h("li", { class: "muted" }, "No actors match."));
+    if (!g.nodes.length) top.replaceChildren(T.h("li", { class: "muted", style: "list-style:none" }, "No actors match."));
   }
 
   let timer = null, seq = 0;
