@@ -135,3 +135,47 @@ def acled_layout_csv(path: Path, weeks: int = 12, wave: int = 10) -> Path:
         wr.writerow(cols)
         wr.writerows(rows)
     return path
+
+
+_RIOTS = [
+    "{crowd} rioted in Nakuru on {day}, burning tyres across the highway over {cause}. "
+    "Police arrested {n} of them.",
+    "{crowd} in Nakuru stoned passing cars and set a kiosk alight, angered by {cause}. "
+    "Officers later arrested {n} people.",
+    "{crowd} rioted in Nakuru over {cause} and pelted the police with stones. Police "
+    "arrested {n} of the rioters.",
+    "In Nakuru, {crowd} rioted over {cause}, blocking the market road with burning logs. "
+    "Police arrested {n} people.",
+]
+_CROWDS = ["traders", "boda boda riders", "college students", "hawkers", "residents",
+           "youths", "casual workers", "tenants"]
+_CAUSES = ["new market fees", "the death of a classmate", "weeks of water rationing",
+           "the demolition of their stalls", "a rise in bus fares", "power cuts",
+           "a disputed land sale", "delayed wages"]
+_MARCHES = [
+    "{crowd} in Nakuru marched peacefully to the county offices over {cause}.",
+    "A few hundred {crowd} held a sit-in outside the Nakuru county assembly over {cause}.",
+]
+
+
+def riot_stream(weeks: int = 12, wave: int = 10) -> list[Document]:
+    """Reports on unrest in Nakuru (Kenya): each week one riot told with the arrests that
+    followed it and one peaceful march; in week ``wave`` eight riots, each with its
+    arrests. The arrests double with the riots, but no report is about arrests."""
+    docs = []
+    k = 0
+    for w in range(weeks):
+        monday = START + timedelta(weeks=w)
+        plan = ["riot"] * (8 if w == wave else 1) + ([] if w == wave else ["march"])
+        for j, what in enumerate(plan):
+            fill = {"crowd": _CROWDS[(k + w) % len(_CROWDS)],
+                    "cause": _CAUSES[(3 * k + w) % len(_CAUSES)],
+                    "day": _DAYS[j % 5], "n": 4 + (7 * k) % 23}
+            tmpl = (_RIOTS[k % len(_RIOTS)] if what == "riot"
+                    else _MARCHES[k % len(_MARCHES)])
+            text = tmpl.format(**fill)
+            docs.append(Document(text=text[0].upper() + text[1:], id=f"unrest-{k}",
+                                 source=["Nation", "Standard", "Star"][k % 3],
+                                 published=monday + timedelta(days=1 + j % 5)))
+            k += 1
+    return docs

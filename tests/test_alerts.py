@@ -33,8 +33,11 @@ def test_surge_test_costs_a_few_false_alarms_and_catches_a_tripling() -> None:
     from tocsin.analysis.detect import SURGE
 
     # A week against the four before it: noisier than the year-long test (its alarms
-    # come on top), and the reason it exists is the sudden jump of a busy series.
-    assert false_alarms(5, SURGE, streams=200, seed=31) <= 4.5
+    # come on top), and the reason it exists is the sudden jump of a busy series. On a
+    # steady stream of 5 a week, ACLED's surge rule itself holds in ~6.7% of weeks; the
+    # test flags no more weeks than the rule does (docs/alerts.md).
+    assert false_alarms(5, SURGE, streams=200, seed=31) <= 7.5
+    assert false_alarms(20, SURGE, streams=200, seed=31) <= 0.5
     assert change_detection(5, 3.0, SURGE, streams=300, seed=32).detection >= 0.85
 
 

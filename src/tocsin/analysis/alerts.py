@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tocsin.analysis.areas import area_named
-from tocsin.analysis.detect import SURGE, Detection, DetectorConfig, Tests, detect
+from tocsin.analysis.detect import (
+    ESCALATION_KINDS,
+    SURGE,
+    Detection,
+    DetectorConfig,
+    Tests,
+    detect,
+    new_activity,
+    rate_tests,
+)
 from tocsin.analysis.series import (
     KINDS,
     EventRow,
@@ -38,6 +47,10 @@ if TYPE_CHECKING:
     from tocsin.store import Store
 
 MAX_EVENTS = 25  # events listed per alert
+# A type (or mode) alert needs at least this share of its window's reports to lead with an
+# event of that type: arrests told after a riot, a retreat after a raid, are the riot's
+# and the raid's story, not a surge of arrests or retreats.
+MIN_LEADING = 0.5
 
 
 @dataclass(slots=True)
@@ -125,15 +138,17 @@ def _events_json(evs: list[EventRow], store: Store) -> list[dict[str, Any]]:
 def _rule(test: str, det: Detection, cfg: DetectorConfig, by: str) -> str:
     """The test that raised the alert, in words, with the thresholds it passed."""
     unit = "day" if by == "day" else "week"
+    once = " counted once per report" if cfg.per_report else ""
     if test == "surge":
         return (f"surge: the {unit} against the {det.baseline_bins} {unit}s before it; "
                 f"p = {det.p:.2g} (one-sided mid-p, alpha {SURGE.alpha}), rate ratio "
-                f"x{det.rate_ratio:.1f} (needs x{SURGE.min_ratio:g}), {det.x} events "
+                f"x{det.rate_ratio:.1f} (needs x{SURGE.min_ratio:g}), {det.x} events{once} "
                 f"(needs {SURGE.min_count}), {det.y} before (needs {SURGE.min_baseline_count})")
+    new = ", which had none (new activity)" if det.y == 0 else ""
     return (f"escalation: {det.window} {unit}s against the {det.baseline_bins} {unit}s "
-            f"before them; p = {det.p:.2g} (one-sided mid-p, windows "
+            f"before them{new}; p = {det.p:.2g} (one-sided mid-p, windows "
             f"{'/'.join(map(str, cfg.windows))}, Bonferroni, alpha {cfg.alpha}), rate ratio "
-            f"x{det.rate_ratio:.1f} (needs x{cfg.min_ratio:g}), {det.x} events "
+            f"x{det.rate_ratio:.1f} (needs x{cfg.min_ratio:g}), {det.x} events{once} "
             f"(needs {cfg.min_count})")
 
 
@@ -165,6 +180,7 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
     confs = [e.confidence for e in win_ev if e.confidence is not None]
     proof = Evidence(len(reports), len({r[1] for r in reports if r[1]}),
                      round(float(np.mean(confs)), 3) if confs else None)
+    leading = _leading(win_ev) if s.kind in ("type", "mode") else None
     sev = assess(det.x, det.ex, det.y, det.ey, intensity, base_int, proof)
     named = (area_named(s.kind, s.key, [r[2] for r in reports],
                         [e.admin1 or "" for e in win_ev], [e.place or "" for e in win_ev])
@@ -197,9 +213,19 @@ def explain(store: Store, s: Series, det: Detection, events: dict[str, EventRow]
         events=_events_json(sorted(win_ev, key=lambda e: (e.day, e.id))[-MAX_EVENTS:], store),
         why=sev.why, ratio_lower=sev.ratio_lower, extra_events=sev.extra_events,
         evidence={"documents": proof.documents, "sources": proof.sources,
-                  "confidence": proof.confidence}, area_named=named, test=test,
+                  "confidence": proof.confidence, "leading": leading},
+        area_named=named, test=test,
         rule=_rule(test, det, cfg or DetectorConfig.for_bins(s.by), s.by),
         series=_series_json(s, i, lo))
+
+
+def _leading(evs: list[EventRow]) -> float | None:
+    """The share of the documents reporting ``evs`` that lead with one of them (their
+    first-told dated event): how far the reports are about what the series counts."""
+    docs = {d for e in evs for d in e.doc_ids}
+    if not docs:
+        return None
+    return round(len({d for e in evs for d in e.leads}) / len(docs), 3)
 
 
 def series_for(store: Store, by: str = "week", types: set[str] | None = None,
@@ -250,17 +276,24 @@ def detections(series: dict[tuple[str, str], Series], cfg: DetectorConfig, by: s
                surge: DetectorConfig | None = SURGE, wanted: set[str] | None = None
                ) -> Iterator[tuple[Series, Detection, str]]:
     """Every detection on every series, with the test that made it: the cheap part of
-    finding alerts (explaining one reads its reports from the store)."""
+    finding alerts (explaining one reads its reports from the store). In weekly bins the
+    surge test reads every series and the escalation test actors and dyads
+    (`detect.ESCALATION_KINDS`), other series only for new activity (an empty baseline);
+    without the surge test, the escalation test reads every series in full."""
+    weekly_surge = surge is not None and by == "week"
     for s in series.values():
         if wanted is not None and not _involves(s, wanted):
             continue
         if s.counts.sum() < cfg.min_count:
             continue
-        found = [(d, "escalation") for d in detect(s.counts, s.exposure, cfg)[1]]
+        counts = s.counted() if cfg.per_report else s.counts
+        year = (cfg if not weekly_surge or s.kind in ESCALATION_KINDS
+                else new_activity(cfg))
+        found = [(d, "escalation") for d in detect(counts, s.exposure, year)[1]]
         if surge is not None and by == "week":
-            surge_cfg = replace(surge, normalise=cfg.normalise)
+            surge_cfg = replace(surge, normalise=cfg.normalise, per_report=cfg.per_report)
             seen = {d.start for d, _ in found}
-            found += [(d, "surge") for d in detect(s.counts, s.exposure, surge_cfg)[1]
+            found += [(d, "surge") for d in detect(counts, s.exposure, surge_cfg)[1]
                       if d.start not in seen]
         for det, test in found:
             yield s, det, test
@@ -268,8 +301,12 @@ def detections(series: dict[tuple[str, str], Series], cfg: DetectorConfig, by: s
 
 def passes(alert: Alert, cfg: DetectorConfig, area_guard: bool = True,
            min_documents: int | None = None) -> bool:
-    """The checks besides the test: the area named, enough distinct reports."""
+    """The checks besides the test: the area named, enough distinct reports, and for a
+    type or mode alert, reports that lead with that type (`MIN_LEADING`)."""
     if area_guard and alert.area_named is False:
+        return False
+    leading = alert.evidence.get("leading")
+    if leading is not None and leading < MIN_LEADING:
         return False
     return bool(alert.evidence["documents"] >= (cfg.min_count if min_documents is None
                                                 else min_documents))
@@ -355,7 +392,8 @@ def timeline(store: Store, query: str, kind: str | None = None,
              types: set[str] | None = None, region: str | None = None, by: str = "week",
              until: date | None = None, cfg: DetectorConfig | None = None
              ) -> tuple[Series, Tests, list[Alert]]:
-    """One series with its per-bin tests and the alerts raised on it."""
+    """One series with its per-bin tests (the test that reads its kind: `detections`)
+    and the alerts `find_alerts` gives on it."""
     cfg = cfg or DetectorConfig.for_bins(by)
     key = series_key(store, query, kind)
     series, events, label = series_for(store, by, types, region, until, (key[0],),
@@ -365,5 +403,10 @@ def timeline(store: Store, query: str, kind: str | None = None,
         from tocsin.store.queries import QueryError
 
         raise QueryError(f"no dated events for {key[0]} {key[1]!r}")
-    tests, found = detect(s.counts, s.exposure, cfg)
-    return s, tests, [explain(store, s, d, events, label) for d in found]
+    counts = s.counted() if cfg.per_report else s.counts
+    surge = by == "week" and s.kind not in ESCALATION_KINDS
+    tests = rate_tests(counts, s.exposure, replace(SURGE, normalise=cfg.normalise)
+                       if surge else cfg)  # the plot's p-values: the main question
+    found = [explain(store, s, d, events, label, test, cfg)
+             for _, d, test in detections({key: s}, cfg, by)]
+    return s, tests, [a for a in found if passes(a, cfg)]

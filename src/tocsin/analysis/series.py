@@ -81,6 +81,8 @@ class EventRow:
     doc_sources: list[str]
     n_documents: int
     confidence: float | None = None
+    doc_ids: tuple[str, ...] = ()  # the documents reporting it (republications excluded)
+    leads: tuple[str, ...] = ()  # those of them whose first-told dated event it is
 
     @property
     def weight(self) -> float:
@@ -113,10 +115,19 @@ class Series:
     hostility: np.ndarray  # sum of event weights per bin
     exposure: np.ndarray  # documents published per bin (all reporting)
     event_ids: list[list[str]] = field(default_factory=list)
+    # Distinct documents behind each bin's events: events read from one report are one
+    # signal, not several (`counted`).
+    reports: np.ndarray | None = None
 
     @property
     def name(self) -> str:
         return f"{self.kind}:{self.key}"
+
+    def counted(self) -> np.ndarray:
+        """Events per bin counted once per report: min(events, distinct documents)."""
+        if self.reports is None:
+            return self.counts
+        return np.minimum(self.counts, self.reports)
 
     def rate(self) -> np.ndarray:
         """Events per 100 documents of reporting (NaN where nothing was published)."""
@@ -148,8 +159,10 @@ def load_events(store: Store, until: date | None = None, types: set[str] | None 
                 region: str | None = None) -> list[EventRow]:
     """Merged, non-negated, day- or week-dated events (all of history up to ``until``)."""
     countries = {k: v[1] for k, v in actor_info(store).items()} if region else {}
+    docs = event_documents(store)
     out = []
     for e in store.events(until=until):
+        reports, leads = docs.get(e["id"], ((), ()))
         if e["precision"] not in BINNED_PRECISIONS or e["date_start"] is None:
             continue
         if types and e["type"] not in types:
@@ -160,11 +173,31 @@ def load_events(store: Store, until: date | None = None, types: set[str] | None 
             country=e["country"], admin1=e["admin1"], place=e["place"],
             fatalities=e["fatalities"], evidence=e["evidence"],
             doc_sources=[s for s in e["doc_sources"] or [] if s],
-            n_documents=int(e["n_documents"] or 0), confidence=e.get("confidence"))
+            n_documents=int(e["n_documents"] or 0), confidence=e.get("confidence"),
+            doc_ids=reports, leads=leads)
         if region and not region_match(row, region, countries):
             continue
         out.append(row)
     return out
+
+
+def event_documents(store: Store) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """event id -> (the documents reporting it, those whose lead it is: the first event
+    the document tells, of those dated to a day or week and not negated); republished
+    near-duplicates are left out."""
+    rows = store.con.execute(
+        """WITH m AS (
+             SELECT em.event_id, em.doc_id, em.start FROM event_mentions em
+             JOIN documents d ON d.id = em.doc_id JOIN events e ON e.id = em.event_id
+             WHERE d.duplicate_of IS NULL AND NOT coalesce(e.negated, FALSE)
+               AND e.precision IN (SELECT unnest(?::VARCHAR[]))),
+           lead AS (SELECT doc_id, arg_min(event_id, start) AS event_id FROM m GROUP BY 1)
+           SELECT m.event_id, list(DISTINCT m.doc_id ORDER BY m.doc_id),
+                  list(DISTINCT m.doc_id ORDER BY m.doc_id) FILTER (
+                      WHERE l.event_id IS NOT NULL)
+           FROM m LEFT JOIN lead l ON l.doc_id = m.doc_id AND l.event_id = m.event_id
+           GROUP BY 1""", [sorted(BINNED_PRECISIONS)]).fetchall()
+    return {str(r[0]): (tuple(r[1]), tuple(r[2] or ())) for r in rows}
 
 
 def reporting_lag(store: Store) -> int:
@@ -253,6 +286,7 @@ def build_series(events: list[EventRow], doc_days: dict[date, int], by: str = "w
     weights: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(len(bins)))
     ids: dict[tuple[str, str], list[list[str]]] = defaultdict(
         lambda: [[] for _ in bins])
+    docs: dict[tuple[str, str], list[set[str]]] = defaultdict(lambda: [set() for _ in bins])
     for ev in events:
         i = index.get(bin_start(ev.day, by))
         if i is None:
@@ -263,12 +297,14 @@ def build_series(events: list[EventRow], doc_days: dict[date, int], by: str = "w
             counts[key][i] += 1
             weights[key][i] += ev.weight
             ids[key][i].append(ev.id)
+            docs[key][i].update(ev.doc_ids or (f"event:{ev.id}",))
     if only:
         for key in only:  # asked-for series exist even when empty
             counts[key] += 0
     name = label or (lambda kind, key: key)
     return {key: Series(key[0], key[1], name(*key), by, bins, counts[key].astype(int),
-                        weights[key], exposure, ids[key])
+                        weights[key], exposure, ids[key],
+                        np.array([len(d) for d in docs[key]], dtype=int))
             for key in sorted(counts)}
 
 
@@ -279,7 +315,8 @@ def crop(s: Series, since: date | None = None, until: date | None = None) -> Ser
             and (until is None or b <= until)]
     if not keep:
         return Series(s.kind, s.key, s.label, s.by, [], s.counts[:0], s.hostility[:0],
-                      s.exposure[:0], [])
+                      s.exposure[:0], [], None if s.reports is None else s.reports[:0])
     lo, hi = keep[0], keep[-1] + 1
     return Series(s.kind, s.key, s.label, s.by, s.bins[lo:hi], s.counts[lo:hi],
-                  s.hostility[lo:hi], s.exposure[lo:hi], s.event_ids[lo:hi])
+                  s.hostility[lo:hi], s.exposure[lo:hi], s.event_ids[lo:hi],
+                  None if s.reports is None else s.reports[lo:hi])

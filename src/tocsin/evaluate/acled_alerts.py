@@ -65,14 +65,16 @@ def alert_key(kind: str, key: str) -> tuple[str, str]:
 def store_alerts(db: Path, normalise: bool = False, after: bool = True
                  ) -> list[dict[str, Any]]:
     """Every alert on the evaluated series kinds, as JSON objects: as tocsin raises them
-    now (``after``), or as before issue 20 (no surge test, no area guard, no floor on
-    distinct reports, the old severity and level)."""
+    now (``after``), or as before issue 20 (the escalation test alone on every series,
+    events counted one by one, no area guard, no floor on distinct reports, the old
+    severity and level; history from the first report, as now)."""
     from tocsin.analysis.alerts import find_alerts
     from tocsin.analysis.detect import SURGE, DetectorConfig
     from tocsin.analysis.severity import legacy
     from tocsin.store import Store
 
-    cfg = DetectorConfig.for_bins("week", normalise=normalise)
+    # Before issue 20 events were counted one by one, however many a note told.
+    cfg = DetectorConfig.for_bins("week", normalise=normalise, per_report=after)
     with Store.open(db, read_only=True) as store:
         out = [a.to_json() for a in find_alerts(store, kinds=KINDS, cfg=cfg,
                                                 area_guard=after,
