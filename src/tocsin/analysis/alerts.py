@@ -272,6 +272,12 @@ def find_alerts(store: Store, since: date | None = None, until: date | None = No
     return sorted(out, key=lambda a: (-a.severity, a.p_value, str(a.raised), a.id))
 
 
+def surge_first(kind: str, by: str) -> bool:
+    """Whether a series' main question is the surge test (area and type series in weekly
+    bins) rather than the escalation test against the year (actors, dyads, daily bins)."""
+    return by == "week" and kind not in ESCALATION_KINDS
+
+
 def detections(series: dict[tuple[str, str], Series], cfg: DetectorConfig, by: str,
                surge: DetectorConfig | None = SURGE, wanted: set[str] | None = None
                ) -> Iterator[tuple[Series, Detection, str]]:
@@ -287,8 +293,7 @@ def detections(series: dict[tuple[str, str], Series], cfg: DetectorConfig, by: s
         if s.counts.sum() < cfg.min_count:
             continue
         counts = s.counted() if cfg.per_report else s.counts
-        year = (cfg if not weekly_surge or s.kind in ESCALATION_KINDS
-                else new_activity(cfg))
+        year = new_activity(cfg) if weekly_surge and surge_first(s.kind, by) else cfg
         found = [(d, "escalation") for d in detect(counts, s.exposure, year)[1]]
         if surge is not None and by == "week":
             surge_cfg = replace(surge, normalise=cfg.normalise, per_report=cfg.per_report)
@@ -404,9 +409,8 @@ def timeline(store: Store, query: str, kind: str | None = None,
 
         raise QueryError(f"no dated events for {key[0]} {key[1]!r}")
     counts = s.counted() if cfg.per_report else s.counts
-    surge = by == "week" and s.kind not in ESCALATION_KINDS
     tests = rate_tests(counts, s.exposure, replace(SURGE, normalise=cfg.normalise)
-                       if surge else cfg)  # the plot's p-values: the main question
+                       if surge_first(s.kind, by) else cfg)  # the plot's: the main question
     found = [explain(store, s, d, events, label, test, cfg)
              for _, d, test in detections({key: s}, cfg, by)]
     return s, tests, [a for a in found if passes(a, cfg)]
